@@ -1,0 +1,284 @@
+import {
+  METRIC_NAMES,
+  minorUnits,
+  PLATFORM_LABELS,
+  REPORT_DATASET_SCHEMA_VERSION,
+  todayIn,
+  type CalendarDate,
+  type CampaignDayRow,
+  type CampaignTotal,
+  type DatasetWarning,
+  type MetricDelta,
+  type Metrics,
+  type Platform,
+  type PlatformDayRow,
+  type PlatformFreshness,
+  type ReportDataset,
+  type ReportQuery,
+} from '@wevion/shared';
+import { CurrencyConverter } from './currency-converter.ts';
+import { FxTable } from './fx-table.ts';
+import type { FxRate, InsightGroup } from './insight-group.ts';
+import { offsetLabel, type LocalDay } from './local-days.ts';
+import { addInto, emptySums, toMetrics, type Sums } from './metrics.ts';
+
+export interface DatasetInputs {
+  query: ReportQuery;
+  /** Local days of the requested period, in order. */
+  days: readonly LocalDay[];
+  /** Groups of the requested period, by date, platform, campaign and currency. */
+  current: readonly InsightGroup[];
+  /** Groups of the previous period (campaigns not needed), when a comparison was asked. */
+  previous: { since: CalendarDate; until: CalendarDate; groups: readonly InsightGroup[] } | null;
+  fx: { rates: readonly FxRate[]; source: string };
+  freshness: readonly PlatformFreshness[];
+  now: Date;
+}
+
+/** Stale FX fallbacks longer than this are worth a warning (ECB gaps are at most 4 days). */
+const FX_FALLBACK_WARN_DAYS = 5;
+
+class SumsByKey<T> {
+  readonly entries = new Map<string, { key: T; sums: Sums }>();
+
+  add(id: string, key: T, sums: Sums): void {
+    let entry = this.entries.get(id);
+    if (!entry) this.entries.set(id, (entry = { key, sums: emptySums() }));
+    addInto(entry.sums, sums);
+  }
+
+  get(id: string): Sums | undefined {
+    return this.entries.get(id)?.sums;
+  }
+}
+
+function delta(current: number | null, previous: number | null): MetricDelta {
+  const change = current === null || previous === null ? null : current - previous;
+  return {
+    current,
+    previous,
+    change,
+    change_ratio: change === null || !previous ? null : change / Math.abs(previous),
+  };
+}
+
+function share(part: number, whole: number): number | null {
+  return whole === 0 ? null : part / whole;
+}
+
+/**
+ * The aggregation engine: turns the store's grouped rows into the dataset every export renders.
+ * Pure: everything it needs arrives in `inputs`, including the clock.
+ */
+export function buildReportDataset(inputs: DatasetInputs): ReportDataset {
+  const { query, days } = inputs;
+  const minor = minorUnits(query.target_currency);
+  const converter = new CurrencyConverter(new FxTable(inputs.fx.rates), query.target_currency);
+  const metrics = (sums: Sums): Metrics => toMetrics(sums, minor);
+
+  const byDatePlatform = new SumsByKey<{ date: CalendarDate; platform: Platform }>();
+  const byPlatform = new SumsByKey<Platform>();
+  const byDate = new SumsByKey<CalendarDate>();
+  const byCampaignDay = new SumsByKey<Omit<CampaignDayRow, keyof Metrics>>();
+  const byCampaign = new SumsByKey<{ platform: Platform; campaign_id: string }>();
+  const latestCampaignName = new Map<string, { date: CalendarDate; name: string }>();
+  const totals = emptySums();
+  let rowsScanned = 0;
+
+  for (const group of inputs.current) {
+    const sums = converter.toTarget(group);
+    rowsScanned += group.row_count;
+    addInto(totals, sums);
+    byDatePlatform.add(`${group.date}|${group.platform}`, group, sums);
+    byPlatform.add(group.platform, group.platform, sums);
+    byDate.add(group.date, group.date, sums);
+    if (group.campaign_id !== null) {
+      const campaignKey = `${group.platform}|${group.campaign_id}`;
+      byCampaign.add(campaignKey, { platform: group.platform, campaign_id: group.campaign_id }, sums);
+      const known = latestCampaignName.get(campaignKey);
+      if (!known || known.date <= group.date) {
+        latestCampaignName.set(campaignKey, { date: group.date, name: group.campaign_name ?? '' });
+      }
+      if (query.include_campaigns) {
+        byCampaignDay.add(
+          `${group.date}|${campaignKey}`,
+          {
+            date: query.granularity === 'daily' ? group.date : null,
+            platform: group.platform,
+            campaign_id: group.campaign_id,
+            campaign_name: group.campaign_name ?? '',
+          },
+          sums,
+        );
+      }
+    }
+  }
+
+  const platformsWithData = query.platforms.filter((p) => byPlatform.get(p));
+  const totalMetrics = metrics(totals);
+  const zero = emptySums();
+
+  const rows: PlatformDayRow[] =
+    query.granularity === 'daily'
+      ? days.flatMap((day) =>
+          platformsWithData.map((platform) => ({
+            date: day.date,
+            platform,
+            ...metrics(byDatePlatform.get(`${day.date}|${platform}`) ?? zero),
+          })),
+        )
+      : platformsWithData.map((platform) => ({
+          date: null,
+          platform,
+          ...metrics(byPlatform.get(platform)!),
+        }));
+
+  const platforms = query.platforms
+    .map((platform) => {
+      const m = metrics(byPlatform.get(platform) ?? zero);
+      return { platform, ...m, spend_share: share(m.spend, totalMetrics.spend) };
+    })
+    .sort((a, b) => b.spend - a.spend);
+
+  const topCampaigns: CampaignTotal[] = [...byCampaign.entries.entries()]
+    .map(([id, { key, sums }]) => ({
+      ...key,
+      campaign_name: latestCampaignName.get(id)!.name,
+      ...metrics(sums),
+    }))
+    .sort((a, b) => b.spend - a.spend || a.campaign_name.localeCompare(b.campaign_name))
+    .slice(0, query.top_n);
+
+  const campaignRows = query.include_campaigns
+    ? mergeCampaignRows(byCampaignDay, metrics, query.granularity)
+    : null;
+
+  let previous: ReportDataset['previous'] = null;
+  if (inputs.previous) {
+    const previousSums = emptySums();
+    for (const group of inputs.previous.groups) {
+      addInto(previousSums, converter.toTarget(group));
+      rowsScanned += group.row_count;
+    }
+    const previousMetrics = metrics(previousSums);
+    previous = {
+      since: inputs.previous.since,
+      until: inputs.previous.until,
+      totals: previousMetrics,
+      deltas: Object.fromEntries(
+        METRIC_NAMES.map((name) => [name, delta(totalMetrics[name], previousMetrics[name])]),
+      ) as Record<(typeof METRIC_NAMES)[number], MetricDelta>,
+    };
+  }
+
+  const currencyNotes = converter.currencyNotes();
+  return {
+    schema_version: REPORT_DATASET_SCHEMA_VERSION,
+    generated_at: inputs.now.toISOString(),
+    query,
+    currency: { code: query.target_currency, minor_units: minor },
+    period: { since: query.since, until: query.until, days: days.length, timezone: query.timezone },
+    rows,
+    campaign_rows: campaignRows,
+    totals: totalMetrics,
+    platforms,
+    channel_mix: platforms.map(({ platform, spend, spend_share }) => ({
+      platform,
+      spend,
+      share: spend_share,
+    })),
+    trend: days.map((day) => ({ date: day.date, ...metrics(byDate.get(day.date) ?? zero) })),
+    top_campaigns: topCampaigns,
+    previous,
+    fx: { source: inputs.fx.source, notes: currencyNotes },
+    timezone_note: timezoneNote(query.timezone, days),
+    freshness: [...inputs.freshness],
+    warnings: warningsFor(inputs, platformsWithData, currencyNotes, previous),
+    rows_scanned: rowsScanned,
+  };
+}
+
+function mergeCampaignRows(
+  byCampaignDay: SumsByKey<Omit<CampaignDayRow, keyof Metrics>>,
+  metrics: (sums: Sums) => Metrics,
+  granularity: ReportQuery['granularity'],
+): CampaignDayRow[] {
+  let entries = [...byCampaignDay.entries.values()];
+  if (granularity === 'total') {
+    // One row per campaign over the whole period.
+    const merged = new SumsByKey<Omit<CampaignDayRow, keyof Metrics>>();
+    for (const { key, sums } of entries) merged.add(`${key.platform}|${key.campaign_id}`, key, sums);
+    entries = [...merged.entries.values()];
+  }
+  return entries
+    .map(({ key, sums }) => ({ ...key, ...metrics(sums) }))
+    .sort(
+      (a, b) =>
+        (a.date ?? '').localeCompare(b.date ?? '') ||
+        a.platform.localeCompare(b.platform) ||
+        b.spend - a.spend ||
+        a.campaign_id.localeCompare(b.campaign_id),
+    );
+}
+
+function timezoneNote(timezone: string, days: readonly LocalDay[]): string {
+  const offsets = [...new Set(days.map((d) => offsetLabel(timezone, d.startsAt)))];
+  const unusual = days
+    .filter((d) => d.hours !== 24)
+    .map((d) => `${d.date} has ${d.hours} hours (daylight-saving change)`);
+  return [
+    `Dates are calendar days in ${timezone} (${offsets.join(' / ')}); each hourly row counts on the local date its hour starts.`,
+    ...unusual.map((u) => `${u}.`),
+  ].join(' ');
+}
+
+function warningsFor(
+  inputs: DatasetInputs,
+  platformsWithData: readonly Platform[],
+  currencyNotes: ReturnType<CurrencyConverter['currencyNotes']>,
+  previous: ReportDataset['previous'],
+): DatasetWarning[] {
+  const { query, days, now } = inputs;
+  const warnings: DatasetWarning[] = [];
+  for (const platform of query.platforms.filter((p) => !platformsWithData.includes(p))) {
+    warnings.push({
+      code: 'platform_without_data',
+      message: `${PLATFORM_LABELS[platform]} has no data between ${query.since} and ${query.until}.`,
+    });
+  }
+  if (query.until >= todayIn(query.timezone, now)) {
+    warnings.push({
+      code: 'period_incomplete',
+      message: `The period ends on ${query.until}, which has not finished in ${query.timezone}; its figures will still change.`,
+    });
+  }
+  const periodEnd = days[days.length - 1]!.endsAt.getTime();
+  for (const { platform, latest_ts } of inputs.freshness) {
+    if (!platformsWithData.includes(platform) || latest_ts === null) continue;
+    const lastHourEnd = Date.parse(latest_ts) + 3_600_000;
+    if (lastHourEnd < Math.min(periodEnd, now.getTime()) - 24 * 3_600_000) {
+      warnings.push({
+        code: 'data_stale',
+        message: `${PLATFORM_LABELS[platform]} data ends at ${latest_ts}; later hours are missing from this report.`,
+      });
+    }
+  }
+  for (const note of currencyNotes) {
+    for (const fallback of note.fallbacks) {
+      const gapDays = (Date.parse(fallback.date) - Date.parse(fallback.rate_date)) / 86_400_000;
+      if (gapDays >= FX_FALLBACK_WARN_DAYS) {
+        warnings.push({
+          code: 'fx_rate_stale',
+          message: `No ${fallback.currency} rate for ${fallback.date}; used the ${fallback.rate_date} rate, ${gapDays} days older.`,
+        });
+      }
+    }
+  }
+  if (previous && previous.totals.impressions === 0 && previous.totals.spend === 0) {
+    warnings.push({
+      code: 'previous_period_without_data',
+      message: `There is no data for the previous period (${previous.since} to ${previous.until}) to compare with.`,
+    });
+  }
+  return warnings;
+}

@@ -1,0 +1,28 @@
+import type { CalendarDate, Platform } from '@wevion/shared';
+
+/**
+ * One row of the insights store's pushed-down aggregate: hourly rows summed per local date,
+ * platform, campaign and source currency. Money and conversions are exact integer micros.
+ */
+export interface InsightGroup {
+  date: CalendarDate;
+  platform: Platform;
+  /** `null` when the store was asked not to group by campaign. */
+  campaign_id: string | null;
+  campaign_name: string | null;
+  currency: string;
+  spend_micros: bigint;
+  impressions: bigint;
+  clicks: bigint;
+  conversions_micros: bigint;
+  conversion_value_micros: bigint;
+  /** How many hourly rows were summed into this group. */
+  row_count: number;
+}
+
+/** A daily reference rate, ECB convention: units of `currency` per 1 EUR, as a decimal string. */
+export interface FxRate {
+  date: CalendarDate;
+  currency: string;
+  rate: string;
+}

@@ -1,0 +1,47 @@
+import type { CalendarDate, Platform, PlatformFreshness } from '@wevion/shared';
+import type { FxRate, InsightGroup } from './domain/insight-group.ts';
+import type { LocalDay } from './domain/local-days.ts';
+
+/** One stored hourly row, as DESIGN.md section 4 defines it. Money is a decimal string. */
+export interface HourlyInsight {
+  workspace_id: string;
+  platform: Platform;
+  account_id: string;
+  campaign_id: string;
+  campaign_name: string;
+  /** Hour start, UTC. */
+  ts: Date;
+  currency: string;
+  spend: string;
+  impressions: number;
+  clicks: number;
+  conversions: string;
+  conversion_value: string;
+}
+
+export interface AggregateRequest {
+  workspaceId: string;
+  platforms: readonly Platform[];
+  /** Contiguous local days; each hourly row counts on the day its `ts` falls in. */
+  days: readonly LocalDay[];
+  /** Group by campaign too (needed for top campaigns and campaign rows). */
+  byCampaign: boolean;
+}
+
+/** The analytics data report-builder reads: embedded DuckDB locally, MongoDB in production. */
+export interface InsightsStore {
+  /** The pushed-down aggregate: hourly rows summed per local date, platform, campaign, currency. */
+  aggregate(request: AggregateRequest): Promise<InsightGroup[]>;
+  /** The newest hourly row per platform, whatever the period. */
+  freshness(workspaceId: string, platforms: readonly Platform[]): Promise<PlatformFreshness[]>;
+  /** Rates in [from, until] plus, per currency, the latest one before `from` (for fallbacks). */
+  fxRates(currencies: readonly string[], from: CalendarDate, until: CalendarDate): Promise<FxRate[]>;
+  /** Currencies with at least one rate, EUR included: what a report can convert into. */
+  fxCurrencies(): Promise<string[]>;
+  /** Where the rates came from ("ECB reference rates", "demo (generated)"). */
+  fxSource(): Promise<string>;
+  insertHourly(rows: readonly HourlyInsight[]): Promise<void>;
+  /** Inserts or replaces rates by (date, currency) and records their source. */
+  upsertFxRates(rates: readonly FxRate[], source: string): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,124 @@
+import Joi from 'joi';
+import { daysInclusive, isCalendarDate, type CalendarDate } from './calendar-date.ts';
+import { ValidationError } from './errors.ts';
+import { MAX_PLATFORMS_PER_REPORT, PLATFORMS, type Platform } from './platforms.ts';
+
+/** The spec's hard cap (MAX_DATE_RANGE_DAYS in cross-channel analytics). */
+export const MAX_DATE_RANGE_DAYS = 90;
+export const DEFAULT_TOP_N = 10;
+
+export type Granularity = 'daily' | 'total';
+
+/** What the aggregation engine computes; the export API adds `format` on top of it. */
+export interface ReportQuery {
+  workspace_id: string;
+  since: CalendarDate;
+  until: CalendarDate;
+  platforms: Platform[];
+  target_currency: string;
+  timezone: string;
+  granularity: Granularity;
+  compare_previous: boolean;
+  top_n: number;
+  /** Adds one row per campaign per date per platform to the dataset (CSV "by campaign"). */
+  include_campaigns: boolean;
+}
+
+export interface ReportQueryContext {
+  /** Currencies the FX table can convert to (EUR included). */
+  currencies: readonly string[];
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const calendarDate = Joi.string()
+  .custom((value: string, helpers) =>
+    isCalendarDate(value) ? value : helpers.error('date.calendar'),
+  )
+  .messages({
+    'date.calendar': '{{#label}} must be a real calendar date written YYYY-MM-DD',
+  });
+
+/**
+ * Field rules shared by the aggregation CLI, report-builder's queue consumer and the export API,
+ * so a request the API accepts is one the worker can run.
+ */
+export function reportQueryFields(context: ReportQueryContext) {
+  return {
+    since: calendarDate.required(),
+    until: calendarDate.required(),
+    platforms: Joi.array()
+      .items(
+        Joi.string()
+          .valid(...PLATFORMS)
+          .messages({ 'any.only': `{{#label}} must be one of ${PLATFORMS.join(', ')}` }),
+      )
+      .min(1)
+      .max(MAX_PLATFORMS_PER_REPORT)
+      .unique()
+      .required()
+      .messages({
+        'array.min': '"platforms" must name at least 1 platform',
+        'array.max': `"platforms" must name at most ${MAX_PLATFORMS_PER_REPORT} platforms`,
+        'array.unique': '"platforms" must not repeat a platform',
+      }),
+    target_currency: Joi.string()
+      .pattern(/^[A-Z]{3}$/)
+      .valid(...context.currencies)
+      .required()
+      .messages({
+        'string.pattern.base': '"target_currency" must be a 3-letter uppercase ISO 4217 code',
+        'any.only': `"target_currency" must be a supported currency: ${[...context.currencies].sort().join(', ')}`,
+      }),
+    timezone: Joi.string()
+      .custom((value: string, helpers) => (isTimeZone(value) ? value : helpers.error('tz.iana')))
+      .messages({ 'tz.iana': '"timezone" must be an IANA time zone name such as Europe/Berlin' }),
+    granularity: Joi.string().valid('daily', 'total').default('daily'),
+    compare_previous: Joi.boolean().default(true),
+  };
+}
+
+/** Range rules that need both dates; reported on `until`, the field a user usually fixes. */
+export function checkDateRange(since: CalendarDate, until: CalendarDate): void {
+  if (since > until) {
+    throw new ValidationError('invalid_date_range', '"since" must be on or before "until"', 'until');
+  }
+  const days = daysInclusive(since, until);
+  if (days > MAX_DATE_RANGE_DAYS) {
+    throw new ValidationError(
+      'date_range_too_long',
+      `The date range spans ${days} days; the maximum is ${MAX_DATE_RANGE_DAYS}. Split it into shorter exports.`,
+      'until',
+    );
+  }
+}
+
+/** Turns joi's first error into our ValidationError naming the field. */
+export function toValidationError(error: Joi.ValidationError): ValidationError {
+  const detail = error.details[0]!;
+  const field = detail.path.length ? detail.path.join('.') : undefined;
+  const code = detail.type === 'object.unknown' ? 'unknown_field' : 'invalid_field';
+  return new ValidationError(code, detail.message, field);
+}
+
+/** Validates an aggregation query (CLI, queue message) and fills its defaults. */
+export function parseReportQuery(input: unknown, context: ReportQueryContext): ReportQuery {
+  const schema = Joi.object({
+    workspace_id: Joi.string().min(1).max(128).required(),
+    ...reportQueryFields(context),
+    timezone: reportQueryFields(context).timezone.default('UTC'),
+    top_n: Joi.number().integer().min(1).max(100).default(DEFAULT_TOP_N),
+    include_campaigns: Joi.boolean().default(false),
+  });
+  const { value, error } = schema.validate(input, { abortEarly: true, convert: false });
+  if (error) throw toValidationError(error);
+  checkDateRange(value.since, value.until);
+  return Object.freeze(value) as ReportQuery;
+}
