@@ -22,7 +22,9 @@ export function addDays(date: CalendarDate, days: number): CalendarDate {
 
 /** Number of days from `since` to `until`, both included. */
 export function daysInclusive(since: CalendarDate, until: CalendarDate): number {
-  return Math.round((Date.parse(`${until}T00:00:00Z`) - Date.parse(`${since}T00:00:00Z`)) / DAY_MS) + 1;
+  return (
+    Math.round((Date.parse(`${until}T00:00:00Z`) - Date.parse(`${since}T00:00:00Z`)) / DAY_MS) + 1
+  );
 }
 
 export function eachDate(since: CalendarDate, until: CalendarDate): CalendarDate[] {

@@ -71,11 +71,13 @@ export function reportQueryFields(context: ReportQueryContext) {
       }),
     target_currency: Joi.string()
       .pattern(/^[A-Z]{3}$/)
-      .valid(...context.currencies)
+      .custom((value: string, helpers) =>
+        context.currencies.includes(value) ? value : helpers.error('currency.unsupported'),
+      )
       .required()
       .messages({
         'string.pattern.base': '"target_currency" must be a 3-letter uppercase ISO 4217 code',
-        'any.only': `"target_currency" must be a supported currency: ${[...context.currencies].sort().join(', ')}`,
+        'currency.unsupported': `"target_currency" must be a supported currency: ${[...context.currencies].sort().join(', ')}`,
       }),
     timezone: Joi.string()
       .custom((value: string, helpers) => (isTimeZone(value) ? value : helpers.error('tz.iana')))
@@ -88,7 +90,11 @@ export function reportQueryFields(context: ReportQueryContext) {
 /** Range rules that need both dates; reported on `until`, the field a user usually fixes. */
 export function checkDateRange(since: CalendarDate, until: CalendarDate): void {
   if (since > until) {
-    throw new ValidationError('invalid_date_range', '"since" must be on or before "until"', 'until');
+    throw new ValidationError(
+      'invalid_date_range',
+      '"since" must be on or before "until"',
+      'until',
+    );
   }
   const days = daysInclusive(since, until);
   if (days > MAX_DATE_RANGE_DAYS) {

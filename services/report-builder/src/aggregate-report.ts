@@ -14,7 +14,11 @@ export async function aggregateReport(
 ): Promise<ReportDataset> {
   const days = localDays(query.since, query.until, query.timezone);
   const previous = query.compare_previous ? previousPeriod(query.since, query.until) : null;
-  const request = { workspaceId: query.workspace_id, platforms: query.platforms };
+  const request = {
+    workspaceId: query.workspace_id,
+    platforms: query.platforms,
+    timezone: query.timezone,
+  };
 
   const [current, previousGroups, freshness, fxSource] = await Promise.all([
     store.aggregate({ ...request, days, byCampaign: true }),

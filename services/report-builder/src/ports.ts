@@ -22,6 +22,8 @@ export interface HourlyInsight {
 export interface AggregateRequest {
   workspaceId: string;
   platforms: readonly Platform[];
+  /** IANA zone the days are in (stores that group by zone natively use it). */
+  timezone: string;
   /** Contiguous local days; each hourly row counts on the day its `ts` falls in. */
   days: readonly LocalDay[];
   /** Group by campaign too (needed for top campaigns and campaign rows). */
@@ -35,13 +37,17 @@ export interface InsightsStore {
   /** The newest hourly row per platform, whatever the period. */
   freshness(workspaceId: string, platforms: readonly Platform[]): Promise<PlatformFreshness[]>;
   /** Rates in [from, until] plus, per currency, the latest one before `from` (for fallbacks). */
-  fxRates(currencies: readonly string[], from: CalendarDate, until: CalendarDate): Promise<FxRate[]>;
+  fxRates(
+    currencies: readonly string[],
+    from: CalendarDate,
+    until: CalendarDate,
+  ): Promise<FxRate[]>;
   /** Currencies with at least one rate, EUR included: what a report can convert into. */
   fxCurrencies(): Promise<string[]>;
   /** Where the rates came from ("ECB reference rates", "demo (generated)"). */
   fxSource(): Promise<string>;
   insertHourly(rows: readonly HourlyInsight[]): Promise<void>;
-  /** Inserts or replaces rates by (date, currency) and records their source. */
-  upsertFxRates(rates: readonly FxRate[], source: string): Promise<void>;
+  /** Replaces the whole rate table (a seed or a full ECB history) and records its source. */
+  replaceFxRates(rates: readonly FxRate[], source: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -38,7 +38,8 @@ const SCHEMA = `
 `;
 
 const micros = (value: unknown): bigint => (value as DuckDBDecimalValue).value;
-const sqlTimestamp = (d: Date): string => `TIMESTAMP '${d.toISOString().replace('T', ' ').slice(0, 23)}'`;
+const sqlTimestamp = (d: Date): string =>
+  `TIMESTAMP '${d.toISOString().replace('T', ' ').slice(0, 23)}'`;
 
 /**
  * Insights in an embedded DuckDB file. Grouping by local date is an ASOF join of each hourly row
@@ -48,7 +49,10 @@ const sqlTimestamp = (d: Date): string => `TIMESTAMP '${d.toISOString().replace(
 export class DuckDbInsightsStore implements InsightsStore {
   private constructor(private readonly instance: DuckDBInstance) {}
 
-  static async open(path: string, options: { threads?: number } = {}): Promise<DuckDbInsightsStore> {
+  static async open(
+    path: string,
+    options: { threads?: number } = {},
+  ): Promise<DuckDbInsightsStore> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const instance = await DuckDBInstance.create(path, {
       ...(options.threads ? { threads: String(options.threads) } : {}),
@@ -68,7 +72,12 @@ export class DuckDbInsightsStore implements InsightsStore {
     }
   }
 
-  async aggregate({ workspaceId, platforms, days, byCampaign }: AggregateRequest): Promise<InsightGroup[]> {
+  async aggregate({
+    workspaceId,
+    platforms,
+    days,
+    byCampaign,
+  }: AggregateRequest): Promise<InsightGroup[]> {
     if (days.length === 0 || platforms.length === 0) return [];
     const dayRows = days.map((d) => `('${d.date}', ${sqlTimestamp(d.startsAt)})`).join(',');
     const campaignColumns = byCampaign ? 'i.campaign_id, i.campaign_name' : 'NULL, NULL';
@@ -113,7 +122,11 @@ export class DuckDbInsightsStore implements InsightsStore {
     return platforms.map((platform) => ({ platform, latest_ts: latest.get(platform) ?? null }));
   }
 
-  async fxRates(currencies: readonly string[], from: CalendarDate, until: CalendarDate): Promise<FxRate[]> {
+  async fxRates(
+    currencies: readonly string[],
+    from: CalendarDate,
+    until: CalendarDate,
+  ): Promise<FxRate[]> {
     const reader = await this.withConnection((c) =>
       c.runAndReadAll(
         `WITH wanted AS (
@@ -151,7 +164,8 @@ export class DuckDbInsightsStore implements InsightsStore {
   }
 
   async insertHourly(rows: readonly HourlyInsight[]): Promise<void> {
-    const money = (text: string) => decimalValue(parseDecimal(text, MICRO_DIGITS), 18, MICRO_DIGITS);
+    const money = (text: string) =>
+      decimalValue(parseDecimal(text, MICRO_DIGITS), 18, MICRO_DIGITS);
     await this.withConnection(async (c) => {
       const appender = await c.createAppender('insights_hourly');
       for (const row of rows) {
@@ -173,12 +187,13 @@ export class DuckDbInsightsStore implements InsightsStore {
     });
   }
 
-  async upsertFxRates(rates: readonly FxRate[], source: string): Promise<void> {
+  async replaceFxRates(rates: readonly FxRate[], source: string): Promise<void> {
     await this.withConnection(async (c) => {
       await c.run('BEGIN');
       try {
+        await c.run('DELETE FROM fx_rates');
         await c.run(
-          `INSERT OR REPLACE INTO fx_rates
+          `INSERT INTO fx_rates
            SELECT unnest($dates)::DATE, unnest($currencies), unnest($rates)::DECIMAL(18,10)`,
           {
             dates: listValue(rates.map((r) => r.date)),
@@ -186,7 +201,9 @@ export class DuckDbInsightsStore implements InsightsStore {
             rates: listValue(rates.map((r) => r.rate)),
           },
         );
-        await c.run(`INSERT OR REPLACE INTO store_metadata VALUES ('fx_source', $source)`, { source });
+        await c.run(`INSERT OR REPLACE INTO store_metadata VALUES ('fx_source', $source)`, {
+          source,
+        });
         await c.run('COMMIT');
       } catch (error) {
         await c.run('ROLLBACK');

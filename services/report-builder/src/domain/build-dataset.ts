@@ -94,7 +94,11 @@ export function buildReportDataset(inputs: DatasetInputs): ReportDataset {
     byDate.add(group.date, group.date, sums);
     if (group.campaign_id !== null) {
       const campaignKey = `${group.platform}|${group.campaign_id}`;
-      byCampaign.add(campaignKey, { platform: group.platform, campaign_id: group.campaign_id }, sums);
+      byCampaign.add(
+        campaignKey,
+        { platform: group.platform, campaign_id: group.campaign_id },
+        sums,
+      );
       const known = latestCampaignName.get(campaignKey);
       if (!known || known.date <= group.date) {
         latestCampaignName.set(campaignKey, { date: group.date, name: group.campaign_name ?? '' });
@@ -207,7 +211,8 @@ function mergeCampaignRows(
   if (granularity === 'total') {
     // One row per campaign over the whole period.
     const merged = new SumsByKey<Omit<CampaignDayRow, keyof Metrics>>();
-    for (const { key, sums } of entries) merged.add(`${key.platform}|${key.campaign_id}`, key, sums);
+    for (const { key, sums } of entries)
+      merged.add(`${key.platform}|${key.campaign_id}`, key, sums);
     entries = [...merged.entries.values()];
   }
   return entries

@@ -18,7 +18,7 @@ export function parseDecimal(text: string, digits: number): bigint {
   if (fraction.replace(/0+$/, '').length > digits) {
     throw new RangeError(`${text} has more than ${digits} decimal places`);
   }
-  const scaled = BigInt(whole! + fraction.padEnd(digits, '0'));
+  const scaled = BigInt(whole! + fraction.padEnd(digits, '0').slice(0, digits));
   return sign ? -scaled : scaled;
 }
 

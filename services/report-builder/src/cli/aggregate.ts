@@ -1,0 +1,123 @@
+import {
+  AppError,
+  PLATFORM_LABELS,
+  parseReportQuery,
+  type Metrics,
+  type ReportDataset,
+} from '@wevion/shared';
+import { DuckDbInsightsStore } from '../adapters/duckdb-insights-store.ts';
+import { aggregateReport } from '../aggregate-report.ts';
+import { cliArgs, defaultStorePath } from './args.ts';
+
+const usage =
+  'npm run aggregate -- --workspace W --since YYYY-MM-DD --until YYYY-MM-DD --platforms meta,google ' +
+  '--currency EUR [--timezone Europe/Berlin] [--granularity daily|total] [--no-compare] [--top 10] ' +
+  '[--campaigns] [--json] [--store data/insights.duckdb]';
+const args = cliArgs(
+  {
+    workspace: { type: 'string' },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    platforms: { type: 'string' },
+    currency: { type: 'string' },
+    timezone: { type: 'string' },
+    granularity: { type: 'string' },
+    'no-compare': { type: 'boolean', default: false },
+    top: { type: 'string' },
+    campaigns: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    store: { type: 'string' },
+  },
+  usage,
+);
+
+function summary(dataset: ReportDataset): string {
+  const currency = new Intl.NumberFormat('en', {
+    style: 'currency',
+    currency: dataset.currency.code,
+  });
+  const count = new Intl.NumberFormat('en');
+  const percent = new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 2 });
+  const ratio = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
+  const money = (v: number | null) => (v === null ? '—' : currency.format(v));
+  const line = (label: string, m: Metrics) =>
+    [
+      label.padEnd(24),
+      money(m.spend).padStart(16),
+      count.format(m.impressions).padStart(14),
+      count.format(m.clicks).padStart(11),
+      (m.ctr === null ? '—' : percent.format(m.ctr)).padStart(7),
+      money(m.cpc).padStart(10),
+      money(m.cpm).padStart(10),
+      count.format(m.conversions).padStart(11),
+      (m.roas === null ? '—' : `${ratio.format(m.roas)}×`).padStart(7),
+      money(m.cpa).padStart(10),
+    ].join(' ');
+  const widths = [16, 14, 11, 7, 10, 10, 11, 7, 10];
+  const head = ['spend', 'impressions', 'clicks', 'ctr', 'cpc', 'cpm', 'conversions', 'roas', 'cpa']
+    .map((h, i) => h.padStart(widths[i]!))
+    .join(' ');
+  const { query, period } = dataset;
+  const out = [
+    `${query.workspace_id}: ${period.since} to ${period.until} (${period.days} days, ${period.timezone}) in ${dataset.currency.code}`,
+    '',
+    `${''.padEnd(24)} ${head}`,
+    ...dataset.platforms.map((p) => line(PLATFORM_LABELS[p.platform], p)),
+    line('Total', dataset.totals),
+  ];
+  if (dataset.previous) {
+    const { previous } = dataset;
+    out.push(line(`Previous ${previous.since}…`, previous.totals));
+    const change = (name: keyof typeof previous.deltas) => {
+      const r = previous.deltas[name].change_ratio;
+      return `${name} ${r === null ? 'n/a' : `${r >= 0 ? '+' : ''}${percent.format(r)}`}`;
+    };
+    out.push(
+      '',
+      `Change vs previous period: ${(['spend', 'clicks', 'conversions', 'roas', 'cpa'] as const).map(change).join(', ')}`,
+    );
+  }
+  out.push('', `Top ${dataset.top_campaigns.length} campaigns by spend:`);
+  for (const c of dataset.top_campaigns) {
+    const name = JSON.stringify(c.campaign_name).slice(1, -1);
+    out.push(`  ${money(c.spend).padStart(14)}  ${PLATFORM_LABELS[c.platform].padEnd(13)} ${name}`);
+  }
+  out.push('', `Currency (${dataset.fx.source}):`);
+  for (const n of dataset.fx.notes) {
+    out.push(
+      n.identity
+        ? `  ${n.currency}: no conversion`
+        : `  1 ${n.currency} = ${n.rate_min.toFixed(4)}…${n.rate_max.toFixed(4)} ${dataset.currency.code} (avg ${n.rate_avg.toFixed(4)}) over ${n.days_converted} days, ${n.fallbacks.length} fallbacks to an earlier rate`,
+    );
+  }
+  out.push('', dataset.timezone_note, `Rows scanned: ${count.format(dataset.rows_scanned)}`);
+  for (const w of dataset.warnings) out.push(`Warning (${w.code}): ${w.message}`);
+  return out.join('\n');
+}
+
+const store = await DuckDbInsightsStore.open(args.store ?? defaultStorePath());
+try {
+  const query = parseReportQuery(
+    {
+      workspace_id: args.workspace,
+      since: args.since,
+      until: args.until,
+      platforms: args.platforms?.split(',').map((p) => p.trim()),
+      target_currency: args.currency,
+      ...(args.timezone ? { timezone: args.timezone } : {}),
+      ...(args.granularity ? { granularity: args.granularity } : {}),
+      compare_previous: !args['no-compare'],
+      ...(args.top ? { top_n: Number(args.top) } : {}),
+      include_campaigns: args.campaigns,
+    },
+    { currencies: await store.fxCurrencies() },
+  );
+  const dataset = await aggregateReport(store, query);
+  console.log(args.json ? JSON.stringify(dataset, null, 2) : summary(dataset));
+} catch (error) {
+  if (!(error instanceof AppError) || !error.expose) throw error;
+  console.error(`${error.field ? `${error.field}: ` : ''}${error.message}\n\nUsage: ${usage}`);
+  process.exitCode = 2;
+} finally {
+  await store.close();
+}
