@@ -1,11 +1,13 @@
-import { type ReportDataset, type ReportQuery } from '@wevion/shared';
+import { eachDate, type ReportDataset, type ReportQuery } from '@wevion/shared';
 import { buildReportDataset } from './domain/build-dataset.ts';
+import { RANKING_MARGIN, rankingWeights } from './domain/campaign-ranking.ts';
+import { FxTable } from './domain/fx-table.ts';
 import { localDays, previousPeriod } from './domain/local-days.ts';
 import type { InsightsStore } from './ports.ts';
 
 /**
- * Runs one report query: the store does the heavy grouping, the pure engine does currency,
- * comparison and shaping. Current period, previous period and freshness are read concurrently.
+ * Runs one report query: the store does the heavy grouping (and ranks campaigns, so only the
+ * top ones travel), the pure engine does exact currency conversion, comparison and shaping.
  */
 export async function aggregateReport(
   store: InsightsStore,
@@ -20,29 +22,41 @@ export async function aggregateReport(
     timezone: query.timezone,
   };
 
-  const [current, previousGroups, freshness, fxSource] = await Promise.all([
-    store.aggregate({ ...request, days, byCampaign: true }),
+  const [currencies, fxSource, freshness] = await Promise.all([
+    store.fxCurrencies(),
+    store.fxSource(),
+    store.freshness(query.workspace_id, query.platforms),
+  ]);
+  const rates = await store.fxRates(currencies, previous?.since ?? query.since, query.until);
+  const weights = rankingWeights(
+    new FxTable(rates),
+    currencies,
+    eachDate(query.since, query.until),
+    query.target_currency,
+  );
+
+  const [current, previousResult] = await Promise.all([
+    store.aggregate({
+      ...request,
+      days,
+      campaigns: query.include_campaigns
+        ? { kind: 'all' }
+        : { kind: 'top', limit: query.top_n + RANKING_MARGIN, weights },
+    }),
     previous
       ? store.aggregate({
           ...request,
           days: localDays(previous.since, previous.until, query.timezone),
-          byCampaign: false,
+          campaigns: { kind: 'none' },
         })
-      : Promise.resolve([]),
-    store.freshness(query.workspace_id, query.platforms),
-    store.fxSource(),
+      : null,
   ]);
-
-  const currencies = new Set([query.target_currency]);
-  for (const group of current) currencies.add(group.currency);
-  for (const group of previousGroups) currencies.add(group.currency);
-  const rates = await store.fxRates([...currencies], previous?.since ?? query.since, query.until);
 
   return buildReportDataset({
     query,
     days,
     current,
-    previous: previous && { ...previous, groups: previousGroups },
+    previous: previous && { ...previous, groups: previousResult!.groups },
     fx: { rates, source: fxSource },
     freshness,
     now,

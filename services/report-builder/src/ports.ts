@@ -1,5 +1,5 @@
 import type { CalendarDate, Platform, PlatformFreshness } from '@wevion/shared';
-import type { FxRate, InsightGroup } from './domain/insight-group.ts';
+import type { FxRate, InsightGroup, RankingWeight } from './domain/insight-group.ts';
 import type { LocalDay } from './domain/local-days.ts';
 
 /** One stored hourly row, as DESIGN.md section 4 defines it. Money is a decimal string. */
@@ -19,6 +19,16 @@ export interface HourlyInsight {
   conversion_value: string;
 }
 
+/**
+ * Which campaign detail an aggregate returns besides the per-day totals: none (previous period),
+ * all of it (campaign rows in a CSV), or only the campaigns that rank highest by spend converted
+ * with `weights` (top campaigns), so millions of rows never cross into JavaScript.
+ */
+export type CampaignDetail =
+  | { kind: 'none' }
+  | { kind: 'all' }
+  | { kind: 'top'; limit: number; weights: readonly RankingWeight[] };
+
 export interface AggregateRequest {
   workspaceId: string;
   platforms: readonly Platform[];
@@ -26,14 +36,20 @@ export interface AggregateRequest {
   timezone: string;
   /** Contiguous local days; each hourly row counts on the day its `ts` falls in. */
   days: readonly LocalDay[];
-  /** Group by campaign too (needed for top campaigns and campaign rows). */
-  byCampaign: boolean;
+  campaigns: CampaignDetail;
+}
+
+export interface AggregateResult {
+  /** Sums per local date, platform and currency (`campaign_id` null). */
+  groups: InsightGroup[];
+  /** Sums per local date, platform, campaign and currency for the campaigns asked for. */
+  campaignGroups: InsightGroup[];
 }
 
 /** The analytics data report-builder reads: embedded DuckDB locally, MongoDB in production. */
 export interface InsightsStore {
   /** The pushed-down aggregate: hourly rows summed per local date, platform, campaign, currency. */
-  aggregate(request: AggregateRequest): Promise<InsightGroup[]>;
+  aggregate(request: AggregateRequest): Promise<AggregateResult>;
   /** The newest hourly row per platform, whatever the period. */
   freshness(workspaceId: string, platforms: readonly Platform[]): Promise<PlatformFreshness[]>;
   /** Rates in [from, until] plus, per currency, the latest one before `from` (for fallbacks). */

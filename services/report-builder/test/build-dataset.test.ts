@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { ReportQuery } from '@wevion/shared';
 import { buildReportDataset, type DatasetInputs } from '../src/domain/build-dataset.ts';
 import type { InsightGroup } from '../src/domain/insight-group.ts';
+import { rollUpByDay } from '../src/domain/campaign-ranking.ts';
 import { localDays } from '../src/domain/local-days.ts';
 import { group, query } from './factories.ts';
 
@@ -14,7 +15,7 @@ import { group, query } from './factories.ts';
  *   google 03-03   10.85 USD =  10.00 EUR   1 000 impr    0 clicks  (zero-click day, 03-03 falls back to 03-02's rate)
  * Exact total spend 210.005 → 210.00 half-even; 50.005 → 50.00.
  */
-const current: InsightGroup[] = [
+const detail: InsightGroup[] = [
   group({
     date: '2026-03-02',
     platform: 'meta',
@@ -56,6 +57,13 @@ const current: InsightGroup[] = [
     clicks: 0n,
   }),
 ];
+
+const current = { groups: rollUpByDay(detail), campaignGroups: detail };
+
+/** Per-day totals and full campaign detail from campaign-level fixture groups. */
+function split(groups: InsightGroup[]) {
+  return { groups: rollUpByDay(groups), campaignGroups: groups };
+}
 
 function inputs(overrides: Partial<DatasetInputs> & { q?: ReportQuery } = {}): DatasetInputs {
   const q = overrides.q ?? query();
@@ -158,7 +166,7 @@ describe('aggregation engine', () => {
     const eurOnly = buildReportDataset(
       inputs({
         q,
-        current: current.filter((g) => g.currency === 'EUR'),
+        current: split(detail.filter((g) => g.currency === 'EUR')),
         fx: { rates: [], source: 'none' },
       }),
     );
@@ -173,7 +181,7 @@ describe('aggregation engine', () => {
       inputs({
         q,
         previous: null,
-        current: [group({ date: '2026-03-02', spend: '1.23', conversion_value: '0.01' })],
+        current: split([group({ date: '2026-03-02', spend: '1.23', conversion_value: '0.01' })]),
         fx: { rates: [{ date: '2026-03-02', currency: 'JPY', rate: '162.40' }], source: 'test' },
       }),
     );
@@ -283,7 +291,7 @@ describe('aggregation engine', () => {
 
   it('when the time zone has a DST change in the period, then the timezone note says which day', () => {
     const q = query({ since: '2026-03-07', until: '2026-03-09', timezone: 'America/New_York' });
-    const ny = buildReportDataset(inputs({ q, current: [], previous: null }));
+    const ny = buildReportDataset(inputs({ q, current: split([]), previous: null }));
     assert.match(ny.timezone_note, /America\/New_York \(UTC-05:00 \/ UTC-04:00\)/);
     assert.match(ny.timezone_note, /2026-03-08 has 23 hours/);
     assert.equal(ny.trend.length, 3);

@@ -1,6 +1,5 @@
 import {
   DuckDBConnection,
-  DuckDBDecimalValue,
   DuckDBInstance,
   decimalValue,
   listValue,
@@ -10,8 +9,9 @@ import { FX_BASE_CURRENCY, type CalendarDate, type Platform } from '@wevion/shar
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MICRO_DIGITS, parseDecimal } from '../domain/exact-money.ts';
-import type { FxRate, InsightGroup } from '../domain/insight-group.ts';
-import type { AggregateRequest, HourlyInsight, InsightsStore } from '../ports.ts';
+import type { FxRate } from '../domain/insight-group.ts';
+import { offsetSegments } from '../domain/local-days.ts';
+import type { AggregateRequest, AggregateResult, HourlyInsight, InsightsStore } from '../ports.ts';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS insights_hourly (
@@ -37,25 +37,27 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS store_metadata (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
 `;
 
-const micros = (value: unknown): bigint => (value as DuckDBDecimalValue).value;
+/** An exact DECIMAL sum as integer micros (DuckDB sums decimals in 128-bit integers). */
+const MICROS = (column: string) => `(${column} * 1000000)::BIGINT`;
 const sqlTimestamp = (d: Date): string =>
   `TIMESTAMP '${d.toISOString().replace('T', ' ').slice(0, 23)}'`;
 
 /**
- * Insights in an embedded DuckDB file. Grouping by local date is an ASOF join of each hourly row
- * onto the UTC start of its local day, so DST days and half-hour zones need no per-row time-zone
- * maths and the scan stays columnar.
+ * Insights in an embedded DuckDB file. Local dates come from UTC plus the zone's offset, taken
+ * from a handful of constant-offset segments computed up front, so DST days and half-hour zones
+ * need no per-row time-zone lookup and the scan stays columnar.
  */
 export class DuckDbInsightsStore implements InsightsStore {
   private constructor(private readonly instance: DuckDBInstance) {}
 
   static async open(
     path: string,
-    options: { threads?: number } = {},
+    options: { threads?: number; memoryLimit?: string } = {},
   ): Promise<DuckDbInsightsStore> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const instance = await DuckDBInstance.create(path, {
       ...(options.threads ? { threads: String(options.threads) } : {}),
+      ...(options.memoryLimit ? { memory_limit: options.memoryLimit } : {}),
     });
     const store = new DuckDbInsightsStore(instance);
     await store.withConnection((c) => c.run(SCHEMA));
@@ -75,39 +77,91 @@ export class DuckDbInsightsStore implements InsightsStore {
   async aggregate({
     workspaceId,
     platforms,
+    timezone,
     days,
-    byCampaign,
-  }: AggregateRequest): Promise<InsightGroup[]> {
-    if (days.length === 0 || platforms.length === 0) return [];
-    const dayRows = days.map((d) => `('${d.date}', ${sqlTimestamp(d.startsAt)})`).join(',');
-    const campaignColumns = byCampaign ? 'i.campaign_id, i.campaign_name' : 'NULL, NULL';
+    campaigns,
+  }: AggregateRequest): Promise<AggregateResult> {
+    if (days.length === 0 || platforms.length === 0) return { groups: [], campaignGroups: [] };
+    const from = days[0]!.startsAt;
+    const to = days[days.length - 1]!.endsAt;
+    // Local wall-clock time = UTC + the offset in force; its date is the row's local date.
+    const segments = offsetSegments(from, to, timezone);
+    const offset = segments
+      .slice(1)
+      .reverse()
+      .reduce(
+        (otherwise, s) =>
+          `CASE WHEN i.ts >= ${sqlTimestamp(s.startsAt)} THEN ${s.offsetMinutes} ELSE ${otherwise} END`,
+        String(segments[0]!.offsetMinutes),
+      );
+    const detail = campaigns.kind !== 'none';
+    const sums = (t: string) =>
+      `SUM(${t}.spend) AS spend, SUM(${t}.impressions) AS impressions, SUM(${t}.clicks) AS clicks,
+       SUM(${t}.conversions) AS conversions, SUM(${t}.conversion_value) AS conversion_value`;
+    // One scan: the CTE holds per-day sums (per campaign when detail is wanted); the per-day
+    // totals and the campaign detail are both read from it.
+    const parts = [
+      `grouped AS (
+         SELECT (i.ts + to_minutes(${offset}))::DATE AS day, i.platform,
+                ${detail ? 'i.campaign_id, i.campaign_name' : 'NULL AS campaign_id, NULL AS campaign_name'},
+                i.currency, ${sums('i')}, COUNT(*) AS row_count
+         FROM insights_hourly i
+         WHERE i.workspace_id = $workspace
+           AND list_contains($platforms, i.platform)
+           AND i.ts >= ${sqlTimestamp(from)} AND i.ts < ${sqlTimestamp(to)}
+         GROUP BY ALL)`,
+    ];
+    let selectDetail = '';
+    if (campaigns.kind === 'all') {
+      selectDetail = 'UNION ALL SELECT 1, * FROM grouped';
+    } else if (campaigns.kind === 'top') {
+      const weights = campaigns.weights.length
+        ? campaigns.weights
+            .map((w) => `('${w.currency}', DATE '${w.date}', ${w.weight}::DOUBLE)`)
+            .join(',')
+        : `(NULL, NULL, NULL)`;
+      parts.push(
+        `weights(currency, day, weight) AS (VALUES ${weights})`,
+        `ranked AS (
+           SELECT g.platform, g.campaign_id, SUM(g.spend * w.weight) AS weighted_spend
+           FROM grouped g JOIN weights w USING (currency, day)
+           GROUP BY ALL ORDER BY weighted_spend DESC LIMIT ${Math.max(0, Math.floor(campaigns.limit))})`,
+      );
+      selectDetail =
+        'UNION ALL SELECT 1, g.* FROM grouped g SEMI JOIN ranked r USING (platform, campaign_id)';
+    }
     const sql = `
-      WITH days(local_date, starts_at) AS (VALUES ${dayRows})
-      SELECT d.local_date, i.platform, ${campaignColumns}, i.currency,
-             SUM(i.spend), SUM(i.impressions)::BIGINT, SUM(i.clicks)::BIGINT,
-             SUM(i.conversions), SUM(i.conversion_value), COUNT(*)::INTEGER
-      FROM insights_hourly i ASOF JOIN days d ON i.ts >= d.starts_at
-      WHERE i.workspace_id = $workspace
-        AND list_contains($platforms, i.platform)
-        AND i.ts >= ${sqlTimestamp(days[0]!.startsAt)}
-        AND i.ts < ${sqlTimestamp(days[days.length - 1]!.endsAt)}
-      GROUP BY ALL`;
+      WITH ${parts.join(',\n')},
+      all_rows AS (
+        SELECT 0 AS detail, day, platform, NULL AS campaign_id, NULL AS campaign_name, currency,
+               ${sums('grouped')}, SUM(row_count) AS row_count
+        FROM grouped GROUP BY ALL
+        ${selectDetail}
+      )
+      SELECT detail, strftime(day, '%Y-%m-%d'), platform, campaign_id, campaign_name, currency,
+             ${MICROS('spend')}, impressions::BIGINT, clicks::BIGINT, ${MICROS('conversions')},
+             ${MICROS('conversion_value')}, row_count::INTEGER
+      FROM all_rows`;
     const reader = await this.withConnection((c) =>
       c.runAndReadAll(sql, { workspace: workspaceId, platforms: listValue([...platforms]) }),
     );
-    return reader.getRows().map((r) => ({
-      date: r[0] as string,
-      platform: r[1] as Platform,
-      campaign_id: r[2] as string | null,
-      campaign_name: r[3] as string | null,
-      currency: r[4] as string,
-      spend_micros: micros(r[5]),
-      impressions: r[6] as bigint,
-      clicks: r[7] as bigint,
-      conversions_micros: micros(r[8]),
-      conversion_value_micros: micros(r[9]),
-      row_count: r[10] as number,
-    }));
+    const result: AggregateResult = { groups: [], campaignGroups: [] };
+    for (const r of reader.getRows()) {
+      (r[0] ? result.campaignGroups : result.groups).push({
+        date: r[1] as string,
+        platform: r[2] as Platform,
+        campaign_id: r[3] as string | null,
+        campaign_name: r[4] as string | null,
+        currency: r[5] as string,
+        spend_micros: r[6] as bigint,
+        impressions: r[7] as bigint,
+        clicks: r[8] as bigint,
+        conversions_micros: r[9] as bigint,
+        conversion_value_micros: r[10] as bigint,
+        row_count: r[11] as number,
+      });
+    }
+    return result;
   }
 
   async freshness(workspaceId: string, platforms: readonly Platform[]) {

@@ -1,7 +1,8 @@
 import { FX_BASE_CURRENCY, type CalendarDate, type Platform } from '@wevion/shared';
 import mongoose, { Schema, type Connection } from 'mongoose';
 import type { FxRate, InsightGroup } from '../domain/insight-group.ts';
-import type { AggregateRequest, HourlyInsight, InsightsStore } from '../ports.ts';
+import { rollUpByDay, topCampaignDetail } from '../domain/campaign-ranking.ts';
+import type { AggregateRequest, AggregateResult, HourlyInsight, InsightsStore } from '../ports.ts';
 
 const { Decimal128 } = mongoose.Types;
 
@@ -77,9 +78,10 @@ export class MongoInsightsStore implements InsightsStore {
     platforms,
     timezone,
     days,
-    byCampaign,
-  }: AggregateRequest): Promise<InsightGroup[]> {
-    if (days.length === 0 || platforms.length === 0) return [];
+    campaigns,
+  }: AggregateRequest): Promise<AggregateResult> {
+    if (days.length === 0 || platforms.length === 0) return { groups: [], campaignGroups: [] };
+    const byCampaign = campaigns.kind !== 'none';
     const groups = await this.insights.aggregate<{
       _id: {
         date: string;
@@ -130,7 +132,7 @@ export class MongoInsightsStore implements InsightsStore {
         },
       },
     ]);
-    return groups.map((g) => ({
+    const detail: InsightGroup[] = groups.map((g) => ({
       ...g._id,
       spend_micros: BigInt(g.spend),
       impressions: BigInt(g.impressions),
@@ -139,6 +141,14 @@ export class MongoInsightsStore implements InsightsStore {
       conversion_value_micros: BigInt(g.conversion_value),
       row_count: g.row_count,
     }));
+    if (!byCampaign) return { groups: detail, campaignGroups: [] };
+    return {
+      groups: rollUpByDay(detail),
+      campaignGroups:
+        campaigns.kind === 'all'
+          ? detail
+          : topCampaignDetail(detail, campaigns.weights, campaigns.limit),
+    };
   }
 
   async freshness(workspaceId: string, platforms: readonly Platform[]) {

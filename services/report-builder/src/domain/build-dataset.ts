@@ -26,8 +26,8 @@ export interface DatasetInputs {
   query: ReportQuery;
   /** Local days of the requested period, in order. */
   days: readonly LocalDay[];
-  /** Groups of the requested period, by date, platform, campaign and currency. */
-  current: readonly InsightGroup[];
+  /** The requested period: per-day totals and the campaign detail the query needs. */
+  current: { groups: readonly InsightGroup[]; campaignGroups: readonly InsightGroup[] };
   /** Groups of the previous period (campaigns not needed), when a comparison was asked. */
   previous: { since: CalendarDate; until: CalendarDate; groups: readonly InsightGroup[] } | null;
   fx: { rates: readonly FxRate[]; source: string };
@@ -85,36 +85,35 @@ export function buildReportDataset(inputs: DatasetInputs): ReportDataset {
   const totals = emptySums();
   let rowsScanned = 0;
 
-  for (const group of inputs.current) {
+  for (const group of inputs.current.groups) {
     const sums = converter.toTarget(group);
     rowsScanned += group.row_count;
     addInto(totals, sums);
     byDatePlatform.add(`${group.date}|${group.platform}`, group, sums);
     byPlatform.add(group.platform, group.platform, sums);
     byDate.add(group.date, group.date, sums);
-    if (group.campaign_id !== null) {
-      const campaignKey = `${group.platform}|${group.campaign_id}`;
-      byCampaign.add(
-        campaignKey,
-        { platform: group.platform, campaign_id: group.campaign_id },
+  }
+
+  for (const group of inputs.current.campaignGroups) {
+    const sums = converter.toTarget(group);
+    const campaignId = group.campaign_id!;
+    const campaignKey = `${group.platform}|${campaignId}`;
+    byCampaign.add(campaignKey, { platform: group.platform, campaign_id: campaignId }, sums);
+    const known = latestCampaignName.get(campaignKey);
+    if (!known || known.date <= group.date) {
+      latestCampaignName.set(campaignKey, { date: group.date, name: group.campaign_name ?? '' });
+    }
+    if (query.include_campaigns) {
+      byCampaignDay.add(
+        `${group.date}|${campaignKey}`,
+        {
+          date: query.granularity === 'daily' ? group.date : null,
+          platform: group.platform,
+          campaign_id: campaignId,
+          campaign_name: group.campaign_name ?? '',
+        },
         sums,
       );
-      const known = latestCampaignName.get(campaignKey);
-      if (!known || known.date <= group.date) {
-        latestCampaignName.set(campaignKey, { date: group.date, name: group.campaign_name ?? '' });
-      }
-      if (query.include_campaigns) {
-        byCampaignDay.add(
-          `${group.date}|${campaignKey}`,
-          {
-            date: query.granularity === 'daily' ? group.date : null,
-            platform: group.platform,
-            campaign_id: group.campaign_id,
-            campaign_name: group.campaign_name ?? '',
-          },
-          sums,
-        );
-      }
     }
   }
 

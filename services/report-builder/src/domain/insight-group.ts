@@ -7,7 +7,7 @@ import type { CalendarDate, Platform } from '@wevion/shared';
 export interface InsightGroup {
   date: CalendarDate;
   platform: Platform;
-  /** `null` when the store was asked not to group by campaign. */
+  /** `null` in per-day totals, set in campaign detail. */
   campaign_id: string | null;
   campaign_name: string | null;
   currency: string;
@@ -25,4 +25,11 @@ export interface FxRate {
   date: CalendarDate;
   currency: string;
   rate: string;
+}
+
+/** Multiply a `currency` amount on local `date` by `weight` to rank it in the target currency. */
+export interface RankingWeight {
+  currency: string;
+  date: CalendarDate;
+  weight: number;
 }

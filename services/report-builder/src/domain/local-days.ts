@@ -97,3 +97,39 @@ export function offsetLabel(timezone: string, at: Date): string {
   const abs = Math.abs(minutes);
   return `UTC${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
+
+/** From `startsAt` on (until the next segment), the zone is `offsetMinutes` ahead of UTC. */
+export interface OffsetSegment {
+  startsAt: Date;
+  offsetMinutes: number;
+}
+
+const SAMPLE_MS = 6 * 3_600_000;
+
+/**
+ * The zone's UTC offsets over [from, to) as constant segments, so a store can turn a UTC hour into
+ * its local date with one addition instead of a per-row time-zone lookup. Samples every 6 hours
+ * and pins each change to the minute; zones change offset at most a few times a year.
+ */
+export function offsetSegments(from: Date, to: Date, timezone: string): OffsetSegment[] {
+  const minutesAt = (t: number) => Math.round(offsetAt(timezone, t) / 60_000);
+  const segments: OffsetSegment[] = [{ startsAt: from, offsetMinutes: minutesAt(from.getTime()) }];
+  let previous = from.getTime();
+  for (let t = previous + SAMPLE_MS; previous < to.getTime(); t += SAMPLE_MS) {
+    const sample = Math.min(t, to.getTime() - 1);
+    const current = segments[segments.length - 1]!.offsetMinutes;
+    if (minutesAt(sample) !== current) {
+      let lo = previous;
+      let hi = sample;
+      while (hi - lo > 60_000) {
+        const mid = lo + Math.floor((hi - lo) / 2);
+        if (minutesAt(mid) === current) lo = mid;
+        else hi = mid;
+      }
+      const changeAt = Math.floor(hi / 60_000) * 60_000;
+      segments.push({ startsAt: new Date(changeAt), offsetMinutes: minutesAt(changeAt) });
+    }
+    previous = sample + 1;
+  }
+  return segments;
+}

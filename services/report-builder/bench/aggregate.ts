@@ -1,0 +1,109 @@
+/**
+ * npm run bench:aggregate — the 90-day, 8-platform report with its previous period over a store of
+ * 8 platforms × 250 campaigns × 180 days of hourly rows (8.64 million). Prints the figures and
+ * writes them into docs/benchmarks.md. The store is built once by the seed command, in its own
+ * process so building does not count towards the measured peak RSS.
+ */
+import { addDays, parseReportQuery, PLATFORMS } from '@wevion/shared';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { DuckDbInsightsStore } from '../src/adapters/duckdb-insights-store.ts';
+import { aggregateReport } from '../src/aggregate-report.ts';
+import { machineSummary, median, recordBenchmark } from './record.ts';
+
+const RUNS = 5;
+const storePath =
+  process.env.BENCH_DUCKDB_PATH ??
+  new URL('../../../data/bench-insights.duckdb', import.meta.url).pathname;
+const size = {
+  seed: 2026,
+  workspaces: 1,
+  platforms: 8,
+  campaigns: 250,
+  days: 180,
+  end: '2026-10-31',
+};
+
+async function storeIsBuilt(): Promise<boolean> {
+  if (!existsSync(storePath)) return false;
+  const store = await DuckDbInsightsStore.open(storePath);
+  try {
+    const stored = await store.withConnection(
+      async (c) =>
+        (
+          await c.runAndReadAll(`SELECT value FROM store_metadata WHERE key = 'demo_size'`)
+        ).getRows()[0]?.[0],
+    );
+    const parsed = typeof stored === 'string' ? JSON.parse(stored) : {};
+    return (
+      parsed.seed === size.seed &&
+      parsed.campaignsPerPlatform === size.campaigns &&
+      parsed.dense === true
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+if (!(await storeIsBuilt())) {
+  console.log(`Building ${storePath} (8 platforms × 250 campaigns × 180 days, hourly)…`);
+  const flags = Object.entries(size).flatMap(([k, v]) => [`--${k}`, String(v)]);
+  const seed = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/seed.ts', '--out', storePath, '--dense', ...flags],
+    {
+      cwd: new URL('..', import.meta.url).pathname,
+      stdio: 'inherit',
+    },
+  );
+  if (seed.status !== 0) process.exit(seed.status ?? 1);
+}
+
+const store = await DuckDbInsightsStore.open(storePath, {
+  memoryLimit: process.env.BENCH_MEMORY_LIMIT,
+});
+const query = parseReportQuery(
+  {
+    workspace_id: 'ws_acme',
+    since: addDays(size.end, -89),
+    until: size.end,
+    platforms: PLATFORMS.slice(0, 8),
+    target_currency: 'EUR',
+    timezone: 'Europe/Berlin',
+    compare_previous: true,
+  },
+  { currencies: await store.fxCurrencies() },
+);
+
+const timings: number[] = [];
+let rowsScanned = 0;
+for (let run = 1; run <= RUNS; run++) {
+  const started = performance.now();
+  const dataset = await aggregateReport(store, query);
+  const ms = performance.now() - started;
+  timings.push(ms);
+  rowsScanned = dataset.rows_scanned;
+  console.log(
+    `run ${run}: ${ms.toFixed(0)} ms, ${dataset.rows_scanned.toLocaleString('en')} rows, total spend €${dataset.totals.spend.toLocaleString('en')}`,
+  );
+}
+await store.close();
+
+const medianMs = median(timings);
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+const figures = {
+  'rows scanned': rowsScanned.toLocaleString('en'),
+  'median (5 runs)': `${medianMs.toFixed(0)} ms (target ≤ 1,500 ms)`,
+  'first run (cold file)': `${timings[0]!.toFixed(0)} ms`,
+  'rows per second': Math.round(rowsScanned / (medianMs / 1000)).toLocaleString('en'),
+  'peak RSS': `${peakRssMb.toFixed(0)} MB (target ≤ 500 MB)`,
+  'DuckDB memory_limit': process.env.BENCH_MEMORY_LIMIT ?? 'default (80% of RAM)',
+};
+console.table(figures);
+recordBenchmark('aggregate', {
+  title: 'Aggregation: 90 days × 8 platforms with the previous period (`npm run bench:aggregate`)',
+  description:
+    'Store: 8 platforms × 250 campaigns × 180 days of hourly rows in embedded DuckDB (one file, built once by `npm run seed`). Query: EUR from EUR/GBP/USD accounts, Europe/Berlin, previous period on, top 10 campaigns. Timed from the call to the finished `ReportDataset` (both periods read, converted exactly and shaped).',
+  figures,
+  machine: machineSummary(),
+});
