@@ -1,0 +1,32 @@
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { validateMessage, type BusMessage, type JobEventMessage } from './messages.ts';
+
+/** Validates and sends a command message to a queue. */
+export async function sendToQueue(
+  sqs: SQSClient,
+  queueUrl: string,
+  message: BusMessage,
+): Promise<void> {
+  validateMessage(message.type, message);
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: queueUrl,
+      MessageBody: JSON.stringify(message),
+      MessageAttributes: {
+        type: { DataType: 'String', StringValue: message.type },
+        job_id: { DataType: 'String', StringValue: message.job_id },
+      },
+    }),
+  );
+}
+
+/** Validates and publishes a job event to the export-events topic (fanned out to export-api). */
+export async function publishJobEvent(
+  sns: SNSClient,
+  topicArn: string,
+  event: JobEventMessage,
+): Promise<void> {
+  validateMessage('JOB_EVENT', event);
+  await sns.send(new PublishCommand({ TopicArn: topicArn, Message: JSON.stringify(event) }));
+}

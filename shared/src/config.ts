@@ -1,0 +1,34 @@
+import Joi from 'joi';
+
+/**
+ * Reads a service's configuration from the environment once: validated, defaults filled,
+ * frozen. A bad or missing variable stops the service at start with every problem listed.
+ */
+export function loadConfig<T>(
+  schema: Joi.ObjectSchema<T>,
+  env: NodeJS.ProcessEnv = process.env,
+): Readonly<T> {
+  const { value, error } = schema.validate(env, {
+    abortEarly: false,
+    allowUnknown: true,
+    stripUnknown: true,
+    convert: true,
+  });
+  if (error) {
+    const problems = error.details.map((d) => `  ${d.path.join('.')}: ${d.message}`).join('\n');
+    throw new Error(`Invalid configuration:\n${problems}`);
+  }
+  return Object.freeze(value);
+}
+
+/** Environment variables every service shares: AWS endpoints and the bus and bucket names. */
+export const awsEnvironment = {
+  AWS_REGION: Joi.string().default('us-east-1'),
+  /** Set only for local emulators; production uses the SDK's real AWS endpoints. */
+  AWS_ENDPOINT_URL_SQS: Joi.string().uri(),
+  AWS_ENDPOINT_URL_SNS: Joi.string().uri(),
+  AWS_ENDPOINT_URL_S3: Joi.string().uri(),
+  LOG_LEVEL: Joi.string()
+    .valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent')
+    .default('info'),
+};

@@ -1,0 +1,190 @@
+import Joi from 'joi';
+import { AppError } from './errors.ts';
+import type { ReportQuery } from './report-query.ts';
+
+/**
+ * The bus contract: every message is JSON with `type` and `version`, validated when sent and
+ * when received. These schemas are the only coupling between the services.
+ */
+export const EXPORT_FORMATS = ['CSV', 'PDF'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const JOB_STATUSES = ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export interface RenderOptions {
+  /** Start the CSV with a UTF-8 byte-order mark so Excel picks the right encoding. */
+  csv_bom: boolean;
+}
+
+export interface WorkspaceBranding {
+  logo_key: string | null;
+  primary_color: string | null;
+  secondary_color: string | null;
+}
+
+/** What a renderer needs to know about the workspace, carried in the message (no lookups). */
+export interface WorkspaceCard {
+  name: string;
+  branding: WorkspaceBranding | null;
+}
+
+export interface ExportUnifiedReportMessage {
+  type: 'EXPORT_UNIFIED_REPORT';
+  version: 1;
+  job_id: string;
+  workspace_id: string;
+  format: ExportFormat;
+  query: ReportQuery;
+  options: RenderOptions;
+  workspace: WorkspaceCard;
+  requested_at: string;
+}
+
+export interface RenderReportMessage {
+  type: 'RENDER_REPORT';
+  version: 1;
+  job_id: string;
+  workspace_id: string;
+  format: ExportFormat;
+  /** S3 key of the gzip JSON ReportDataset (claim check). */
+  dataset_key: string;
+  options: RenderOptions;
+  workspace: WorkspaceCard;
+}
+
+export interface JobProgress {
+  stage: 'queued' | 'aggregating' | 'rendering' | 'uploading' | 'done';
+  percent: number;
+}
+
+export interface JobFile {
+  key: string;
+  bytes: number;
+  rows: number;
+  sha256: string;
+  content_type: string;
+}
+
+export interface JobError {
+  code: string;
+  message: string;
+}
+
+export interface JobEventMessage {
+  type: 'JOB_EVENT';
+  version: 1;
+  job_id: string;
+  workspace_id: string;
+  status: Exclude<JobStatus, 'PENDING'>;
+  at: string;
+  progress?: JobProgress;
+  file?: JobFile;
+  error?: JobError;
+}
+
+export type BusMessage = ExportUnifiedReportMessage | RenderReportMessage | JobEventMessage;
+
+const jobId = Joi.string().guid({ version: 'uuidv4' }).required();
+const workspaceId = Joi.string().min(1).max(128).required();
+const format = Joi.string()
+  .valid(...EXPORT_FORMATS)
+  .required();
+const options = Joi.object({ csv_bom: Joi.boolean().required() }).required();
+const color = Joi.string()
+  .pattern(/^#[0-9a-fA-F]{6}$/)
+  .allow(null);
+const workspace = Joi.object({
+  name: Joi.string().min(1).max(200).required(),
+  branding: Joi.object({
+    logo_key: Joi.string().max(512).allow(null).required(),
+    primary_color: color.required(),
+    secondary_color: color.required(),
+  })
+    .allow(null)
+    .required(),
+}).required();
+
+const schemas: Record<BusMessage['type'], Joi.ObjectSchema> = {
+  EXPORT_UNIFIED_REPORT: Joi.object({
+    type: Joi.string().valid('EXPORT_UNIFIED_REPORT').required(),
+    version: Joi.number().valid(1).required(),
+    job_id: jobId,
+    workspace_id: workspaceId,
+    format,
+    // Field rules need the FX table; report-builder applies them with parseReportQuery.
+    query: Joi.object().unknown(true).required(),
+    options,
+    workspace,
+    requested_at: Joi.string().isoDate().required(),
+  }),
+  RENDER_REPORT: Joi.object({
+    type: Joi.string().valid('RENDER_REPORT').required(),
+    version: Joi.number().valid(1).required(),
+    job_id: jobId,
+    workspace_id: workspaceId,
+    format,
+    dataset_key: Joi.string().min(1).max(1024).required(),
+    options,
+    workspace,
+  }),
+  JOB_EVENT: Joi.object({
+    type: Joi.string().valid('JOB_EVENT').required(),
+    version: Joi.number().valid(1).required(),
+    job_id: jobId,
+    workspace_id: workspaceId,
+    status: Joi.string().valid('RUNNING', 'COMPLETED', 'FAILED').required(),
+    at: Joi.string().isoDate().required(),
+    progress: Joi.object({
+      stage: Joi.string()
+        .valid('queued', 'aggregating', 'rendering', 'uploading', 'done')
+        .required(),
+      percent: Joi.number().min(0).max(100).required(),
+    }),
+    file: Joi.object({
+      key: Joi.string().required(),
+      bytes: Joi.number().integer().min(0).required(),
+      rows: Joi.number().integer().min(0).required(),
+      sha256: Joi.string().hex().length(64).required(),
+      content_type: Joi.string().required(),
+    }).when('status', { is: 'COMPLETED', then: Joi.required() }),
+    error: Joi.object({
+      code: Joi.string().max(100).required(),
+      message: Joi.string().max(2000).required(),
+    }).when('status', { is: 'FAILED', then: Joi.required() }),
+  }),
+};
+
+/** A message that can never be processed: its consumer leaves it for the dead-letter queue. */
+export class InvalidMessageError extends AppError {
+  constructor(message: string) {
+    super('invalid_message', message, { status: 400 });
+  }
+}
+
+export function validateMessage<T extends BusMessage>(type: T['type'], message: unknown): T {
+  const { value, error } = schemas[type].validate(message, { abortEarly: true, convert: false });
+  if (error) throw new InvalidMessageError(`${type} message rejected: ${error.message}`);
+  return value as T;
+}
+
+/** Parses and validates a received body against the one type a queue carries. */
+export function parseMessage<T extends BusMessage>(type: T['type'], body: string | undefined): T {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body ?? '');
+  } catch {
+    throw new InvalidMessageError(`${type} message rejected: the body is not JSON`);
+  }
+  return validateMessage<T>(type, parsed);
+}
+
+/** Best effort: the job a broken message belonged to, so its job can still be failed. */
+export function jobIdOf(body: string | undefined): string | null {
+  try {
+    const id = (JSON.parse(body ?? '') as { job_id?: unknown }).job_id;
+    return typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) ? id : null;
+  } catch {
+    return null;
+  }
+}
