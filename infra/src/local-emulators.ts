@@ -7,6 +7,7 @@ export const LOCAL_AWS_CREDENTIALS = {
   AWS_ACCESS_KEY_ID: 'S3RVER',
   AWS_SECRET_ACCESS_KEY: 'S3RVER',
 } as const;
+export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 export interface LocalEmulators {
   /** Environment for AWS SDK clients pointing at the emulators. */

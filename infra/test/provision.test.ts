@@ -1,8 +1,4 @@
-import {
-  GetObjectCommand,
-  GetBucketLifecycleConfigurationCommand,
-  PutObjectCommand,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import {
@@ -16,7 +12,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalEmulators, type LocalEmulators } from '../src/local-emulators.ts';
+import {
+  LOCAL_CREDENTIALS,
+  startLocalEmulators,
+  type LocalEmulators,
+} from '../src/local-emulators.ts';
 import { EXPORT_LIFECYCLE_RULES, provision, type ResourceEnv } from '../src/provision.ts';
 
 describe('provisioning against the local emulators', function () {
@@ -29,8 +29,7 @@ describe('provisioning against the local emulators', function () {
 
   before(async () => {
     emulators = await startLocalEmulators({ sqsPort: 0, s3Port: 0, s3Directory: dir });
-    Object.assign(process.env, emulators.env);
-    clients = createAwsClients({ AWS_REGION: 'us-east-1', ...emulators.env });
+    clients = createAwsClients({ AWS_REGION: 'us-east-1', ...emulators.env }, LOCAL_CREDENTIALS);
     ({ env, notes } = await provision(clients));
   });
 

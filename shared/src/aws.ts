@@ -19,19 +19,23 @@ export interface AwsClients {
  * AWS SDK v3 clients. With no endpoint variables they talk to real AWS with the default
  * credential chain; with them, to the local emulators (fauxqs, s3rver) on the same protocols.
  */
-export function createAwsClients(config: AwsConfig): AwsClients {
+export function createAwsClients(
+  config: AwsConfig,
+  credentials?: { accessKeyId: string; secretAccessKey: string },
+): AwsClients {
   const region = config.AWS_REGION;
+  const common = { region, ...(credentials ? { credentials } : {}) };
   return {
     sqs: new SQSClient({
-      region,
+      ...common,
       ...(config.AWS_ENDPOINT_URL_SQS ? { endpoint: config.AWS_ENDPOINT_URL_SQS } : {}),
     }),
     sns: new SNSClient({
-      region,
+      ...common,
       ...(config.AWS_ENDPOINT_URL_SNS ? { endpoint: config.AWS_ENDPOINT_URL_SNS } : {}),
     }),
     s3: new S3Client({
-      region,
+      ...common,
       ...(config.AWS_ENDPOINT_URL_S3
         ? { endpoint: config.AWS_ENDPOINT_URL_S3, forcePathStyle: true }
         : {}),

@@ -16,3 +16,37 @@ export function minorUnits(currency: string): number {
   }
   return digits;
 }
+
+/** The euro and the currencies the ECB publishes daily reference rates for (2026 list). */
+export const ECB_REFERENCE_CURRENCIES = [
+  'EUR',
+  'AUD',
+  'BRL',
+  'CAD',
+  'CHF',
+  'CNY',
+  'CZK',
+  'DKK',
+  'GBP',
+  'HKD',
+  'HUF',
+  'IDR',
+  'ILS',
+  'INR',
+  'ISK',
+  'JPY',
+  'KRW',
+  'MXN',
+  'MYR',
+  'NOK',
+  'NZD',
+  'PHP',
+  'PLN',
+  'RON',
+  'SEK',
+  'SGD',
+  'THB',
+  'TRY',
+  'USD',
+  'ZAR',
+] as const;

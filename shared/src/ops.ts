@@ -37,3 +37,21 @@ export function opsMiddleware(registry: Registry, readiness: Readiness): Koa.Mid
     }
   };
 }
+
+/** A tiny HTTP server with only the ops endpoints, for services without an API of their own. */
+export async function startOpsServer(
+  port: number,
+  registry: Registry,
+  readiness: Readiness,
+): Promise<{ port: number; close(): Promise<void> }> {
+  const { default: KoaApp } = await import('koa');
+  const app = new KoaApp();
+  app.use(opsMiddleware(registry, readiness));
+  const server = await new Promise<import('node:http').Server>((resolve) => {
+    const s = app.listen(port, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    port: (server.address() as { port: number }).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

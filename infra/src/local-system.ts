@@ -1,0 +1,198 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { SignJWT } from 'jose';
+import { createAwsClients, destroyAwsClients } from '@wevion/shared';
+import { LOCAL_CREDENTIALS, startLocalEmulators } from './local-emulators.ts';
+import { provision, type ProvisionOptions } from './provision.ts';
+
+export const SERVICES = ['export-api', 'report-builder', 'renderer'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export interface LocalSystemOptions {
+  /** Repository root (services are started from here). */
+  root: string;
+  dataDir: string;
+  /** 0 picks a free port. */
+  ports: { api: number; sqs: number; s3: number; reportBuilderOps: number; rendererOps: number };
+  jwtSecret: string;
+  insightsPath: string;
+  /** Flags for `npm run seed` when the insights store is empty. */
+  seedArgs?: string[];
+  queueOverrides?: ProvisionOptions['queueOverrides'];
+  /** Extra environment for every service (e.g. short long-polls in tests). */
+  env?: Record<string, string>;
+  onLog: (service: ServiceName | 'system', line: string) => void;
+}
+
+export interface LocalSystem {
+  apiUrl: string;
+  /** Everything a service or a test needs to reach the emulators and resources. */
+  env: Record<string, string>;
+  opsUrls: Record<ServiceName, string>;
+  tokens: Record<string, string>;
+  viewerToken: string;
+  notes: string[];
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const resolvePort = async (port: number) => (port === 0 ? freePort() : port);
+
+/** A platform-style user token (HS256) for local use. */
+export async function signDevToken(
+  secret: string,
+  claims: { sub: string; workspace_id: string; role: string },
+) {
+  return new SignJWT({ workspace_id: claims.workspace_id, role: claims.role })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(claims.sub)
+    .setIssuedAt()
+    .setExpirationTime('30d')
+    .sign(new TextEncoder().encode(secret));
+}
+
+function runTsx(root: string, script: string, args: string[], env: Record<string, string>) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`${script} failed:\n${result.stderr || result.stdout}`);
+  return result.stdout.trim();
+}
+
+async function waitUntilReady(url: string, child: ChildProcess, name: string, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited with code ${child.exitCode} while starting`);
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${name} was not ready within ${timeoutMs / 1000} s (${url}/readyz)`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * The whole system on this machine: emulators, resources, demo data, the three services as
+ * separate processes. Used by `npm start` and by the end-to-end tests.
+ */
+export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
+  const ports = {
+    api: await resolvePort(options.ports.api),
+    reportBuilderOps: await resolvePort(options.ports.reportBuilderOps),
+    rendererOps: await resolvePort(options.ports.rendererOps),
+  };
+  const emulators = await startLocalEmulators({
+    sqsPort: options.ports.sqs,
+    s3Port: options.ports.s3,
+    s3Directory: join(options.dataDir, 's3'),
+  });
+  const children: ChildProcess[] = [];
+  const stop = async () => {
+    await Promise.all(children.map(stopChild));
+    await emulators.stop();
+  };
+  try {
+    const clients = createAwsClients(
+      { AWS_REGION: 'us-east-1', ...emulators.env },
+      LOCAL_CREDENTIALS,
+    );
+    const { env: resources, notes } = await provision(clients, {
+      queueOverrides: options.queueOverrides,
+    });
+    destroyAwsClients(clients);
+
+    const sqlitePath = join(options.dataDir, 'export-api.sqlite');
+    const env: Record<string, string> = {
+      ...emulators.env,
+      ...resources,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      JWT_SECRET: options.jwtSecret,
+      SQLITE_PATH: sqlitePath,
+      INSIGHTS_DUCKDB_PATH: options.insightsPath,
+      ...options.env,
+    };
+    options.onLog(
+      'system',
+      runTsx(
+        options.root,
+        'services/report-builder/src/cli/seed.ts',
+        ['--out', options.insightsPath, '--if-missing', ...(options.seedArgs ?? [])],
+        env,
+      ),
+    );
+    options.onLog(
+      'system',
+      runTsx(options.root, 'services/export-api/src/cli/seed-workspaces.ts', [], env),
+    );
+
+    const serviceEnv: Record<ServiceName, Record<string, string>> = {
+      'export-api': { PORT: String(ports.api) },
+      'report-builder': { OPS_PORT: String(ports.reportBuilderOps) },
+      renderer: { OPS_PORT: String(ports.rendererOps) },
+    };
+    const opsUrls: Record<ServiceName, string> = {
+      'export-api': `http://127.0.0.1:${ports.api}`,
+      'report-builder': `http://127.0.0.1:${ports.reportBuilderOps}`,
+      renderer: `http://127.0.0.1:${ports.rendererOps}`,
+    };
+    for (const name of SERVICES) {
+      const child = spawn(process.execPath, ['--import', 'tsx', `services/${name}/src/main.ts`], {
+        cwd: options.root,
+        env: { ...process.env, ...env, ...serviceEnv[name] },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.push(child);
+      for (const stream of [child.stdout!, child.stderr!]) {
+        createInterface({ input: stream }).on('line', (line) => options.onLog(name, line));
+      }
+    }
+    await Promise.all(SERVICES.map((name, i) => waitUntilReady(opsUrls[name], children[i]!, name)));
+
+    const tokens: Record<string, string> = {};
+    for (const workspace of ['ws_acme', 'ws_nova', 'ws_kumo', 'ws_lotus']) {
+      tokens[workspace] = await signDevToken(options.jwtSecret, {
+        sub: 'user_demo',
+        workspace_id: workspace,
+        role: 'admin',
+      });
+    }
+    const viewerToken = await signDevToken(options.jwtSecret, {
+      sub: 'user_viewer',
+      workspace_id: 'ws_acme',
+      role: 'viewer',
+    });
+    return { apiUrl: opsUrls['export-api'], env, opsUrls, tokens, viewerToken, notes, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

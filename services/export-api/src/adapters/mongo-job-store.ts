@@ -1,0 +1,182 @@
+import { JOB_STATUSES, ValidationError, type JobStatus } from '@wevion/shared';
+import mongoose, { Schema, type Connection } from 'mongoose';
+import type { Job, JobPatch } from '../domain/job.ts';
+import type { Workspace } from '../domain/workspace.ts';
+import type { JobFilter, JobPage, JobStore, WorkspaceStore } from '../ports.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+
+const jobSchema = new Schema(
+  {
+    _id: String,
+    workspace_id: { type: String, required: true },
+    requested_by: String,
+    status: { type: String, enum: JOB_STATUSES, required: true },
+    format: String,
+    params: Schema.Types.Mixed,
+    progress: Schema.Types.Mixed,
+    file: Schema.Types.Mixed,
+    error: Schema.Types.Mixed,
+    created_at: { type: String, required: true },
+    started_at: String,
+    completed_at: String,
+    updated_at: String,
+    enqueue_attempts: Number,
+    last_enqueued_at: String,
+  },
+  { collection: 'job_results', versionKey: false, minimize: false },
+);
+jobSchema.index({ workspace_id: 1, created_at: -1, _id: -1 });
+jobSchema.index({ status: 1, updated_at: 1 });
+
+const workspaceSchema = new Schema(
+  { _id: String, document: Schema.Types.Mixed },
+  { collection: 'workspaces', versionKey: false },
+);
+
+type JobDocument = Omit<Job, 'job_id'> & { _id: string };
+const toJob = ({ _id, ...rest }: JobDocument): Job => ({ job_id: _id, ...rest }) as Job;
+
+/** Opens one MongoDB connection for both stores (production). */
+export async function connectMongoStores(
+  uri: string,
+): Promise<{ jobs: MongoJobStore; workspaces: MongoWorkspaceStore }> {
+  const connection = await mongoose.createConnection(uri).asPromise();
+  const jobs = new MongoJobStore(connection);
+  await jobs.syncIndexes();
+  return { jobs, workspaces: new MongoWorkspaceStore(connection) };
+}
+
+/** job_results in MongoDB. Status changes are conditional updates, so racing events cannot regress a job. */
+export class MongoJobStore implements JobStore {
+  private readonly jobs;
+
+  constructor(private readonly connection: Connection) {
+    this.jobs = connection.model('JobResult', jobSchema);
+  }
+
+  async syncIndexes(): Promise<void> {
+    await this.jobs.syncIndexes();
+  }
+
+  async create(job: Job): Promise<void> {
+    const { job_id, ...rest } = job;
+    await this.jobs.create({ _id: job_id, ...rest });
+  }
+
+  async get(jobId: string): Promise<Job | null> {
+    const doc = await this.jobs.findById(jobId).lean<JobDocument>();
+    return doc ? toJob(doc) : null;
+  }
+
+  async list(
+    workspaceId: string,
+    filter: JobFilter,
+    page: { limit: number; cursor?: string },
+  ): Promise<JobPage> {
+    const query: Record<string, unknown> = { workspace_id: workspaceId };
+    const created: Record<string, string> = {};
+    if (filter.createdFrom) created.$gte = filter.createdFrom;
+    if (filter.createdBefore) created.$lt = filter.createdBefore;
+    if (Object.keys(created).length) query.created_at = created;
+    if (filter.format) query.format = filter.format;
+    if (filter.status) query.status = filter.status;
+    if (page.cursor) {
+      const after = decodeCursor(page.cursor);
+      if (!after)
+        throw new ValidationError(
+          'invalid_cursor',
+          '"cursor" is not a cursor this API returned',
+          'cursor',
+        );
+      query.$or = [
+        { created_at: { $lt: after[0] } },
+        { created_at: after[0], _id: { $lt: after[1] } },
+      ];
+    }
+    const docs = await this.jobs
+      .find(query)
+      .sort({ created_at: -1, _id: -1 })
+      .limit(page.limit + 1)
+      .lean<JobDocument[]>();
+    const jobs = docs.slice(0, page.limit).map(toJob);
+    const last = jobs[jobs.length - 1];
+    return {
+      jobs,
+      nextCursor:
+        docs.length > page.limit && last ? encodeCursor(last.created_at, last.job_id) : null,
+    };
+  }
+
+  async update(jobId: string, patch: JobPatch, from: readonly JobStatus[]): Promise<boolean> {
+    const result = await this.jobs.updateOne(
+      { _id: jobId, status: { $in: [...from] } },
+      { $set: patch },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  async countTowardsQuota(workspaceId: string, since: string): Promise<number> {
+    return this.jobs.countDocuments({
+      workspace_id: workspaceId,
+      created_at: { $gte: since },
+      status: { $ne: 'FAILED' },
+    });
+  }
+
+  async findStale(status: 'PENDING' | 'RUNNING', before: string, limit: number): Promise<Job[]> {
+    const condition =
+      status === 'PENDING'
+        ? {
+            $or: [
+              { last_enqueued_at: { $lt: before } },
+              { last_enqueued_at: null, created_at: { $lt: before } },
+            ],
+          }
+        : { updated_at: { $lt: before } };
+    const docs = await this.jobs
+      .find({ status, ...condition })
+      .sort({ created_at: 1 })
+      .limit(limit)
+      .lean<JobDocument[]>();
+    return docs.map(toJob);
+  }
+
+  async countByStatus(): Promise<Record<JobStatus, number>> {
+    const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
+    const rows = await this.jobs.aggregate<{ _id: JobStatus; n: number }>([
+      { $group: { _id: '$status', n: { $sum: 1 } } },
+    ]);
+    for (const { _id, n } of rows) counts[_id] = n;
+    return counts;
+  }
+
+  async ping(): Promise<void> {
+    await this.connection.db!.admin().ping();
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+}
+
+/** Workspaces as documents in MongoDB. */
+export class MongoWorkspaceStore implements WorkspaceStore {
+  private readonly workspaces;
+
+  constructor(connection: Connection) {
+    this.workspaces = connection.model('Workspace', workspaceSchema);
+  }
+
+  async get(workspaceId: string): Promise<Workspace | null> {
+    const doc = await this.workspaces.findById(workspaceId).lean<{ document: Workspace }>();
+    return doc?.document ?? null;
+  }
+
+  async upsert(workspace: Workspace): Promise<void> {
+    await this.workspaces.updateOne(
+      { _id: workspace.workspace_id },
+      { document: workspace },
+      { upsert: true },
+    );
+  }
+}

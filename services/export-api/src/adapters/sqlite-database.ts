@@ -1,0 +1,39 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS job_results (
+    job_id           TEXT PRIMARY KEY,
+    workspace_id     TEXT NOT NULL,
+    requested_by     TEXT NOT NULL,
+    status           TEXT NOT NULL CHECK (status IN ('PENDING', 'RUNNING', 'COMPLETED', 'FAILED')),
+    format           TEXT NOT NULL CHECK (format IN ('CSV', 'PDF')),
+    params           TEXT NOT NULL,
+    progress         TEXT,
+    file             TEXT,
+    error            TEXT,
+    created_at       TEXT NOT NULL,
+    started_at       TEXT,
+    completed_at     TEXT,
+    updated_at       TEXT NOT NULL,
+    enqueue_attempts INTEGER NOT NULL DEFAULT 0,
+    last_enqueued_at TEXT
+  );
+  CREATE INDEX IF NOT EXISTS job_results_history ON job_results (workspace_id, created_at DESC, job_id DESC);
+  CREATE INDEX IF NOT EXISTS job_results_staleness ON job_results (status, updated_at);
+  CREATE TABLE IF NOT EXISTS workspaces (
+    workspace_id TEXT PRIMARY KEY,
+    document     TEXT NOT NULL
+  );
+`;
+
+/** Opens (and migrates) the embedded database file; WAL so readers never wait for the writer. */
+export function openSqlite(path: string): Database.Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+  return db;
+}

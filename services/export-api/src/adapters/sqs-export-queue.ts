@@ -1,0 +1,29 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { sendToQueue, type ExportUnifiedReportMessage } from '@wevion/shared';
+import type { Job } from '../domain/job.ts';
+import type { Workspace } from '../domain/workspace.ts';
+import type { ExportQueue } from '../ports.ts';
+
+/** Sends EXPORT_UNIFIED_REPORT to report-builder's queue. */
+export class SqsExportQueue implements ExportQueue {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async enqueue(job: Job, workspace: Workspace): Promise<void> {
+    const { csv_bom, ...query } = job.params;
+    const message: ExportUnifiedReportMessage = {
+      type: 'EXPORT_UNIFIED_REPORT',
+      version: 1,
+      job_id: job.job_id,
+      workspace_id: job.workspace_id,
+      format: job.format,
+      query: { workspace_id: job.workspace_id, ...query, top_n: 10, include_campaigns: false },
+      options: { csv_bom },
+      workspace: { name: workspace.name, branding: workspace.branding },
+      requested_at: job.created_at,
+    };
+    await sendToQueue(this.sqs, this.queueUrl, message);
+  }
+}

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import type { Job } from './domain/job.ts';
+import { PLANS, type Workspace } from './domain/workspace.ts';
+
+/**
+ * Local demo workspaces, one per gate a user can meet. Their ids match the demo insights
+ * (`npm run seed`), so exports find data.
+ */
+export const DEMO_WORKSPACES: readonly Workspace[] = [
+  {
+    workspace_id: 'ws_acme',
+    name: 'Acme Outdoor GmbH',
+    timezone: 'Europe/Berlin',
+    subscription_status: 'active',
+    plan: 'pro',
+    branding: { logo_key: null, primary_color: '#0B5FFF', secondary_color: '#14B8A6' },
+    features: {},
+  },
+  {
+    workspace_id: 'ws_nova',
+    name: 'Nova Retail Inc.',
+    timezone: 'America/New_York',
+    subscription_status: 'none',
+    plan: 'pro',
+    branding: null,
+    features: {},
+  },
+  {
+    workspace_id: 'ws_kumo',
+    name: 'Kumo Studio 株式会社',
+    timezone: 'Asia/Tokyo',
+    subscription_status: 'active',
+    plan: 'starter',
+    branding: null,
+    features: {},
+  },
+  {
+    workspace_id: 'ws_lotus',
+    name: 'Lotus Wellness Pvt Ltd',
+    timezone: 'Asia/Kolkata',
+    subscription_status: 'active',
+    plan: 'agency',
+    branding: null,
+    features: { cross_channel_analytics: false },
+  },
+];
+
+/** What each demo workspace shows off, for the launcher's printout. */
+export const DEMO_NOTES: Readonly<Record<string, string>> = {
+  ws_acme: 'active Pro plan, data in EUR/GBP/USD accounts',
+  ws_nova: 'no active subscription: exports answer 403 subscription_required',
+  ws_kumo: 'Starter plan with 19 of its 20 monthly exports used (seeded history)',
+  ws_lotus: 'cross-channel analytics switched off: export endpoints answer 404',
+};
+
+/** Kumo's earlier exports this month, so its next export is its last one. */
+export function kumoHistory(now: Date): Job[] {
+  const used = PLANS.starter.exports_per_month! - 1;
+  const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+  return Array.from({ length: used }, (_, i) => {
+    const at = new Date(monthStart + ((now.getTime() - monthStart) * i) / used).toISOString();
+    return {
+      job_id: randomUUID(),
+      workspace_id: 'ws_kumo',
+      requested_by: 'user_demo',
+      status: 'COMPLETED',
+      format: i % 3 === 0 ? 'PDF' : 'CSV',
+      params: {
+        since: '2026-08-01',
+        until: '2026-08-31',
+        platforms: ['meta', 'google'],
+        target_currency: 'JPY',
+        timezone: 'Asia/Tokyo',
+        granularity: 'daily',
+        compare_previous: true,
+        csv_bom: false,
+      },
+      progress: { stage: 'done', percent: 100 },
+      file: null,
+      error: null,
+      created_at: at,
+      started_at: at,
+      completed_at: at,
+      updated_at: at,
+      enqueue_attempts: 1,
+      last_enqueued_at: at,
+    };
+  });
+}

@@ -1,0 +1,13 @@
+export const ROLES = ['admin', 'mediabuyer', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The caller, from the platform's JWT. */
+export interface User {
+  user_id: string;
+  workspace_id: string;
+  role: Role;
+}
+
+export function canExport(user: User): boolean {
+  return user.role === 'admin' || user.role === 'mediabuyer';
+}

@@ -1,0 +1,38 @@
+import { AppError, type Logger } from '@wevion/shared';
+import type Koa from 'koa';
+import { GateError } from '../export-service.ts';
+
+/**
+ * The one place errors become responses: `{error: {code, message, field?}}`, plus `reason` for
+ * gates. Unexpected errors are logged and answered 500 without internals.
+ */
+export function renderErrors(logger: Logger): Koa.Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      const known = error instanceof AppError && error.expose;
+      const status = known ? error.status : ((error as { status?: number }).status ?? 500);
+      if (!known && status >= 500) {
+        logger.error({ err: error, method: ctx.method, path: ctx.path }, 'request failed');
+      }
+      ctx.status = status;
+      const body: Record<string, unknown> = {
+        error: known
+          ? {
+              code: error.code,
+              message: error.message,
+              ...(error.field ? { field: error.field } : {}),
+            }
+          : status < 500
+            ? { code: 'bad_request', message: (error as Error).message }
+            : {
+                code: 'internal_error',
+                message: 'Something went wrong on our side; please try again.',
+              },
+      };
+      if (error instanceof GateError) body.reason = error.reason;
+      ctx.body = body;
+    }
+  };
+}

@@ -1,0 +1,80 @@
+import {
+  checkDateRange,
+  EXPORT_FORMATS,
+  JOB_STATUSES,
+  isCalendarDate,
+  reportQueryFields,
+  toValidationError,
+  ValidationError,
+  addDays,
+  type ExportFormat,
+} from '@wevion/shared';
+import Joi from 'joi';
+import type { ExportParams } from '../domain/job.ts';
+import type { JobFilter } from '../ports.ts';
+
+/** POST /api/v1/analytics/export: the spec's fields plus the extras it implies, nothing else. */
+export function parseExportRequest(
+  body: unknown,
+  context: { currencies: readonly string[]; defaultTimezone: string },
+): { format: ExportFormat; params: ExportParams } {
+  const fields = reportQueryFields(context);
+  const schema = Joi.object({
+    ...fields,
+    timezone: fields.timezone.default(context.defaultTimezone),
+    format: Joi.string()
+      .valid(...EXPORT_FORMATS)
+      .required()
+      .messages({ 'any.only': '"format" must be CSV or PDF (uppercase)' }),
+    csv_bom: Joi.boolean().default(false),
+  })
+    .required()
+    .messages({
+      'any.required': 'Send a JSON body with since, until, platforms, format and target_currency',
+    });
+  const { value, error } = schema.validate(body, { abortEarly: true, convert: false });
+  if (error) throw toValidationError(error);
+  checkDateRange(value.since, value.until);
+  const { format, ...params } = value;
+  return { format, params };
+}
+
+const historyQuery = Joi.object({
+  created_from: Joi.string().custom((v: string, h) =>
+    isCalendarDate(v) ? v : h.error('any.invalid'),
+  ),
+  created_to: Joi.string().custom((v: string, h) =>
+    isCalendarDate(v) ? v : h.error('any.invalid'),
+  ),
+  format: Joi.string().valid(...EXPORT_FORMATS),
+  status: Joi.string().valid(...JOB_STATUSES),
+  limit: Joi.number().integer().min(1).max(100).default(20),
+  cursor: Joi.string().max(500),
+}).messages({ 'any.invalid': '{{#label}} must be a real calendar date written YYYY-MM-DD' });
+
+/** GET /api/v1/analytics/export query string: created dates are UTC calendar days, inclusive. */
+export function parseHistoryQuery(query: unknown): {
+  filter: JobFilter;
+  page: { limit: number; cursor?: string };
+} {
+  const { value, error } = historyQuery.validate(query, { abortEarly: true, convert: true });
+  if (error) throw toValidationError(error);
+  if (value.created_from && value.created_to && value.created_from > value.created_to) {
+    throw new ValidationError(
+      'invalid_date_range',
+      '"created_from" must be on or before "created_to"',
+      'created_to',
+    );
+  }
+  return {
+    filter: {
+      ...(value.created_from ? { createdFrom: `${value.created_from}T00:00:00.000Z` } : {}),
+      ...(value.created_to
+        ? { createdBefore: `${addDays(value.created_to, 1)}T00:00:00.000Z` }
+        : {}),
+      ...(value.format ? { format: value.format } : {}),
+      ...(value.status ? { status: value.status } : {}),
+    },
+    page: { limit: value.limit, ...(value.cursor ? { cursor: value.cursor } : {}) },
+  };
+}

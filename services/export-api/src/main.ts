@@ -1,0 +1,36 @@
+import { createAwsClients, createLogger, createMetrics, destroyAwsClients } from '@wevion/shared';
+import { connectMongoStores } from './adapters/mongo-job-store.ts';
+import { openSqlite } from './adapters/sqlite-database.ts';
+import { SqliteJobStore } from './adapters/sqlite-job-store.ts';
+import { SqliteWorkspaceStore } from './adapters/sqlite-workspace-store.ts';
+import { createApp } from './app.ts';
+import { loadExportApiConfig } from './config.ts';
+
+const config = loadExportApiConfig();
+const logger = createLogger('export-api', config.LOG_LEVEL);
+const aws = createAwsClients(config);
+
+let stores;
+if (config.MONGODB_URI) {
+  stores = await connectMongoStores(config.MONGODB_URI);
+} else {
+  const db = openSqlite(config.SQLITE_PATH);
+  stores = { jobs: new SqliteJobStore(db), workspaces: new SqliteWorkspaceStore(db) };
+}
+
+const app = createApp(config, { ...stores, ...aws, logger, metrics: createMetrics('export-api') });
+await app.start();
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: finishing in-flight work');
+    await app.stop();
+    await stores.jobs.close();
+    destroyAwsClients(aws);
+    logger.info('stopped');
+    process.exit(0);
+  });
+}

@@ -1,0 +1,58 @@
+import type { ExportFormat, JobStatus } from '@wevion/shared';
+import type { Job, JobPatch } from './domain/job.ts';
+import type { Workspace } from './domain/workspace.ts';
+
+export interface JobFilter {
+  /** Created on or after this instant (ISO). */
+  createdFrom?: string;
+  /** Created before this instant (ISO). */
+  createdBefore?: string;
+  format?: ExportFormat;
+  status?: JobStatus;
+}
+
+export interface JobPage {
+  jobs: Job[];
+  /** Opaque cursor for the next (older) page, `null` on the last page. */
+  nextCursor: string | null;
+}
+
+/** `job_results`: embedded SQLite locally, MongoDB in production. */
+export interface JobStore {
+  create(job: Job): Promise<void>;
+  get(jobId: string): Promise<Job | null>;
+  /** Newest first, keyset-paginated. */
+  list(
+    workspaceId: string,
+    filter: JobFilter,
+    page: { limit: number; cursor?: string },
+  ): Promise<JobPage>;
+  /** Applies `patch` only while the job is still in one of `from` (compare-and-set). */
+  update(jobId: string, patch: JobPatch, from: readonly JobStatus[]): Promise<boolean>;
+  /** Jobs of a workspace created since `since` that did not fail (the monthly quota). */
+  countTowardsQuota(workspaceId: string, since: string): Promise<number>;
+  /** PENDING jobs last enqueued before `before` and RUNNING jobs silent since `before`. */
+  findStale(status: 'PENDING' | 'RUNNING', before: string, limit: number): Promise<Job[]>;
+  countByStatus(): Promise<Record<JobStatus, number>>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface WorkspaceStore {
+  get(workspaceId: string): Promise<Workspace | null>;
+  upsert(workspace: Workspace): Promise<void>;
+}
+
+/** Short-lived download links, signed at read time. */
+export interface DownloadSigner {
+  sign(
+    key: string,
+    filename: string,
+    contentType: string,
+  ): Promise<{ url: string; expiresAt: string }>;
+}
+
+/** Hands a job to report-builder (EXPORT_UNIFIED_REPORT). */
+export interface ExportQueue {
+  enqueue(job: Job, workspace: Workspace): Promise<void>;
+}

@@ -1,0 +1,67 @@
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import {
+  createAwsClients,
+  createLogger,
+  createMetrics,
+  destroyAwsClients,
+  parseMessage,
+  QueueConsumer,
+  startOpsServer,
+  type RenderReportMessage,
+} from '@wevion/shared';
+import { loadRendererConfig } from './config.ts';
+import { renderExport } from './render-export.ts';
+
+const config = loadRendererConfig();
+const logger = createLogger('renderer', config.LOG_LEVEL);
+const metrics = createMetrics('renderer');
+const aws = createAwsClients(config);
+
+const consumer = new QueueConsumer({
+  name: 'render-jobs',
+  sqs: aws.sqs,
+  queueUrl: config.RENDER_JOBS_QUEUE_URL,
+  logger,
+  metrics,
+  concurrency: config.CONCURRENCY,
+  waitTimeSeconds: config.QUEUE_WAIT_SECONDS,
+  visibilitySeconds: 180,
+  handle: (message) =>
+    renderExport(parseMessage<RenderReportMessage>('RENDER_REPORT', message.Body), {
+      ...aws,
+      bucket: config.EXPORTS_BUCKET,
+      topicArn: config.EXPORT_EVENTS_TOPIC_ARN,
+      logger,
+      metrics,
+    }),
+});
+
+const ops = await startOpsServer(config.OPS_PORT, metrics.registry, {
+  checks: {
+    queue: () =>
+      aws.sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: config.RENDER_JOBS_QUEUE_URL,
+          AttributeNames: ['QueueArn'],
+        }),
+      ),
+    bucket: () => aws.s3.send(new HeadBucketCommand({ Bucket: config.EXPORTS_BUCKET })),
+  },
+});
+consumer.start();
+logger.info({ ops_port: ops.port }, 'renderer consuming render-jobs');
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: finishing in-flight renders');
+    await consumer.stop();
+    await ops.close();
+    destroyAwsClients(aws);
+    logger.info('stopped');
+    process.exit(0);
+  });
+}

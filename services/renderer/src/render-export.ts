@@ -1,0 +1,123 @@
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { Upload } from '@aws-sdk/lib-storage';
+import {
+  publishJobEvent,
+  REPORT_DATASET_SCHEMA_VERSION,
+  type JobEventMessage,
+  type Logger,
+  type RenderReportMessage,
+  type ReportDataset,
+  type ServiceMetrics,
+} from '@wevion/shared';
+import { createHash } from 'node:crypto';
+import { Readable, Transform } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
+import { csvLines } from './domain/csv.ts';
+
+export interface RenderDeps {
+  s3: S3Client;
+  sns: SNSClient;
+  bucket: string;
+  topicArn: string;
+  logger: Logger;
+  metrics: ServiceMetrics;
+}
+
+/** Multipart parts of 5 MiB, two in flight: memory stays bounded whatever the file's size. */
+const PART_SIZE = 5 * 1024 * 1024;
+const PARTS_IN_FLIGHT = 2;
+
+export const exportKey = (message: RenderReportMessage, dataset: ReportDataset) =>
+  `exports/${message.workspace_id}/${message.job_id}/wevion-cross-channel_${dataset.period.since}_${dataset.period.until}.${message.format.toLowerCase()}`;
+
+async function readDataset(s3: S3Client, bucket: string, key: string): Promise<ReportDataset> {
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const bytes = await object.Body!.transformToByteArray();
+  const dataset = JSON.parse(gunzipSync(bytes).toString('utf8')) as ReportDataset;
+  if (dataset.schema_version !== REPORT_DATASET_SCHEMA_VERSION) {
+    throw new Error(
+      `dataset ${key} has schema ${dataset.schema_version}, this renderer reads ${REPORT_DATASET_SCHEMA_VERSION}`,
+    );
+  }
+  return dataset;
+}
+
+/** Counts and hashes what streams through, so the job records exact bytes and sha256. */
+function measure() {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      callback(null, chunk);
+    },
+  });
+  return { stream, result: () => ({ bytes, sha256: hash.digest('hex') }) };
+}
+
+/**
+ * RENDER_REPORT: read the dataset, stream the file to S3, publish COMPLETED with its facts.
+ * Rendering the same job twice writes the same bytes to the same key, so redelivery is harmless.
+ */
+export async function renderExport(message: RenderReportMessage, deps: RenderDeps): Promise<void> {
+  const log = deps.logger.child({ job_id: message.job_id });
+  const event = (
+    fields: Omit<JobEventMessage, 'type' | 'version' | 'job_id' | 'workspace_id' | 'at'>,
+  ) =>
+    publishJobEvent(deps.sns, deps.topicArn, {
+      type: 'JOB_EVENT',
+      version: 1,
+      job_id: message.job_id,
+      workspace_id: message.workspace_id,
+      at: new Date().toISOString(),
+      ...fields,
+    });
+
+  if (message.format === 'PDF') {
+    await event({
+      status: 'FAILED',
+      error: {
+        code: 'format_not_available',
+        message: 'PDF exports are not available yet; export as CSV for now.',
+      },
+    });
+    return;
+  }
+
+  const started = performance.now();
+  const dataset = await readDataset(deps.s3, deps.bucket, message.dataset_key);
+  await event({ status: 'RUNNING', progress: { stage: 'uploading', percent: 80 } });
+
+  let rows = -1; // the header is not a data row
+  const lines = Readable.from(
+    (function* () {
+      for (const line of csvLines(dataset, { bom: message.options.csv_bom })) {
+        rows++;
+        yield Buffer.from(line, 'utf8');
+      }
+    })(),
+  );
+  const measured = measure();
+  const key = exportKey(message, dataset);
+  const contentType = 'text/csv; charset=utf-8';
+  await new Upload({
+    client: deps.s3,
+    params: {
+      Bucket: deps.bucket,
+      Key: key,
+      Body: lines.pipe(measured.stream),
+      ContentType: contentType,
+    },
+    partSize: PART_SIZE,
+    queueSize: PARTS_IN_FLIGHT,
+  }).done();
+  const { bytes, sha256 } = measured.result();
+  deps.metrics.stageDuration.observe({ stage: 'render_csv' }, (performance.now() - started) / 1000);
+  await event({
+    status: 'COMPLETED',
+    file: { key, bytes, rows, sha256, content_type: contentType },
+  });
+  log.info({ key, bytes, rows }, 'CSV rendered');
+}

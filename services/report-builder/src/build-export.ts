@@ -1,0 +1,100 @@
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import {
+  AppError,
+  parseReportQuery,
+  publishJobEvent,
+  sendToQueue,
+  type ExportUnifiedReportMessage,
+  type JobEventMessage,
+  type Logger,
+  type ServiceMetrics,
+} from '@wevion/shared';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { aggregateReport } from './aggregate-report.ts';
+import type { InsightsStore } from './ports.ts';
+
+const gzipAsync = promisify(gzip);
+
+export interface BuildExportDeps {
+  store: InsightsStore;
+  sqs: SQSClient;
+  sns: SNSClient;
+  s3: S3Client;
+  bucket: string;
+  renderQueueUrl: string;
+  topicArn: string;
+  logger: Logger;
+  metrics: ServiceMetrics;
+}
+
+export const datasetKey = (jobId: string) => `datasets/${jobId}.json.gz`;
+
+/**
+ * EXPORT_UNIFIED_REPORT: aggregate, store the dataset in S3 (claim check), hand it to the
+ * renderer. Safe to run twice for one job: the same dataset key is overwritten and export-api
+ * ignores events that would move a job backwards. A problem with the request itself ends the job
+ * FAILED with the reason; anything else throws so SQS redelivers (and finally dead-letters) it.
+ */
+export async function buildExport(
+  message: ExportUnifiedReportMessage,
+  deps: BuildExportDeps,
+): Promise<void> {
+  const log = deps.logger.child({ job_id: message.job_id });
+  const event = (
+    fields: Omit<JobEventMessage, 'type' | 'version' | 'job_id' | 'workspace_id' | 'at'>,
+  ) =>
+    publishJobEvent(deps.sns, deps.topicArn, {
+      type: 'JOB_EVENT',
+      version: 1,
+      job_id: message.job_id,
+      workspace_id: message.workspace_id,
+      at: new Date().toISOString(),
+      ...fields,
+    });
+
+  await event({ status: 'RUNNING', progress: { stage: 'aggregating', percent: 10 } });
+  const started = performance.now();
+  let dataset;
+  try {
+    const query = parseReportQuery(
+      { ...message.query, workspace_id: message.workspace_id },
+      { currencies: await deps.store.fxCurrencies() },
+    );
+    dataset = await aggregateReport(deps.store, query);
+  } catch (error) {
+    if (!(error instanceof AppError) || !error.expose) throw error;
+    log.warn({ code: error.code, reason: error.message }, 'export cannot be built');
+    await event({ status: 'FAILED', error: { code: error.code, message: error.message } });
+    return;
+  }
+  deps.metrics.stageDuration.observe({ stage: 'aggregate' }, (performance.now() - started) / 1000);
+
+  const key = datasetKey(message.job_id);
+  await deps.s3.send(
+    new PutObjectCommand({
+      Bucket: deps.bucket,
+      Key: key,
+      Body: await gzipAsync(JSON.stringify(dataset)),
+      ContentType: 'application/json',
+      ContentEncoding: 'gzip',
+    }),
+  );
+  await sendToQueue(deps.sqs, deps.renderQueueUrl, {
+    type: 'RENDER_REPORT',
+    version: 1,
+    job_id: message.job_id,
+    workspace_id: message.workspace_id,
+    format: message.format,
+    dataset_key: key,
+    options: message.options,
+    workspace: message.workspace,
+  });
+  await event({ status: 'RUNNING', progress: { stage: 'rendering', percent: 60 } });
+  log.info(
+    { rows_scanned: dataset.rows_scanned, ms: Math.round(performance.now() - started) },
+    'dataset built',
+  );
+}

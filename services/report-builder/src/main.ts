@@ -1,0 +1,77 @@
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import {
+  createAwsClients,
+  createLogger,
+  createMetrics,
+  destroyAwsClients,
+  parseMessage,
+  QueueConsumer,
+  startOpsServer,
+  type ExportUnifiedReportMessage,
+} from '@wevion/shared';
+import { DuckDbInsightsStore } from './adapters/duckdb-insights-store.ts';
+import { MongoInsightsStore } from './adapters/mongo-insights-store.ts';
+import { buildExport } from './build-export.ts';
+import { loadReportBuilderConfig } from './config.ts';
+import type { InsightsStore } from './ports.ts';
+
+const config = loadReportBuilderConfig();
+const logger = createLogger('report-builder', config.LOG_LEVEL);
+const metrics = createMetrics('report-builder');
+const aws = createAwsClients(config);
+const store: InsightsStore = config.MONGODB_URI
+  ? await MongoInsightsStore.connect(config.MONGODB_URI)
+  : await DuckDbInsightsStore.open(config.INSIGHTS_DUCKDB_PATH);
+
+const consumer = new QueueConsumer({
+  name: 'export-jobs',
+  sqs: aws.sqs,
+  queueUrl: config.EXPORT_JOBS_QUEUE_URL,
+  logger,
+  metrics,
+  concurrency: config.CONCURRENCY,
+  waitTimeSeconds: config.QUEUE_WAIT_SECONDS,
+  visibilitySeconds: 120,
+  handle: (message) =>
+    buildExport(parseMessage<ExportUnifiedReportMessage>('EXPORT_UNIFIED_REPORT', message.Body), {
+      store,
+      ...aws,
+      bucket: config.EXPORTS_BUCKET,
+      renderQueueUrl: config.RENDER_JOBS_QUEUE_URL,
+      topicArn: config.EXPORT_EVENTS_TOPIC_ARN,
+      logger,
+      metrics,
+    }),
+});
+
+const ops = await startOpsServer(config.OPS_PORT, metrics.registry, {
+  checks: {
+    insights_store: () => store.fxCurrencies(),
+    queue: () =>
+      aws.sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: config.EXPORT_JOBS_QUEUE_URL,
+          AttributeNames: ['QueueArn'],
+        }),
+      ),
+    bucket: () => aws.s3.send(new HeadBucketCommand({ Bucket: config.EXPORTS_BUCKET })),
+  },
+});
+consumer.start();
+logger.info({ ops_port: ops.port }, 'report-builder consuming export-jobs');
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: finishing in-flight exports');
+    await consumer.stop();
+    await ops.close();
+    await store.close();
+    destroyAwsClients(aws);
+    logger.info('stopped');
+    process.exit(0);
+  });
+}
