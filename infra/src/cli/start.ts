@@ -33,10 +33,10 @@ function printLog(service: ServiceName | 'system', line: string) {
     const {
       level,
       msg,
-      time: _time,
-      service: _service,
-      pid: _pid,
-      hostname: _host,
+      time,
+      service: name,
+      pid,
+      hostname,
       ...rest
     } = JSON.parse(line);
     const levelName =
