@@ -27,11 +27,13 @@ export function parseExportRequest(
       .required()
       .messages({ 'any.only': '"format" must be CSV or PDF (uppercase)' }),
     csv_bom: Joi.boolean().default(false),
-  })
-    .required()
-    .messages({
-      'any.required': 'Send a JSON body with since, until, platforms, format and target_currency',
-    });
+  });
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ValidationError(
+      'invalid_body',
+      'Send a JSON object with since, until, platforms, format and target_currency',
+    );
+  }
   const { value, error } = schema.validate(body, { abortEarly: true, convert: false });
   if (error) throw toValidationError(error);
   checkDateRange(value.since, value.until);

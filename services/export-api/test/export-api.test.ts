@@ -1,0 +1,369 @@
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { SignJWT } from 'jose';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import type { Job } from '../src/domain/job.ts';
+import { eventually, JWT_SECRET, startHarness, type Harness } from './harness.ts';
+
+const EXPORT = '/api/v1/analytics/export';
+const valid = {
+  since: '2026-08-01',
+  until: '2026-10-29',
+  platforms: ['meta', 'google'],
+  format: 'CSV',
+  target_currency: 'EUR',
+};
+
+describe('export-api', function () {
+  this.timeout(30_000);
+  let h: Harness;
+  let acme: string;
+  const http = () => request(h.app.koa.callback());
+
+  before(async () => {
+    h = await startHarness();
+    acme = await h.token('ws_acme');
+  });
+  after(() => h.close());
+
+  const post = (body: unknown, token = acme) =>
+    http()
+      .post(EXPORT)
+      .set('Authorization', `Bearer ${token}`)
+      .send(body as object);
+
+  describe('authentication and gates', () => {
+    it('when no token or a bad one is sent, then 401 says what is wrong', async () => {
+      const none = await http().post(EXPORT).send(valid);
+      assert.equal(none.status, 401);
+      assert.deepEqual(none.body.error.code, 'unauthenticated');
+      assert.match(none.body.error.message, /Authorization: Bearer/);
+      const forged = await new SignJWT({ workspace_id: 'ws_acme', role: 'admin' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('u')
+        .sign(new TextEncoder().encode('another-secret-another-secret-another!'));
+      assert.equal((await post(valid, forged)).status, 401);
+      const expired = await new SignJWT({ workspace_id: 'ws_acme', role: 'admin' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('u')
+        .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+        .sign(new TextEncoder().encode(JWT_SECRET));
+      assert.match((await post(valid, expired)).body.error.message, /expired/);
+      assert.equal((await post(valid, await h.token('ws_acme', 'owner'))).status, 401);
+    });
+
+    it('when a viewer exports, then 403 insufficient_role', async () => {
+      const response = await post(valid, await h.token('ws_acme', 'viewer'));
+      assert.equal(response.status, 403);
+      assert.equal(response.body.reason, 'insufficient_role');
+    });
+
+    it('when the workspace has no active subscription, then 403 with reason subscription_required', async () => {
+      const response = await post(valid, await h.token('ws_nova'));
+      assert.equal(response.status, 403);
+      assert.equal(response.body.reason, 'subscription_required');
+      assert.match(response.body.error.message, /\/settings\/team\/billing/);
+    });
+
+    it('when cross-channel analytics are off for the workspace, then every export endpoint is a 404', async () => {
+      const lotus = await h.token('ws_lotus');
+      for (const response of [
+        await post(valid, lotus),
+        await http().get(EXPORT).set('Authorization', `Bearer ${lotus}`),
+        await http().get(`${EXPORT}/${randomUUID()}`).set('Authorization', `Bearer ${lotus}`),
+      ]) {
+        assert.equal(response.status, 404);
+        assert.equal(response.body.error.message, 'Cross-channel analytics are disabled');
+      }
+    });
+
+    it('when the plan’s monthly quota is used, then a clear 429; failed exports do not count', async () => {
+      const kumo = await h.token('ws_kumo');
+      const last = await post({ ...valid, target_currency: 'JPY' }, kumo);
+      assert.equal(last.status, 202);
+      const over = await post({ ...valid, target_currency: 'JPY' }, kumo);
+      assert.equal(over.status, 429);
+      assert.equal(over.body.reason, 'export_quota_exceeded');
+      assert.match(
+        over.body.error.message,
+        /Starter plan includes 20 exports a month and all 20 are used/,
+      );
+      await h.jobs.update(
+        last.body.job_id,
+        { status: 'FAILED', error: { code: 'x', message: 'x' } },
+        ['PENDING', 'RUNNING', 'COMPLETED'],
+      );
+      assert.equal((await post({ ...valid, target_currency: 'JPY' }, kumo)).status, 202);
+    });
+  });
+
+  describe('validation', () => {
+    const cases: [string, Record<string, unknown>, string, RegExp][] = [
+      ['since is missing', { since: undefined }, 'since', /"since" is required/],
+      ['since is not a real date', { since: '2026-02-30' }, 'since', /real calendar date/],
+      ['until is before since', { until: '2026-07-31' }, 'until', /on or before "until"/],
+      ['the range is 91 days', { until: '2026-10-30' }, 'until', /91 days; the maximum is 90/],
+      ['platforms is empty', { platforms: [] }, 'platforms', /at least 1/],
+      [
+        'platforms has 9 codes',
+        {
+          platforms: [
+            'meta',
+            'google',
+            'tiktok',
+            'linkedin',
+            'snapchat',
+            'pinterest',
+            'x',
+            'microsoft',
+            'amazon',
+          ],
+        },
+        'platforms',
+        /at most 8/,
+      ],
+      ['a platform repeats', { platforms: ['meta', 'meta'] }, 'platforms.1', /must not repeat/],
+      [
+        'a platform is unknown',
+        { platforms: ['meta', 'friendster'] },
+        'platforms.1',
+        /must be one of/,
+      ],
+      ['format is lowercase', { format: 'csv' }, 'format', /CSV or PDF \(uppercase\)/],
+      ['format is missing', { format: undefined }, 'format', /"format" is required/],
+      [
+        'target_currency is lowercase',
+        { target_currency: 'eur' },
+        'target_currency',
+        /3-letter uppercase/,
+      ],
+      [
+        'target_currency is not supported',
+        { target_currency: 'XAU' },
+        'target_currency',
+        /supported currency/,
+      ],
+      ['timezone is not IANA', { timezone: 'CEST' }, 'timezone', /IANA time zone/],
+      ['a mode field is sent', { mode: 'cross_channel' }, 'mode', /not allowed/],
+      ['csv_bom is not a boolean', { csv_bom: 'yes' }, 'csv_bom', /must be a boolean/],
+    ];
+    for (const [why, patch, field, message] of cases) {
+      it(`when ${why}, then 400 names "${field}"`, async () => {
+        const response = await post({ ...valid, ...patch });
+        assert.equal(response.status, 400, JSON.stringify(response.body));
+        assert.equal(response.body.error.field, field);
+        assert.match(response.body.error.message, message);
+      });
+    }
+
+    it('when the body is not JSON, then 400 without a stack trace', async () => {
+      const response = await http()
+        .post(EXPORT)
+        .set('Authorization', `Bearer ${acme}`)
+        .set('Content-Type', 'application/json')
+        .send('{"since": ');
+      assert.equal(response.status, 400);
+      assert.equal(typeof response.body.error.message, 'string');
+      assert.doesNotMatch(JSON.stringify(response.body), /at .*\.ts:\d+/);
+    });
+  });
+
+  describe('jobs', () => {
+    it('when an export is accepted, then 202 PENDING and EXPORT_UNIFIED_REPORT is on the queue', async () => {
+      const response = await post({ ...valid, platforms: ['tiktok'] });
+      assert.equal(response.status, 202);
+      assert.deepEqual(Object.keys(response.body).sort(), ['job_id', 'status']);
+      assert.equal(response.body.status, 'PENDING');
+      const message = await eventually(async () => {
+        const { Messages = [] } = await h.clients.sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: h.config.EXPORT_JOBS_QUEUE_URL,
+            WaitTimeSeconds: 1,
+            MaxNumberOfMessages: 10,
+          }),
+        );
+        return Messages.map((m) => JSON.parse(m.Body!)).find(
+          (m) => m.job_id === response.body.job_id,
+        );
+      });
+      assert.equal(message.type, 'EXPORT_UNIFIED_REPORT');
+      assert.equal(message.version, 1);
+      assert.deepEqual(message.query.platforms, ['tiktok']);
+      assert.equal(message.query.timezone, 'Europe/Berlin', 'defaults to the workspace time zone');
+      assert.equal(message.workspace.name, 'Acme Outdoor GmbH');
+    });
+
+    it('when another workspace asks for a job, then 404 as if it did not exist', async () => {
+      const { body } = await post(valid);
+      const kumo = await h.token('ws_kumo');
+      const foreign = await http()
+        .get(`${EXPORT}/${body.job_id}`)
+        .set('Authorization', `Bearer ${kumo}`);
+      assert.equal(foreign.status, 404);
+      assert.equal(foreign.body.error.code, 'job_not_found');
+      const own = await http()
+        .get(`${EXPORT}/${body.job_id}`)
+        .set('Authorization', `Bearer ${acme}`);
+      assert.equal(own.status, 200);
+      assert.equal(own.body.status, 'PENDING');
+      assert.equal(own.body.download_url, undefined);
+    });
+
+    it('when events arrive through SNS late or twice, then the status only moves forward', async () => {
+      const { body } = await post(valid);
+      const publish = (event: Record<string, unknown>) =>
+        h.clients.sns.send(
+          new PublishCommand({
+            TopicArn: h.resources.EXPORT_EVENTS_TOPIC_ARN,
+            Message: JSON.stringify({
+              type: 'JOB_EVENT',
+              version: 1,
+              job_id: body.job_id,
+              workspace_id: 'ws_acme',
+              at: new Date().toISOString(),
+              ...event,
+            }),
+          }),
+        );
+      const file = {
+        key: `exports/ws_acme/${body.job_id}/f.csv`,
+        bytes: 10,
+        rows: 1,
+        sha256: 'a'.repeat(64),
+        content_type: 'text/csv; charset=utf-8',
+      };
+      await publish({ status: 'RUNNING', progress: { stage: 'aggregating', percent: 10 } });
+      await publish({ status: 'COMPLETED', file });
+      await publish({ status: 'COMPLETED', file });
+      await publish({ status: 'RUNNING', progress: { stage: 'rendering', percent: 60 } });
+      await publish({ status: 'FAILED', error: { code: 'late', message: 'late failure' } });
+      const job = await eventually(async () => {
+        const j = await h.jobs.get(body.job_id);
+        return j?.status === 'COMPLETED' ? j : undefined;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const final = (await h.jobs.get(body.job_id))!;
+      assert.equal(final.status, 'COMPLETED');
+      assert.deepEqual(final.file, file);
+      assert.equal(final.error, null);
+      assert.ok(job.started_at);
+
+      const read = await http()
+        .get(`${EXPORT}/${body.job_id}`)
+        .set('Authorization', `Bearer ${acme}`);
+      assert.match(read.body.download_url, /-wevion-exports\/exports\/ws_acme\/.*f\.csv\?X-Amz-/);
+      assert.match(
+        decodeURIComponent(read.body.download_url),
+        /filename="wevion-cross-channel_2026-08-01_2026-10-29\.csv"/,
+      );
+      const ttl = Date.parse(read.body.expires_at) - Date.now();
+      assert.ok(ttl > 890_000 && ttl <= 900_000, `expires in ~15 minutes, got ${ttl} ms`);
+      assert.equal(read.body.file.filename, 'wevion-cross-channel_2026-08-01_2026-10-29.csv');
+      assert.equal(read.body.file.key, undefined, 'storage keys stay private');
+    });
+
+    it('when a message lands in a dead-letter queue, then its job ends FAILED with a readable error', async () => {
+      const { body } = await post(valid);
+      await h.clients.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: h.config.RENDER_JOBS_DLQ_URL,
+          MessageBody: JSON.stringify({ type: 'RENDER_REPORT', job_id: body.job_id }),
+        }),
+      );
+      const job = await eventually(async () => {
+        const j = await h.jobs.get(body.job_id);
+        return j?.status === 'FAILED' ? j : undefined;
+      });
+      assert.equal(job.error!.code, 'processing_failed');
+      assert.match(job.error!.message, /renderer gave up after repeated attempts/);
+    });
+  });
+
+  describe('history', () => {
+    let ids: string[];
+    before(async () => {
+      const nova = await h.token('ws_acme');
+      ids = [];
+      for (const format of ['CSV', 'PDF', 'CSV'])
+        ids.push((await post({ ...valid, format }, nova)).body.job_id);
+    });
+
+    it('when listed, then newest first with filters by format and status', async () => {
+      const all = await http().get(`${EXPORT}?limit=100`).set('Authorization', `Bearer ${acme}`);
+      assert.equal(all.status, 200);
+      const created = all.body.jobs.map((j: Job) => j.created_at);
+      assert.deepEqual(created, [...created].sort().reverse());
+      assert.ok(
+        all.body.jobs.every((j: { download_url?: string }) => j.download_url === undefined),
+      );
+      const pdf = await http().get(`${EXPORT}?format=PDF`).set('Authorization', `Bearer ${acme}`);
+      assert.ok(pdf.body.jobs.length >= 1 && pdf.body.jobs.every((j: Job) => j.format === 'PDF'));
+      const failed = await http()
+        .get(`${EXPORT}?status=FAILED`)
+        .set('Authorization', `Bearer ${acme}`);
+      assert.ok(failed.body.jobs.every((j: Job) => j.status === 'FAILED'));
+      const today = new Date().toISOString().slice(0, 10);
+      const ranged = await http()
+        .get(`${EXPORT}?created_from=${today}&created_to=${today}`)
+        .set('Authorization', `Bearer ${acme}`);
+      assert.equal(ranged.body.jobs.length, all.body.jobs.length);
+      const past = await http()
+        .get(`${EXPORT}?created_to=2020-01-01`)
+        .set('Authorization', `Bearer ${acme}`);
+      assert.deepEqual(past.body.jobs, []);
+    });
+
+    it('when paginated, then cursors walk every job exactly once', async () => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: request.Response = await http()
+          .get(`${EXPORT}?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+          .set('Authorization', `Bearer ${acme}`);
+        assert.ok(page.body.jobs.length <= 2);
+        seen.push(...page.body.jobs.map((j: Job) => j.job_id));
+        cursor = page.body.next_cursor;
+      } while (cursor);
+      assert.equal(new Set(seen).size, seen.length);
+      for (const id of ids) assert.ok(seen.includes(id));
+      const kumo = await http()
+        .get(`${EXPORT}?limit=100`)
+        .set('Authorization', `Bearer ${await h.token('ws_kumo')}`);
+      assert.ok(
+        kumo.body.jobs.every((j: Job) => !seen.includes(j.job_id)),
+        'no job of another workspace',
+      );
+    });
+
+    it('when the query string is wrong, then 400 names the parameter', async () => {
+      for (const [query, field] of [
+        ['format=csv', 'format'],
+        ['status=DONE', 'status'],
+        ['limit=0', 'limit'],
+        ['created_from=2026-13-01', 'created_from'],
+        ['cursor=nonsense', 'cursor'],
+        ['created_from=2026-02-02&created_to=2026-02-01', 'created_to'],
+      ]) {
+        const response = await http()
+          .get(`${EXPORT}?${query}`)
+          .set('Authorization', `Bearer ${acme}`);
+        assert.equal(response.status, 400, query);
+        assert.equal(response.body.error.field, field, query);
+      }
+    });
+  });
+
+  describe('operations', () => {
+    it('when probed, then healthz, readyz and metrics answer', async () => {
+      assert.deepEqual((await http().get('/healthz')).body, { status: 'ok' });
+      const ready = await http().get('/readyz');
+      assert.equal(ready.status, 200);
+      assert.deepEqual(ready.body.checks, { job_store: 'ok', queue: 'ok', bucket: 'ok' });
+      const metrics = await http().get('/metrics');
+      assert.match(metrics.text, /wevion_jobs\{status="PENDING",service="export-api"\} \d+/);
+      assert.match(metrics.text, /wevion_queue_lag_seconds_bucket/);
+    });
+  });
+});

@@ -1,0 +1,108 @@
+import {
+  createAwsClients,
+  createLogger,
+  createMetrics,
+  destroyAwsClients,
+  type AwsClients,
+} from '@wevion/shared';
+import {
+  LOCAL_CREDENTIALS,
+  startLocalEmulators,
+  type LocalEmulators,
+} from '@wevion/infra/local-emulators.ts';
+import { provision } from '@wevion/infra/provision.ts';
+import { signDevToken } from '@wevion/infra/local-system.ts';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqlite } from '../src/adapters/sqlite-database.ts';
+import { SqliteJobStore } from '../src/adapters/sqlite-job-store.ts';
+import { SqliteWorkspaceStore } from '../src/adapters/sqlite-workspace-store.ts';
+import { createApp } from '../src/app.ts';
+import { loadExportApiConfig, type ExportApiConfig } from '../src/config.ts';
+import { DEMO_WORKSPACES, kumoHistory } from '../src/demo-workspaces.ts';
+
+export const JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
+
+export interface Harness {
+  app: ReturnType<typeof createApp>;
+  config: Readonly<ExportApiConfig>;
+  /** Every provisioned resource (queue URLs, topic ARN, bucket). */
+  resources: Record<string, string>;
+  clients: AwsClients;
+  jobs: SqliteJobStore;
+  workspaces: SqliteWorkspaceStore;
+  token(workspace: string, role?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * export-api against real emulators (fauxqs, s3rver) and an in-memory SQLite store seeded with
+ * the demo workspaces; consumers started, HTTP served through `app.koa`.
+ */
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), 'wevion-api-'));
+  const emulators: LocalEmulators = await startLocalEmulators({
+    sqsPort: 0,
+    s3Port: 0,
+    s3Directory: dir,
+  });
+  const clients = createAwsClients(
+    { AWS_REGION: 'us-east-1', ...emulators.env },
+    LOCAL_CREDENTIALS,
+  );
+  const { env: resources } = await provision(clients, { prefix: `t${randomUUID().slice(0, 8)}-` });
+  const config = loadExportApiConfig({
+    ...emulators.env,
+    ...resources,
+    JWT_SECRET,
+    QUEUE_WAIT_SECONDS: '1',
+    RECONCILE_INTERVAL_SECONDS: '3600',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const db = openSqlite(':memory:');
+  const jobs = new SqliteJobStore(db);
+  const workspaces = new SqliteWorkspaceStore(db);
+  for (const workspace of DEMO_WORKSPACES) await workspaces.upsert(workspace);
+  for (const job of kumoHistory(new Date())) await jobs.create(job);
+  const app = createApp(config, {
+    jobs,
+    workspaces,
+    ...clients,
+    logger: createLogger('export-api-test', 'silent'),
+    metrics: createMetrics('export-api'),
+  });
+  await app.start(0);
+  return {
+    app,
+    config,
+    resources,
+    clients,
+    jobs,
+    workspaces,
+    token: (workspace, role = 'admin') =>
+      signDevToken(JWT_SECRET, { sub: 'user_test', workspace_id: workspace, role }),
+    async close() {
+      await app.stop();
+      destroyAwsClients(clients);
+      await emulators.stop();
+      await jobs.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
