@@ -30,15 +30,7 @@ const width = Math.max(...SERVICES.map((s) => s.length));
 function printLog(service: ServiceName | 'system', line: string) {
   let text = line;
   try {
-    const {
-      level,
-      msg,
-      time,
-      service: name,
-      pid,
-      hostname,
-      ...rest
-    } = JSON.parse(line);
+    const { level, msg, time, service: name, pid, hostname, ...rest } = JSON.parse(line);
     const levelName =
       (
         { 10: 'trace', 20: 'debug', 30: 'info', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' } as Record<

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import type { JobStore, WorkspaceStore } from '../src/ports.ts';
+import { DEMO_WORKSPACES } from '../src/demo-workspaces.ts';
+import { job } from './factories.ts';
+
+/** What every job store must do; SQLite always, MongoDB when MONGODB_URI is set. */
+export function jobStoreContract(
+  open: () => Promise<{ jobs: JobStore; workspaces: WorkspaceStore }>,
+): void {
+  let jobs: JobStore;
+  let workspaces: WorkspaceStore;
+  before(async () => ({ jobs, workspaces } = await open()));
+  after(() => jobs.close());
+
+  it('when a job is created, then it reads back exactly, JSON fields included', async () => {
+    const created = job({ progress: { stage: 'queued', percent: 0 } });
+    await jobs.create(created);
+    assert.deepEqual(await jobs.get(created.job_id), created);
+    assert.equal(await jobs.get('00000000-0000-4000-8000-000000000000'), null);
+  });
+
+  it('when updated with a compare-and-set, then only from the expected status', async () => {
+    const created = job();
+    await jobs.create(created);
+    assert.equal(await jobs.update(created.job_id, { status: 'RUNNING' }, ['PENDING']), true);
+    assert.equal(await jobs.update(created.job_id, { status: 'RUNNING' }, ['PENDING']), false);
+    assert.equal(
+      await jobs.update(created.job_id, { status: 'COMPLETED' }, ['PENDING', 'RUNNING']),
+      true,
+    );
+    assert.equal((await jobs.get(created.job_id))!.status, 'COMPLETED');
+  });
+
+  it('when listing, then newest first, filtered, in pages that never repeat', async () => {
+    const base = Date.parse('2026-03-01T00:00:00Z');
+    const made = [];
+    for (let i = 0; i < 7; i++) {
+      const j = job({
+        workspace_id: 'ws_list',
+        created_at: new Date(base + i * 3_600_000).toISOString(),
+        format: i % 2 ? 'PDF' : 'CSV',
+      });
+      made.push(j);
+      await jobs.create(j);
+    }
+    // Same created_at: the job id breaks the tie, so paging stays stable.
+    const twin = job({ workspace_id: 'ws_list', created_at: made[6]!.created_at });
+    await jobs.create(twin);
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await jobs.list('ws_list', {}, { limit: 3, ...(cursor ? { cursor } : {}) });
+      ids.push(...page.jobs.map((j) => j.job_id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    assert.equal(ids.length, 8);
+    assert.equal(new Set(ids).size, 8);
+    assert.deepEqual(
+      ids.slice(2),
+      made
+        .slice(0, 6)
+        .reverse()
+        .map((j) => j.job_id),
+    );
+    const pdf = await jobs.list('ws_list', { format: 'PDF' }, { limit: 10 });
+    assert.equal(pdf.jobs.length, 3);
+    const window = await jobs.list(
+      'ws_list',
+      { createdFrom: '2026-03-01T01:00:00.000Z', createdBefore: '2026-03-01T03:00:00.000Z' },
+      { limit: 10 },
+    );
+    assert.deepEqual(
+      window.jobs.map((j) => j.job_id),
+      [made[2]!.job_id, made[1]!.job_id],
+    );
+  });
+
+  it('when counting towards the quota, then failed jobs and older months do not count', async () => {
+    await jobs.create(job({ workspace_id: 'ws_quota', created_at: '2026-11-02T00:00:00.000Z' }));
+    await jobs.create(
+      job({ workspace_id: 'ws_quota', created_at: '2026-11-03T00:00:00.000Z', status: 'FAILED' }),
+    );
+    await jobs.create(job({ workspace_id: 'ws_quota', created_at: '2026-10-31T23:59:59.999Z' }));
+    assert.equal(await jobs.countTowardsQuota('ws_quota', '2026-11-01T00:00:00.000Z'), 1);
+  });
+
+  it('when looking for stale jobs, then PENDING by last send and RUNNING by last update', async () => {
+    const old = '2026-01-01T00:00:00.000Z';
+    const lost = job({ workspace_id: 'ws_stale', created_at: old, last_enqueued_at: old });
+    const silent = job({ workspace_id: 'ws_stale', status: 'RUNNING', updated_at: old });
+    const fresh = job({ workspace_id: 'ws_stale', status: 'RUNNING' });
+    for (const j of [lost, silent, fresh]) await jobs.create(j);
+    const cutoff = '2026-06-01T00:00:00.000Z';
+    assert.ok((await jobs.findStale('PENDING', cutoff, 100)).some((j) => j.job_id === lost.job_id));
+    const running = await jobs.findStale('RUNNING', cutoff, 100);
+    assert.ok(running.some((j) => j.job_id === silent.job_id));
+    assert.ok(!running.some((j) => j.job_id === fresh.job_id));
+    const counts = await jobs.countByStatus();
+    assert.ok(counts.RUNNING >= 2 && counts.COMPLETED >= 1 && counts.FAILED >= 1);
+  });
+
+  it('when workspaces are stored, then they read back and update in place', async () => {
+    const acme = DEMO_WORKSPACES[0]!;
+    await workspaces.upsert(acme);
+    assert.deepEqual(await workspaces.get('ws_acme'), acme);
+    await workspaces.upsert({ ...acme, plan: 'agency' });
+    assert.equal((await workspaces.get('ws_acme'))!.plan, 'agency');
+    assert.equal(await workspaces.get('ws_nobody'), null);
+  });
+}

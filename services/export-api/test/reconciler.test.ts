@@ -1,0 +1,112 @@
+import { createLogger } from '@wevion/shared';
+import assert from 'node:assert/strict';
+import { openSqlite } from '../src/adapters/sqlite-database.ts';
+import { SqliteJobStore } from '../src/adapters/sqlite-job-store.ts';
+import { SqliteWorkspaceStore } from '../src/adapters/sqlite-workspace-store.ts';
+import { DEMO_WORKSPACES } from '../src/demo-workspaces.ts';
+import type { Job } from '../src/domain/job.ts';
+import { ExportService } from '../src/export-service.ts';
+import type { ExportQueue } from '../src/ports.ts';
+import { job } from './factories.ts';
+
+describe('reconciler', () => {
+  const now = new Date('2026-11-27T12:00:00Z');
+  const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000).toISOString();
+  let jobs: SqliteJobStore;
+  let sent: string[];
+  let failSends: boolean;
+  let service: ExportService;
+
+  beforeEach(async () => {
+    const db = openSqlite(':memory:');
+    jobs = new SqliteJobStore(db);
+    const workspaces = new SqliteWorkspaceStore(db);
+    await workspaces.upsert(DEMO_WORKSPACES[0]!);
+    sent = [];
+    failSends = false;
+    // A fake of the port: this test is about the reconciler's decisions, not about SQS.
+    const queue: ExportQueue = {
+      async enqueue(j: Job) {
+        if (failSends) throw new Error('queue down');
+        sent.push(j.job_id);
+      },
+    };
+    service = new ExportService(
+      {
+        crossChannelEnabled: true,
+        pendingGraceSeconds: 120,
+        maxEnqueueAttempts: 3,
+        runningTimeoutSeconds: 900,
+      },
+      {
+        jobs,
+        workspaces,
+        queue,
+        signer: { sign: async () => ({ url: '', expiresAt: '' }) },
+        logger: createLogger('test', 'silent'),
+        clock: () => now,
+      },
+    );
+  });
+
+  it('when a PENDING job was never picked up, then it is sent again and its attempts counted', async () => {
+    const lost = job({
+      created_at: minutesAgo(10),
+      last_enqueued_at: minutesAgo(10),
+      enqueue_attempts: 1,
+    });
+    const recent = job({ created_at: minutesAgo(1), last_enqueued_at: minutesAgo(1) });
+    await jobs.create(lost);
+    await jobs.create(recent);
+    assert.deepEqual(await service.reconcile(), { resent: 1, failed: 0 });
+    assert.deepEqual(sent, [lost.job_id]);
+    const after = (await jobs.get(lost.job_id))!;
+    assert.equal(after.enqueue_attempts, 2);
+    assert.equal(after.last_enqueued_at, now.toISOString());
+  });
+
+  it('when a PENDING job used up its attempts, then it ends FAILED instead of waiting forever', async () => {
+    const hopeless = job({
+      created_at: minutesAgo(30),
+      last_enqueued_at: minutesAgo(10),
+      enqueue_attempts: 3,
+    });
+    await jobs.create(hopeless);
+    assert.deepEqual(await service.reconcile(), { resent: 0, failed: 1 });
+    const after = (await jobs.get(hopeless.job_id))!;
+    assert.equal(after.status, 'FAILED');
+    assert.equal(after.error!.code, 'not_started');
+  });
+
+  it('when a RUNNING job is silent past its deadline, then it ends FAILED with a timeout', async () => {
+    const stuck = job({
+      status: 'RUNNING',
+      started_at: minutesAgo(20),
+      updated_at: minutesAgo(16),
+    });
+    const working = job({
+      status: 'RUNNING',
+      started_at: minutesAgo(20),
+      updated_at: minutesAgo(1),
+    });
+    await jobs.create(stuck);
+    await jobs.create(working);
+    await service.reconcile();
+    assert.equal((await jobs.get(stuck.job_id))!.status, 'FAILED');
+    assert.match((await jobs.get(stuck.job_id))!.error!.message, /no progress for 15 minutes/);
+    assert.equal((await jobs.get(working.job_id))!.status, 'RUNNING');
+  });
+
+  it('when the queue is down at request time, then the job is kept PENDING for the reconciler', async () => {
+    failSends = true;
+    const created = await service.requestExport(
+      { user_id: 'u', workspace_id: 'ws_acme', role: 'admin' },
+      DEMO_WORKSPACES[0]!,
+      'CSV',
+      job().params,
+    );
+    const stored = (await jobs.get(created.job_id))!;
+    assert.equal(stored.status, 'PENDING');
+    assert.equal(stored.enqueue_attempts, 1);
+  });
+});
