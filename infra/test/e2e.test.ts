@@ -17,6 +17,7 @@ import { openSqlite } from '../../services/export-api/src/adapters/sqlite-databa
 import { SqliteJobStore } from '../../services/export-api/src/adapters/sqlite-job-store.ts';
 import { DuckDbInsightsStore } from '../../services/report-builder/src/adapters/duckdb-insights-store.ts';
 import { aggregateReport } from '../../services/report-builder/src/aggregate-report.ts';
+import type { JobView } from '../../services/export-api/src/export-service.ts';
 import { LOCAL_CREDENTIALS } from '../src/local-emulators.ts';
 import { startLocalSystem, type LocalSystem } from '../src/local-system.ts';
 
@@ -74,10 +75,7 @@ describe('the export pipeline end to end (three services, emulators, real protoc
     const { job_id: jobId } = (await accepted.json()) as { job_id: string };
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const job = (await (await api(`/api/v1/analytics/export/${jobId}`)).json()) as Record<
-        string,
-        any
-      >;
+      const job = (await (await api(`/api/v1/analytics/export/${jobId}`)).json()) as JobView;
       if (job.status === 'COMPLETED' || job.status === 'FAILED') return job;
       if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.status}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -95,19 +93,19 @@ describe('the export pipeline end to end (three services, emulators, real protoc
     };
     const job = await exportAndWait(body);
     assert.equal(job.status, 'COMPLETED', JSON.stringify(job.error));
-    assert.equal(job.progress.percent, 100);
+    assert.equal(job.progress!.percent, 100);
 
-    const download = await fetch(job.download_url);
+    const download = await fetch(job.download_url!);
     assert.equal(download.status, 200);
     assert.equal(
       download.headers.get('content-disposition'),
       `attachment; filename="wevion-cross-channel_${since}_${until}.csv"`,
     );
     const bytes = Buffer.from(await download.arrayBuffer());
-    assert.equal(bytes.length, job.file.bytes);
-    assert.equal(createHash('sha256').update(bytes).digest('hex'), job.file.sha256);
+    assert.equal(bytes.length, job.file!.bytes);
+    assert.equal(createHash('sha256').update(bytes).digest('hex'), job.file!.sha256);
     const records = parse(bytes, { columns: true }) as Record<string, string>[];
-    assert.equal(records.length, job.file.rows);
+    assert.equal(records.length, job.file!.rows);
 
     // The same query through the engine, on a copy of the store (DuckDB locks the service's file).
     const copy = join(dataDir, 'expected.duckdb');
@@ -150,7 +148,7 @@ describe('the export pipeline end to end (three services, emulators, real protoc
       target_currency: 'EUR',
     });
     assert.equal(job.status, 'FAILED');
-    assert.equal(job.error.code, 'format_not_available');
+    assert.equal(job.error!.code, 'format_not_available');
     assert.equal(job.download_url, undefined);
   });
 
@@ -182,13 +180,10 @@ describe('the export pipeline end to end (three services, emulators, real protoc
       }),
     );
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    const again = (await (await api(`/api/v1/analytics/export/${jobId}`)).json()) as Record<
-      string,
-      any
-    >;
+    const again = (await (await api(`/api/v1/analytics/export/${jobId}`)).json()) as JobView;
     assert.equal(again.status, 'COMPLETED');
     assert.equal(again.completed_at, job.completed_at);
-    assert.equal(again.file.sha256, job.file.sha256, 'a re-render writes the very same bytes');
+    assert.equal(again.file!.sha256, job.file!.sha256, 'a re-render writes the very same bytes');
   });
 
   it('when a poison message reaches report-builder, then it dead-letters and its job ends FAILED', async () => {
