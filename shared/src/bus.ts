@@ -30,3 +30,20 @@ export async function publishJobEvent(
   validateMessage('JOB_EVENT', event);
   await sns.send(new PublishCommand({ TopicArn: topicArn, Message: JSON.stringify(event) }));
 }
+
+/** Publishes events for one job: callers give only what changed (status, progress, file, error). */
+export function jobEvents(
+  sns: SNSClient,
+  topicArn: string,
+  job: { job_id: string; workspace_id: string },
+): (fields: Pick<JobEventMessage, 'status' | 'progress' | 'file' | 'error'>) => Promise<void> {
+  return (fields) =>
+    publishJobEvent(sns, topicArn, {
+      type: 'JOB_EVENT',
+      version: 1,
+      job_id: job.job_id,
+      workspace_id: job.workspace_id,
+      at: new Date().toISOString(),
+      ...fields,
+    });
+}

@@ -21,7 +21,16 @@ export function loadConfig<T>(
   return Object.freeze(value);
 }
 
-/** Environment variables every service shares: AWS endpoints and the bus and bucket names. */
+/** What `awsEnvironment` yields, for services' config types. */
+export interface AwsEnvironment {
+  AWS_REGION: string;
+  AWS_ENDPOINT_URL_SQS?: string;
+  AWS_ENDPOINT_URL_SNS?: string;
+  AWS_ENDPOINT_URL_S3?: string;
+  LOG_LEVEL: string;
+}
+
+/** Environment variables every service shares: region, emulator endpoints, log level. */
 export const awsEnvironment = {
   AWS_REGION: Joi.string().default('us-east-1'),
   /** Set only for local emulators; production uses the SDK's real AWS endpoints. */

@@ -12,3 +12,4 @@ export * from './messages.ts';
 export * from './metrics.ts';
 export * from './ops.ts';
 export * from './queue-consumer.ts';
+export * from './shutdown.ts';

@@ -1,4 +1,9 @@
-import { awsEnvironment, ECB_REFERENCE_CURRENCIES, loadConfig } from '@wevion/shared';
+import {
+  awsEnvironment,
+  type AwsEnvironment,
+  ECB_REFERENCE_CURRENCIES,
+  loadConfig,
+} from '@wevion/shared';
 import Joi from 'joi';
 
 const schema = Joi.object({
@@ -29,12 +34,7 @@ const schema = Joi.object({
   QUEUE_WAIT_SECONDS: Joi.number().integer().min(0).max(20).default(20),
 });
 
-export type ExportApiConfig = {
-  AWS_REGION: string;
-  AWS_ENDPOINT_URL_SQS?: string;
-  AWS_ENDPOINT_URL_SNS?: string;
-  AWS_ENDPOINT_URL_S3?: string;
-  LOG_LEVEL: string;
+export interface ExportApiConfig extends AwsEnvironment {
   PORT: number;
   JWT_SECRET: string;
   ENABLE_CROSS_CHANNEL_ANALYTICS: boolean;
@@ -53,7 +53,7 @@ export type ExportApiConfig = {
   MAX_ENQUEUE_ATTEMPTS: number;
   RUNNING_TIMEOUT_SECONDS: number;
   QUEUE_WAIT_SECONDS: number;
-};
+}
 
 export function loadExportApiConfig(
   env: NodeJS.ProcessEnv = process.env,

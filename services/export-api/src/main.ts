@@ -1,4 +1,10 @@
-import { createAwsClients, createLogger, createMetrics, destroyAwsClients } from '@wevion/shared';
+import {
+  createAwsClients,
+  createLogger,
+  createMetrics,
+  destroyAwsClients,
+  stopOnSignals,
+} from '@wevion/shared';
 import { connectMongoStores } from './adapters/mongo-job-store.ts';
 import { openSqlite } from './adapters/sqlite-database.ts';
 import { SqliteJobStore } from './adapters/sqlite-job-store.ts';
@@ -21,16 +27,8 @@ if (config.MONGODB_URI) {
 const app = createApp(config, { ...stores, ...aws, logger, metrics: createMetrics('export-api') });
 await app.start();
 
-let stopping = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, async () => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping: finishing in-flight work');
-    await app.stop();
-    await stores.jobs.close();
-    destroyAwsClients(aws);
-    logger.info('stopped');
-    process.exit(0);
-  });
-}
+stopOnSignals(logger, async () => {
+  await app.stop();
+  await stores.jobs.close();
+  destroyAwsClients(aws);
+});

@@ -1,12 +1,7 @@
-import { awsEnvironment, loadConfig } from '@wevion/shared';
+import { awsEnvironment, type AwsEnvironment, loadConfig } from '@wevion/shared';
 import Joi from 'joi';
 
-export interface RendererConfig {
-  AWS_REGION: string;
-  AWS_ENDPOINT_URL_SQS?: string;
-  AWS_ENDPOINT_URL_SNS?: string;
-  AWS_ENDPOINT_URL_S3?: string;
-  LOG_LEVEL: string;
+export interface RendererConfig extends AwsEnvironment {
   OPS_PORT: number;
   RENDER_JOBS_QUEUE_URL: string;
   EXPORT_EVENTS_TOPIC_ARN: string;

@@ -5,6 +5,7 @@ import {
   createLogger,
   createMetrics,
   destroyAwsClients,
+  stopOnSignals,
   parseMessage,
   QueueConsumer,
   startOpsServer,
@@ -52,16 +53,8 @@ const ops = await startOpsServer(config.OPS_PORT, metrics.registry, {
 consumer.start();
 logger.info({ ops_port: ops.port }, 'renderer consuming render-jobs');
 
-let stopping = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, async () => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping: finishing in-flight renders');
-    await consumer.stop();
-    await ops.close();
-    destroyAwsClients(aws);
-    logger.info('stopped');
-    process.exit(0);
-  });
-}
+stopOnSignals(logger, async () => {
+  await consumer.stop();
+  await ops.close();
+  destroyAwsClients(aws);
+});

@@ -2,9 +2,8 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { Upload } from '@aws-sdk/lib-storage';
 import {
-  publishJobEvent,
+  jobEvents,
   REPORT_DATASET_SCHEMA_VERSION,
-  type JobEventMessage,
   type Logger,
   type RenderReportMessage,
   type ReportDataset,
@@ -63,17 +62,7 @@ function measure() {
  */
 export async function renderExport(message: RenderReportMessage, deps: RenderDeps): Promise<void> {
   const log = deps.logger.child({ job_id: message.job_id });
-  const event = (
-    fields: Omit<JobEventMessage, 'type' | 'version' | 'job_id' | 'workspace_id' | 'at'>,
-  ) =>
-    publishJobEvent(deps.sns, deps.topicArn, {
-      type: 'JOB_EVENT',
-      version: 1,
-      job_id: message.job_id,
-      workspace_id: message.workspace_id,
-      at: new Date().toISOString(),
-      ...fields,
-    });
+  const event = jobEvents(deps.sns, deps.topicArn, message);
 
   if (message.format === 'PDF') {
     await event({

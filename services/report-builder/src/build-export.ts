@@ -4,10 +4,9 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
   AppError,
   parseReportQuery,
-  publishJobEvent,
+  jobEvents,
   sendToQueue,
   type ExportUnifiedReportMessage,
-  type JobEventMessage,
   type Logger,
   type ServiceMetrics,
 } from '@wevion/shared';
@@ -43,17 +42,7 @@ export async function buildExport(
   deps: BuildExportDeps,
 ): Promise<void> {
   const log = deps.logger.child({ job_id: message.job_id });
-  const event = (
-    fields: Omit<JobEventMessage, 'type' | 'version' | 'job_id' | 'workspace_id' | 'at'>,
-  ) =>
-    publishJobEvent(deps.sns, deps.topicArn, {
-      type: 'JOB_EVENT',
-      version: 1,
-      job_id: message.job_id,
-      workspace_id: message.workspace_id,
-      at: new Date().toISOString(),
-      ...fields,
-    });
+  const event = jobEvents(deps.sns, deps.topicArn, message);
 
   await event({ status: 'RUNNING', progress: { stage: 'aggregating', percent: 10 } });
   const started = performance.now();

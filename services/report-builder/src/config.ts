@@ -1,12 +1,7 @@
-import { awsEnvironment, loadConfig } from '@wevion/shared';
+import { awsEnvironment, type AwsEnvironment, loadConfig } from '@wevion/shared';
 import Joi from 'joi';
 
-export interface ReportBuilderConfig {
-  AWS_REGION: string;
-  AWS_ENDPOINT_URL_SQS?: string;
-  AWS_ENDPOINT_URL_SNS?: string;
-  AWS_ENDPOINT_URL_S3?: string;
-  LOG_LEVEL: string;
+export interface ReportBuilderConfig extends AwsEnvironment {
   OPS_PORT: number;
   EXPORT_JOBS_QUEUE_URL: string;
   RENDER_JOBS_QUEUE_URL: string;

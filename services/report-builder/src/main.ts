@@ -5,6 +5,7 @@ import {
   createLogger,
   createMetrics,
   destroyAwsClients,
+  stopOnSignals,
   parseMessage,
   QueueConsumer,
   startOpsServer,
@@ -61,17 +62,9 @@ const ops = await startOpsServer(config.OPS_PORT, metrics.registry, {
 consumer.start();
 logger.info({ ops_port: ops.port }, 'report-builder consuming export-jobs');
 
-let stopping = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, async () => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping: finishing in-flight exports');
-    await consumer.stop();
-    await ops.close();
-    await store.close();
-    destroyAwsClients(aws);
-    logger.info('stopped');
-    process.exit(0);
-  });
-}
+stopOnSignals(logger, async () => {
+  await consumer.stop();
+  await ops.close();
+  await store.close();
+  destroyAwsClients(aws);
+});
