@@ -8,6 +8,10 @@ export interface RendererConfig extends AwsEnvironment {
   EXPORTS_BUCKET: string;
   CONCURRENCY: number;
   QUEUE_WAIT_SECONDS: number;
+  CHROMIUM_PATH?: string;
+  PDF_CONCURRENCY: number;
+  PDF_TIMEOUT_SECONDS: number;
+  CHROMIUM_RELAUNCH_AFTER: number;
 }
 
 export function loadRendererConfig(env: NodeJS.ProcessEnv = process.env): Readonly<RendererConfig> {
@@ -20,6 +24,11 @@ export function loadRendererConfig(env: NodeJS.ProcessEnv = process.env): Readon
       EXPORTS_BUCKET: Joi.string().required(),
       CONCURRENCY: Joi.number().integer().min(1).max(16).default(2),
       QUEUE_WAIT_SECONDS: Joi.number().integer().min(0).max(20).default(20),
+      /** Another Chromium instead of @sparticuz/chromium's. */
+      CHROMIUM_PATH: Joi.string(),
+      PDF_CONCURRENCY: Joi.number().integer().min(1).max(8).default(2),
+      PDF_TIMEOUT_SECONDS: Joi.number().min(5).max(600).default(60),
+      CHROMIUM_RELAUNCH_AFTER: Joi.number().integer().min(1).default(200),
     }),
     env,
   );

@@ -11,6 +11,8 @@ import {
   startOpsServer,
   type RenderReportMessage,
 } from '@wevion/shared';
+import { ChromiumPdfPrinter } from './adapters/chromium-pdf-printer.ts';
+import { HandlebarsReportTemplate } from './adapters/handlebars-report-template.ts';
 import { loadRendererConfig } from './config.ts';
 import { renderExport } from './render-export.ts';
 
@@ -18,6 +20,14 @@ const config = loadRendererConfig();
 const logger = createLogger('renderer', config.LOG_LEVEL);
 const metrics = createMetrics('renderer');
 const aws = createAwsClients(config);
+const printer = new ChromiumPdfPrinter({
+  ...(config.CHROMIUM_PATH ? { executablePath: config.CHROMIUM_PATH } : {}),
+  concurrency: config.PDF_CONCURRENCY,
+  relaunchAfter: config.CHROMIUM_RELAUNCH_AFTER,
+  timeoutMs: config.PDF_TIMEOUT_SECONDS * 1000,
+  logger,
+});
+const pdf = { template: new HandlebarsReportTemplate(), printer };
 
 const consumer = new QueueConsumer({
   name: 'render-jobs',
@@ -30,6 +40,7 @@ const consumer = new QueueConsumer({
   visibilitySeconds: 180,
   handle: (message) =>
     renderExport(parseMessage<RenderReportMessage>('RENDER_REPORT', message.Body), {
+      pdf,
       ...aws,
       bucket: config.EXPORTS_BUCKET,
       topicArn: config.EXPORT_EVENTS_TOPIC_ARN,
@@ -40,6 +51,7 @@ const consumer = new QueueConsumer({
 
 const ops = await startOpsServer(config.OPS_PORT, metrics.registry, {
   checks: {
+    chromium: () => printer.warmUp(),
     queue: () =>
       aws.sqs.send(
         new GetQueueAttributesCommand({
@@ -50,11 +62,13 @@ const ops = await startOpsServer(config.OPS_PORT, metrics.registry, {
     bucket: () => aws.s3.send(new HeadBucketCommand({ Bucket: config.EXPORTS_BUCKET })),
   },
 });
+await printer.warmUp();
 consumer.start();
 logger.info({ ops_port: ops.port }, 'renderer consuming render-jobs');
 
 stopOnSignals(logger, async () => {
   await consumer.stop();
   await ops.close();
+  await printer.close();
   destroyAwsClients(aws);
 });

@@ -1,4 +1,4 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { Upload } from '@aws-sdk/lib-storage';
 import {
@@ -12,9 +12,14 @@ import {
 import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
+import type { ChromiumPdfPrinter } from './adapters/chromium-pdf-printer.ts';
+import type { HandlebarsReportTemplate } from './adapters/handlebars-report-template.ts';
 import { csvLines } from './domain/csv.ts';
+import { buildReportView } from './domain/report-view.ts';
+import { logoDataUrl } from './domain/logo.ts';
 
 export interface RenderDeps {
+  pdf: { template: HandlebarsReportTemplate; printer: ChromiumPdfPrinter };
   s3: S3Client;
   sns: SNSClient;
   bucket: string;
@@ -109,4 +114,44 @@ export async function renderExport(message: RenderReportMessage, deps: RenderDep
     file: { key, bytes, rows, sha256, content_type: contentType },
   });
   log.info({ key, bytes, rows }, 'CSV rendered');
+}
+
+/** The workspace logo from our own bucket (branding/ keys only; never a URL from outside). */
+async function readLogo(
+  s3: S3Client,
+  bucket: string,
+  key: string | null | undefined,
+): Promise<string | null> {
+  if (!key || !key.startsWith('branding/')) return null;
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return logoDataUrl(Buffer.from(await object.Body!.transformToByteArray()));
+}
+
+async function renderPdf(
+  message: RenderReportMessage,
+  dataset: ReportDataset,
+  deps: RenderDeps,
+): Promise<void> {
+  const event = jobEvents(deps.sns, deps.topicArn, message);
+  await event({ status: 'RUNNING', progress: { stage: 'rendering', percent: 70 } });
+  const view = buildReportView(dataset, message.workspace, {
+    logoDataUrl: await readLogo(deps.s3, deps.bucket, message.workspace.branding?.logo_key),
+    generatedAt: new Date(),
+  });
+  const pdf = await deps.pdf.printer.print({
+    html: deps.pdf.template.html(view),
+    footer: view.footer,
+  });
+  await event({ status: 'RUNNING', progress: { stage: 'uploading', percent: 90 } });
+  const key = exportKey(message, dataset);
+  const contentType = 'application/pdf';
+  await deps.s3.send(
+    new PutObjectCommand({ Bucket: deps.bucket, Key: key, Body: pdf, ContentType: contentType }),
+  );
+  const sha256 = createHash('sha256').update(pdf).digest('hex');
+  await event({
+    status: 'COMPLETED',
+    file: { key, bytes: pdf.length, rows: dataset.rows.length, sha256, content_type: contentType },
+  });
+  deps.logger.info({ job_id: message.job_id, key, bytes: pdf.length }, 'PDF rendered');
 }

@@ -88,6 +88,17 @@ const EXPAND_SQL = `
   FROM converted
   ORDER BY workspace_id, ts`;
 
+/** The exclusive end of the hourly range: the day after `endDate`, or the cutoff hour if earlier. */
+function endOfData(size: DemoSize): string {
+  const dayAfter = `${addDays(size.endDate, 1)} 00:00:00`;
+  if (!size.cutoff) return dayAfter;
+  const cutoff = new Date(Math.floor(Date.parse(size.cutoff) / 3_600_000) * 3_600_000)
+    .toISOString()
+    .replace('T', ' ')
+    .slice(0, 19);
+  return cutoff < dayAfter ? cutoff : dayAfter;
+}
+
 export interface SeedReport {
   campaigns: number;
   rows: number;
@@ -119,7 +130,7 @@ export async function seedDemoInsights(
     appender.closeSync();
     await c.run(EXPAND_SQL, {
       first: `${firstDate} 00:00:00`,
-      end: `${addDays(size.endDate, 1)} 00:00:00`,
+      end: endOfData(size),
       seed: size.seed,
       days: size.days,
     });

@@ -31,6 +31,8 @@ const size = {
   days: Number(args.days),
   endDate: args.end ?? todayIn('UTC'),
   dense: args.dense,
+  // Without --end the store ends at the current hour, like live data; with it, it is reproducible.
+  ...(args.end ? {} : { cutoff: new Date().toISOString() }),
 };
 for (const [flag, value] of Object.entries(size)) {
   if (typeof value === 'number' && !(Number.isInteger(value) && value > 0 && value <= 100_000)) {

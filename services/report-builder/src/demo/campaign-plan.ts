@@ -14,6 +14,8 @@ export interface DemoSize {
   endDate: CalendarDate;
   /** No paused stretches or late starts: every campaign has every hour (benchmark stores). */
   dense: boolean;
+  /** No hours at or after this instant (ISO): a store seeded today stops at the current hour. */
+  cutoff?: string;
 }
 
 /**

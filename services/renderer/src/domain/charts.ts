@@ -1,0 +1,139 @@
+import type { Platform, TrendPoint } from '@wevion/shared';
+import { scaleBand, scaleLinear } from 'd3-scale';
+import { arc, line, pie, type PieArcDatum } from 'd3-shape';
+import { shortDate } from './format.ts';
+
+/** Server-side SVG charts: d3 computes the geometry, these functions only write markup. */
+
+const escape = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+
+/** One colour per platform across every chart and table of a report. */
+export const PLATFORM_COLORS: Readonly<Record<Platform, string>> = {
+  meta: '#2563EB',
+  google: '#16A34A',
+  tiktok: '#DB2777',
+  linkedin: '#0E7490',
+  snapchat: '#EAB308',
+  pinterest: '#DC2626',
+  x: '#334155',
+  microsoft: '#7C3AED',
+  amazon: '#EA580C',
+  reddit: '#F97316',
+};
+
+export interface DonutSlice {
+  platform: Platform;
+  label: string;
+  value: number;
+}
+
+/** Channel-mix donut: slices by spend, the total in the hole. */
+export function donutSvg(
+  slices: readonly DonutSlice[],
+  centerTop: string,
+  centerBottom: string,
+  size = 220,
+): string {
+  const radius = size / 2;
+  const data = slices.filter((s) => s.value > 0);
+  const arcs = pie<DonutSlice>()
+    .value((s) => s.value)
+    .sort(null)
+    .padAngle(data.length > 1 ? 0.012 : 0)(data);
+  const path = arc<PieArcDatum<DonutSlice>>()
+    .innerRadius(radius * 0.62)
+    .outerRadius(radius - 2)
+    .cornerRadius(2);
+  const paths = arcs
+    .map(
+      (a) =>
+        `<path d="${path(a)}" fill="${PLATFORM_COLORS[a.data.platform]}"><title>${escape(a.data.label)}</title></path>`,
+    )
+    .join('');
+  const empty =
+    data.length === 0
+      ? `<circle r="${radius * 0.81}" fill="none" stroke="#E2E8F0" stroke-width="${radius * 0.36}"/>`
+      : '';
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${-radius} ${-radius} ${size} ${size}" width="${size}" height="${size}" role="img" aria-label="Channel mix by spend">` +
+    `${empty}${paths}` +
+    `<text y="-4" text-anchor="middle" class="donut-total">${escape(centerTop)}</text>` +
+    `<text y="16" text-anchor="middle" class="donut-caption">${escape(centerBottom)}</text></svg>`
+  );
+}
+
+export interface TrendOptions {
+  width?: number;
+  height?: number;
+  barColor: string;
+  lineColor: string;
+  formatMoney: (v: number) => string;
+  formatCount: (v: number) => string;
+}
+
+/** Daily spend (bars, left axis) and conversions (line, right axis). */
+export function trendSvg(points: readonly TrendPoint[], options: TrendOptions): string {
+  const width = options.width ?? 720;
+  const height = options.height ?? 250;
+  const margin = { top: 14, right: 54, bottom: 28, left: 64 };
+  const x = scaleBand<string>()
+    .domain(points.map((p) => p.date))
+    .range([margin.left, width - margin.right])
+    .paddingInner(points.length > 45 ? 0.15 : 0.25);
+  const maxSpend = Math.max(0, ...points.map((p) => p.spend));
+  const maxConversions = Math.max(0, ...points.map((p) => p.conversions));
+  const ySpend = scaleLinear()
+    .domain([0, maxSpend || 1])
+    .nice(4)
+    .range([height - margin.bottom, margin.top]);
+  const yConv = scaleLinear()
+    .domain([0, maxConversions || 1])
+    .nice(4)
+    .range([height - margin.bottom, margin.top]);
+
+  const grid = ySpend
+    .ticks(4)
+    .map(
+      (t) =>
+        `<line x1="${margin.left}" x2="${width - margin.right}" y1="${ySpend(t)}" y2="${ySpend(t)}" class="grid"/>` +
+        `<text x="${margin.left - 8}" y="${ySpend(t) + 3.5}" text-anchor="end" class="axis">${escape(options.formatMoney(t))}</text>`,
+    )
+    .join('');
+  const rightAxis = yConv
+    .ticks(4)
+    .map(
+      (t) =>
+        `<text x="${width - margin.right + 8}" y="${yConv(t) + 3.5}" class="axis axis-right">${escape(options.formatCount(t))}</text>`,
+    )
+    .join('');
+  const bars = points
+    .map(
+      (p) =>
+        `<rect x="${x(p.date)}" y="${ySpend(p.spend)}" width="${x.bandwidth()}" height="${Math.max(0, ySpend(0) - ySpend(p.spend))}" fill="${options.barColor}" rx="1"/>`,
+    )
+    .join('');
+  const conversionsLine = line<TrendPoint>()
+    .x((p) => x(p.date)! + x.bandwidth() / 2)
+    .y((p) => yConv(p.conversions))(points as TrendPoint[]);
+  const every = Math.max(1, Math.ceil(points.length / 10));
+  const labels = points
+    .filter((_, i) => i % every === 0)
+    .map(
+      (p) =>
+        `<text x="${x(p.date)! + x.bandwidth() / 2}" y="${height - margin.bottom + 16}" text-anchor="middle" class="axis">${escape(shortDate(p.date))}</text>`,
+    )
+    .join('');
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="Daily spend and conversions">` +
+    `${grid}${bars}` +
+    (conversionsLine
+      ? `<path d="${conversionsLine}" fill="none" stroke="${options.lineColor}" stroke-width="2" stroke-linejoin="round"/>`
+      : '') +
+    `${rightAxis}${labels}` +
+    `<line x1="${margin.left}" x2="${width - margin.right}" y1="${ySpend(0)}" y2="${ySpend(0)}" class="baseline"/></svg>`
+  );
+}
