@@ -1,9 +1,15 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { Upload } from '@aws-sdk/lib-storage';
 import {
   jobEvents,
   REPORT_DATASET_SCHEMA_VERSION,
+  type JobFile,
   type Logger,
   type RenderReportMessage,
   type ReportDataset,
@@ -62,26 +68,23 @@ function measure() {
 }
 
 /**
- * RENDER_REPORT: read the dataset, stream the file to S3, publish COMPLETED with its facts.
- * Rendering the same job twice writes the same bytes to the same key, so redelivery is harmless.
+ * RENDER_REPORT: read the dataset, render the file to S3, publish COMPLETED with its facts.
+ * Redelivery is harmless: a CSV renders to the very same bytes, a PDF is not rendered twice.
  */
 export async function renderExport(message: RenderReportMessage, deps: RenderDeps): Promise<void> {
   const log = deps.logger.child({ job_id: message.job_id });
   const event = jobEvents(deps.sns, deps.topicArn, message);
 
-  if (message.format === 'PDF') {
-    await event({
-      status: 'FAILED',
-      error: {
-        code: 'format_not_available',
-        message: 'PDF exports are not available yet; export as CSV for now.',
-      },
-    });
-    return;
-  }
-
   const started = performance.now();
   const dataset = await readDataset(deps.s3, deps.bucket, message.dataset_key);
+  if (message.format === 'PDF') {
+    await renderPdf(message, dataset, deps);
+    deps.metrics.stageDuration.observe(
+      { stage: 'render_pdf' },
+      (performance.now() - started) / 1000,
+    );
+    return;
+  }
   await event({ status: 'RUNNING', progress: { stage: 'uploading', percent: 80 } });
 
   let rows = -1; // the header is not a data row
@@ -127,12 +130,41 @@ async function readLogo(
   return logoDataUrl(Buffer.from(await object.Body!.transformToByteArray()));
 }
 
+/** The facts of a file this job already rendered, from its S3 metadata, or null. */
+async function existingExport(s3: S3Client, bucket: string, key: string): Promise<JobFile | null> {
+  try {
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    const { sha256, rows } = head.Metadata ?? {};
+    if (!sha256 || rows === undefined) return null;
+    return {
+      key,
+      bytes: head.ContentLength ?? 0,
+      rows: Number(rows),
+      sha256,
+      content_type: head.ContentType ?? '',
+    };
+  } catch (error) {
+    if ((error as Error).name === 'NotFound' || (error as Error).name === 'NoSuchKey') return null;
+    throw error;
+  }
+}
+
+/**
+ * A PDF carries its generation time, so a second rendering would differ from the file the job
+ * already points at: a redelivered job re-announces the existing file instead of rendering again.
+ */
 async function renderPdf(
   message: RenderReportMessage,
   dataset: ReportDataset,
   deps: RenderDeps,
 ): Promise<void> {
   const event = jobEvents(deps.sns, deps.topicArn, message);
+  const key = exportKey(message, dataset);
+  const existing = await existingExport(deps.s3, deps.bucket, key);
+  if (existing) {
+    await event({ status: 'COMPLETED', file: existing });
+    return;
+  }
   await event({ status: 'RUNNING', progress: { stage: 'rendering', percent: 70 } });
   const view = buildReportView(dataset, message.workspace, {
     logoDataUrl: await readLogo(deps.s3, deps.bucket, message.workspace.branding?.logo_key),
@@ -143,15 +175,21 @@ async function renderPdf(
     footer: view.footer,
   });
   await event({ status: 'RUNNING', progress: { stage: 'uploading', percent: 90 } });
-  const key = exportKey(message, dataset);
   const contentType = 'application/pdf';
-  await deps.s3.send(
-    new PutObjectCommand({ Bucket: deps.bucket, Key: key, Body: pdf, ContentType: contentType }),
-  );
   const sha256 = createHash('sha256').update(pdf).digest('hex');
+  const rows = dataset.rows.length;
+  await deps.s3.send(
+    new PutObjectCommand({
+      Bucket: deps.bucket,
+      Key: key,
+      Body: pdf,
+      ContentType: contentType,
+      Metadata: { sha256, rows: String(rows) },
+    }),
+  );
   await event({
     status: 'COMPLETED',
-    file: { key, bytes: pdf.length, rows: dataset.rows.length, sha256, content_type: contentType },
+    file: { key, bytes: pdf.length, rows, sha256, content_type: contentType },
   });
   deps.logger.info({ job_id: message.job_id, key, bytes: pdf.length }, 'PDF rendered');
 }

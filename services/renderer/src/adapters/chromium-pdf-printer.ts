@@ -2,7 +2,7 @@ import chromium from '@sparticuz/chromium';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import type { Logger } from '@wevion/shared';
 
 export interface PrinterOptions {
@@ -32,12 +32,19 @@ const escapeHtml = (text: string) =>
  * HTML → PDF in headless Chromium. One warm browser per process, a page per job, at most
  * `concurrency` pages at once. Report pages run without JavaScript and every network request is
  * refused (fonts and images arrive inline), so a report can neither phone home nor hang on one.
- * A crashed browser is relaunched; each browser has its own temp profile, removed on close.
+ * A crashed browser is replaced, and every `relaunchAfter` renders a fresh one takes over while
+ * the old one finishes its pages. Each browser has its own temp profile, removed when it exits.
  */
+/** One browser process and the pages it has open; retired browsers close when their last page does. */
+interface Generation {
+  browser: Promise<Browser>;
+  renders: number;
+  active: number;
+  retired: boolean;
+}
+
 export class ChromiumPdfPrinter {
-  private browser: Promise<Browser> | null = null;
-  private profileDir: string | null = null;
-  private renders = 0;
+  private current: Generation | null = null;
   private active = 0;
   private readonly waiting: (() => void)[] = [];
 
@@ -45,68 +52,99 @@ export class ChromiumPdfPrinter {
 
   /** Launches the browser ahead of the first job (cold start off the critical path). */
   async warmUp(): Promise<void> {
-    await this.currentBrowser();
+    await this.generation().browser;
   }
 
   async print(request: PrintRequest): Promise<Buffer> {
     await this.acquire();
+    let generation = this.generation();
+    if (generation.renders >= this.options.relaunchAfter) {
+      this.retire(generation);
+      generation = this.generation();
+    }
+    generation.renders++;
+    generation.active++;
     try {
-      if (this.renders >= this.options.relaunchAfter) await this.closeBrowser();
-      const browser = await this.currentBrowser();
-      this.renders++;
-      const page = await browser.newPage();
+      const page = await (await generation.browser).newPage();
       let timer: NodeJS.Timeout | undefined;
       try {
-        const work = (async () => {
-          await page.setJavaScriptEnabled(false);
-          await page.setRequestInterception(true);
-          page.on('request', (req) =>
-            req.url().startsWith('data:') ? req.continue() : req.abort('blockedbyclient'),
-          );
-          await page.setContent(request.html, { waitUntil: 'load' });
-          return page.pdf({
-            format: 'A4',
-            printBackground: true,
-            preferCSSPageSize: true,
-            displayHeaderFooter: true,
-            headerTemplate: '<span></span>',
-            footerTemplate:
-              `<div style="width:100%;font-size:7.5px;color:#64748B;padding:0 14mm;display:flex;justify-content:space-between;font-family:sans-serif">` +
-              `<span>${escapeHtml(request.footer)}</span>` +
-              `<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
-          });
-        })();
         const timeout = new Promise<never>((_, reject) => {
           timer = setTimeout(
             () => reject(new Error(`PDF rendering took longer than ${this.options.timeoutMs} ms`)),
             this.options.timeoutMs,
           );
         });
-        return Buffer.from(await Promise.race([work, timeout]));
+        return Buffer.from(await Promise.race([this.printOn(page, request), timeout]));
       } finally {
         clearTimeout(timer);
         await page.close().catch(() => undefined);
       }
     } finally {
+      generation.active--;
+      if (generation.retired && generation.active === 0) void this.closeGeneration(generation);
       this.release();
     }
   }
 
   async close(): Promise<void> {
-    await this.closeBrowser();
+    const generation = this.current;
+    this.current = null;
+    if (generation) await this.closeGeneration(generation);
   }
 
-  private currentBrowser(): Promise<Browser> {
-    if (!this.browser) {
-      this.browser = this.launch();
-      this.browser.catch(() => (this.browser = null));
+  private async printOn(page: Page, request: PrintRequest): Promise<Uint8Array> {
+    await page.setJavaScriptEnabled(false);
+    await page.setRequestInterception(true);
+    page.on('request', (req) =>
+      req.url().startsWith('data:') ? req.continue() : req.abort('blockedbyclient'),
+    );
+    await page.setContent(request.html, { waitUntil: 'load' });
+    return page.pdf({
+      format: 'A4',
+      printBackground: true,
+      preferCSSPageSize: true,
+      displayHeaderFooter: true,
+      headerTemplate: '<span></span>',
+      footerTemplate:
+        `<div style="width:100%;font-size:7.5px;color:#64748B;padding:0 14mm;display:flex;justify-content:space-between;font-family:sans-serif">` +
+        `<span>${escapeHtml(request.footer)}</span>` +
+        `<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
+    });
+  }
+
+  private generation(): Generation {
+    if (!this.current) {
+      const generation: Generation = {
+        browser: this.launch(),
+        renders: 0,
+        active: 0,
+        retired: false,
+      };
+      generation.browser.catch(() => {
+        if (this.current === generation) this.current = null;
+      });
+      generation.browser.then((browser) =>
+        browser.on('disconnected', () => {
+          if (this.current === generation) {
+            this.options.logger.warn('Chromium disconnected; the next render launches a new one');
+            this.current = null;
+          }
+        }),
+      );
+      this.current = generation;
     }
-    return this.browser;
+    return this.current;
+  }
+
+  /** New renders go to a fresh browser; this one closes once its pages finish. */
+  private retire(generation: Generation): void {
+    generation.retired = true;
+    if (this.current === generation) this.current = null;
+    if (generation.active === 0) void this.closeGeneration(generation);
   }
 
   private async launch(): Promise<Browser> {
     const profileDir = mkdtempSync(join(tmpdir(), 'wevion-chromium-'));
-    this.profileDir = profileDir;
     const executablePath = this.options.executablePath ?? (await chromium.executablePath());
     const browser = await puppeteer.launch({
       executablePath,
@@ -118,22 +156,13 @@ export class ChromiumPdfPrinter {
         '--disable-background-networking',
       ],
     });
-    this.renders = 0;
-    browser.on('disconnected', () => {
-      if (this.profileDir === profileDir) {
-        this.options.logger.warn('Chromium disconnected; the next render relaunches it');
-        this.browser = null;
-      }
-      rmSync(profileDir, { recursive: true, force: true });
-    });
+    browser.on('disconnected', () => rmSync(profileDir, { recursive: true, force: true }));
     return browser;
   }
 
-  private async closeBrowser(): Promise<void> {
-    const current = this.browser;
-    this.browser = null;
-    this.profileDir = null;
-    if (current) await (await current.catch(() => null))?.close().catch(() => undefined);
+  private async closeGeneration(generation: Generation): Promise<void> {
+    const browser = await generation.browser.catch(() => null);
+    await browser?.close().catch(() => undefined);
   }
 
   private async acquire(): Promise<void> {

@@ -1,0 +1,191 @@
+import {
+  addDays,
+  METRIC_NAMES,
+  PLATFORMS,
+  type Metrics,
+  type MetricName,
+  type Platform,
+  type PlatformDayRow,
+  type ReportDataset,
+} from '@wevion/shared';
+
+/** Metrics from raw sums, the way the engine derives them. */
+export function metricsOf(
+  spend: number,
+  impressions: number,
+  clicks: number,
+  conversions: number,
+  value: number,
+): Metrics {
+  const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
+  return {
+    spend,
+    impressions,
+    clicks,
+    conversions,
+    conversion_value: value,
+    ctr: ratio(clicks, impressions),
+    cpc: ratio(spend, clicks),
+    cpm: impressions === 0 ? null : (1000 * spend) / impressions,
+    roas: ratio(value, spend),
+    cpa: ratio(spend, conversions),
+  };
+}
+
+function sum(items: readonly Metrics[]): Metrics {
+  const t = items.reduce(
+    (a, m) => ({
+      s: a.s + m.spend,
+      i: a.i + m.impressions,
+      c: a.c + m.clicks,
+      v: a.v + m.conversions,
+      cv: a.cv + m.conversion_value,
+    }),
+    { s: 0, i: 0, c: 0, v: 0, cv: 0 },
+  );
+  return metricsOf(Math.round(t.s * 100) / 100, t.i, t.c, t.v, Math.round(t.cv * 100) / 100);
+}
+
+export interface FixtureOptions {
+  platforms?: number;
+  days?: number;
+  campaignNames?: readonly string[];
+  zero?: boolean;
+  currency?: string;
+  minorUnits?: number;
+}
+
+/** A consistent ReportDataset (totals are the sums of its rows) with deterministic numbers. */
+export function fixtureDataset(options: FixtureOptions = {}): ReportDataset {
+  const platforms = PLATFORMS.slice(0, options.platforms ?? 2) as Platform[];
+  const days = options.days ?? 7;
+  const since = '2026-08-01';
+  const until = addDays(since, days - 1);
+  const rows: PlatformDayRow[] = [];
+  for (let d = 0; d < days; d++) {
+    for (const [p, platform] of platforms.entries()) {
+      const k = options.zero ? 0 : 1 + ((d * 7 + p * 13) % 10) / 10;
+      rows.push({
+        date: addDays(since, d),
+        platform,
+        ...metricsOf(
+          (Math.round(1000 * k * (p + 1)) / 100) * 10,
+          Math.round(50_000 * k),
+          Math.round(600 * k),
+          Math.round(20 * k),
+          (Math.round(3000 * k * (p + 1)) / 10) * 10,
+        ),
+      });
+    }
+  }
+  const totals = sum(rows);
+  const platformTotals = platforms.map((platform) => {
+    const m = sum(rows.filter((r) => r.platform === platform));
+    return { platform, ...m, spend_share: totals.spend ? m.spend / totals.spend : null };
+  });
+  const names = options.campaignNames ?? ['Brand Search', 'Retargeting, EU', 'Prospecting "Broad"'];
+  const previousTotals = options.zero
+    ? metricsOf(0, 0, 0, 0, 0)
+    : metricsOf(
+        totals.spend * 0.9,
+        Math.round(totals.impressions * 1.1),
+        Math.round(totals.clicks * 0.95),
+        Math.round(totals.conversions * 0.8),
+        totals.conversion_value * 0.85,
+      );
+  const deltas = Object.fromEntries(
+    METRIC_NAMES.map((name: MetricName) => {
+      const current = totals[name];
+      const previous = previousTotals[name];
+      const change = current === null || previous === null ? null : current - previous;
+      return [
+        name,
+        {
+          current,
+          previous,
+          change,
+          change_ratio: change === null || !previous ? null : change / Math.abs(previous),
+        },
+      ];
+    }),
+  ) as NonNullable<ReportDataset['previous']>['deltas'];
+  return {
+    schema_version: 1,
+    generated_at: '2026-11-27T10:00:00.000Z',
+    query: {
+      workspace_id: 'ws_test',
+      since,
+      until,
+      platforms,
+      target_currency: options.currency ?? 'EUR',
+      timezone: 'Europe/Berlin',
+      granularity: 'daily',
+      compare_previous: true,
+      top_n: 10,
+      include_campaigns: false,
+    },
+    currency: { code: options.currency ?? 'EUR', minor_units: options.minorUnits ?? 2 },
+    period: { since, until, days, timezone: 'Europe/Berlin' },
+    rows,
+    campaign_rows: null,
+    totals,
+    platforms: platformTotals.sort((a, b) => b.spend - a.spend),
+    channel_mix: platformTotals.map((p) => ({
+      platform: p.platform,
+      spend: p.spend,
+      share: p.spend_share,
+    })),
+    trend: Array.from({ length: days }, (_, d) => ({
+      date: addDays(since, d),
+      ...sum(rows.filter((r) => r.date === addDays(since, d))),
+    })),
+    top_campaigns: options.zero
+      ? []
+      : names.slice(0, 10).map((name, i) => ({
+          platform: platforms[i % platforms.length]!,
+          campaign_id: `c${i}`,
+          campaign_name: name,
+          ...metricsOf(5000 - i * 300, 90_000, 1200, 40, 12_000),
+        })),
+    previous: {
+      since: addDays(since, -days),
+      until: addDays(since, -1),
+      totals: previousTotals,
+      deltas,
+    },
+    fx: {
+      source: 'test rates',
+      notes: [
+        {
+          currency: 'EUR',
+          identity: true,
+          rate_min: 1,
+          rate_max: 1,
+          rate_avg: 1,
+          days_converted: days,
+          fallbacks: [],
+        },
+        {
+          currency: 'USD',
+          identity: false,
+          rate_min: 0.91,
+          rate_max: 0.93,
+          rate_avg: 0.92,
+          days_converted: days,
+          fallbacks: [{ currency: 'USD', date: '2026-08-01', rate_date: '2026-07-31' }],
+        },
+      ],
+    },
+    timezone_note: 'Dates are calendar days in Europe/Berlin (UTC+02:00).',
+    freshness: platforms.map((platform) => ({ platform, latest_ts: '2026-11-27T09:00:00Z' })),
+    warnings: options.zero
+      ? [
+          {
+            code: 'previous_period_without_data',
+            message: 'There is no data for the previous period.',
+          },
+        ]
+      : [],
+    rows_scanned: rows.length * 24,
+  };
+}

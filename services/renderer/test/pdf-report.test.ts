@@ -1,0 +1,193 @@
+import { createLogger, type WorkspaceCard } from '@wevion/shared';
+import assert from 'node:assert/strict';
+import { ChromiumPdfPrinter } from '../src/adapters/chromium-pdf-printer.ts';
+import { HandlebarsReportTemplate } from '../src/adapters/handlebars-report-template.ts';
+import { changeTone } from '../src/domain/format.ts';
+import { buildReportView } from '../src/domain/report-view.ts';
+import { fixtureDataset, type FixtureOptions } from './datasets.ts';
+import { readPdf } from './pdf-text.ts';
+
+/** A 1×1 PNG: the smallest real logo. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+describe('PDF reports in real Chromium', function () {
+  this.timeout(120_000);
+  const printer = new ChromiumPdfPrinter({
+    concurrency: 2,
+    relaunchAfter: 4,
+    timeoutMs: 60_000,
+    logger: createLogger('renderer-test', 'silent'),
+  });
+  const template = new HandlebarsReportTemplate();
+  const unbranded: WorkspaceCard = { name: 'Acme Outdoor GmbH', branding: null };
+  const branded: WorkspaceCard = {
+    name: 'Acme Outdoor GmbH',
+    branding: {
+      logo_key: 'branding/ws/logo.png',
+      primary_color: '#0B5FFF',
+      secondary_color: '#14B8A6',
+    },
+  };
+
+  async function render(
+    options: FixtureOptions,
+    workspace = unbranded,
+    logo: string | null = null,
+  ) {
+    const view = buildReportView(fixtureDataset(options), workspace, {
+      logoDataUrl: logo,
+      generatedAt: new Date('2026-11-27T10:00:00Z'),
+    });
+    const bytes = await printer.print({ html: template.html(view), footer: view.footer });
+    return { bytes, view, ...(await readPdf(bytes)) };
+  }
+
+  after(() => printer.close());
+
+  it('when a small report is printed, then every section is there with its formatted numbers', async () => {
+    const { bytes, pages, view } = await render({});
+    assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
+    const text = pages.join('\n');
+    for (const heading of [
+      'Cross-channel performance report',
+      'Executive summary',
+      'Channel mix',
+      'Performance by platform',
+      'Daily trend',
+      'Top campaigns by spend',
+      'Compared with the previous period',
+      'Appendix',
+      'How metrics are defined',
+    ]) {
+      assert.ok(text.includes(heading), `missing section "${heading}"`);
+    }
+    assert.match(pages[0]!, /Acme Outdoor GmbH/);
+    assert.match(pages[0]!, /1 Aug 2026 – 7 Aug 2026/);
+    assert.match(pages[0]!, /Generated 27 November 2026 at 11:00 \(Europe\/Berlin\)/);
+    assert.ok(
+      text.includes(view.platformTotal.spend),
+      `total spend ${view.platformTotal.spend} printed`,
+    );
+    assert.ok(
+      text.includes(view.kpis.find((k) => k.label === 'CPA')!.change!),
+      'CPA delta printed',
+    );
+    assert.match(text, /Retargeting, EU/);
+    assert.match(text, /Prospecting "Broad"/);
+    assert.match(pages[0]!, /Page 1 of \d/);
+    assert.ok(pages.length >= 4 && pages.length <= 7, `${pages.length} pages`);
+    assert.match(pages.at(-1)!, new RegExp(`Page ${pages.length} of ${pages.length}`));
+  });
+
+  it('when deltas are coloured, then a cheaper CPA and more conversions are good, fewer impressions bad', () => {
+    const view = buildReportView(fixtureDataset({}), unbranded, {
+      logoDataUrl: null,
+      generatedAt: new Date(),
+    });
+    const kpi = (label: string) => view.kpis.find((k) => k.label === label)!;
+    // Fixture: the previous period spent 90 % for 80 % of the conversions (so CPA fell now) on 110 % of the impressions.
+    assert.equal(kpi('CPA').tone, 'good');
+    assert.equal(kpi('Conversions').tone, 'good');
+    assert.equal(kpi('Spend').tone, 'neutral');
+    assert.equal(kpi('Impressions').tone, 'bad');
+    assert.match(kpi('Impressions').change!, /^−/);
+    assert.equal(changeTone('cpa', 1.5), 'bad');
+    assert.equal(changeTone('cpm', -0.2), 'good');
+  });
+
+  it('when the workspace is branded, then its colour and logo are used; unbranded gets the default theme', async () => {
+    const logo = `data:image/png;base64,${PNG.toString('base64')}`;
+    const brandedPdf = await render({}, branded, logo);
+    assert.ok(
+      [...brandedPdf.fillColors].some((c) => c.includes('#0b5fff')),
+      [...brandedPdf.fillColors].join(' '),
+    );
+    assert.ok(brandedPdf.view.workspace.logo?.startsWith('data:image/png'));
+    const plain = await render({});
+    assert.ok(![...plain.fillColors].some((c) => c.includes('#0b5fff')));
+    assert.ok(
+      [...plain.fillColors].some((c) => c.includes('#4338ca')),
+      'default primary',
+    );
+  });
+
+  it('when campaign names are in other scripts or carry emoji, then their text survives into the PDF', async () => {
+    const names = [
+      '双十一 品牌推广 (Singles Day)',
+      'ブランド認知キャンペーン 東京 Q4',
+      'حملة رمضان — عروض خاصة',
+      'Летняя распродажа 2026',
+      'Καλοκαιρινές προσφορές',
+      '🎄 Holiday Gift Guide 🎁',
+      '한국 브랜드 캠페인',
+      '=HYPERLINK("http://example.com","x")',
+    ];
+    const { pages, bytes } = await render({ campaignNames: names });
+    // pdfjs splits runs of CJK glyphs into separate items; compare without whitespace.
+    const text = pages.join('').replace(/\s+/g, '').normalize('NFC');
+    for (const fragment of [
+      '双十一',
+      'ブランド認知',
+      'Летняя',
+      'Καλοκαιρινές',
+      'HolidayGiftGuide',
+      '한국',
+      '=HYPERLINK',
+    ]) {
+      assert.ok(text.includes(fragment), `"${fragment}" extracted`);
+    }
+    // Shaped Arabic does not survive text extraction; the embedded fonts show who drew each script.
+    const fonts = bytes.toString('latin1');
+    for (const font of [
+      'NotoSansArabic',
+      'NotoSansSC',
+      'NotoSansKR',
+      'NotoEmoji',
+      'NotoSans-Regular',
+    ]) {
+      assert.match(fonts, new RegExp(`/BaseFont\\s*/[A-Z]{6}\\+${font}`), `${font} embedded`);
+    }
+  });
+
+  it('when a report spans 90 days on 8 platforms with very long names, then tables paginate cleanly', async () => {
+    const long =
+      'Always-on prospecting for the autumn outdoor collection across every DACH region '.repeat(3);
+    const { pages } = await render({
+      platforms: 8,
+      days: 90,
+      campaignNames: Array.from({ length: 10 }, (_, i) => `${i + 1}. ${long}`),
+    });
+    const text = pages.join('\n');
+    assert.ok(pages.length <= 8, `${pages.length} pages`);
+    for (const label of [
+      'Meta',
+      'Google Ads',
+      'TikTok',
+      'LinkedIn',
+      'Snapchat',
+      'Pinterest',
+      'X',
+      'Microsoft Ads',
+    ]) {
+      assert.ok(text.includes(label), label);
+    }
+    assert.match(text, /10\. Always-on prospecting/);
+  });
+
+  it('when every number is zero, then ratios print as dashes and nothing breaks', async () => {
+    const { pages } = await render({ zero: true });
+    const text = pages.join('\n');
+    assert.match(text, /No campaign spent in this period/);
+    assert.match(text, /No spend in this period/);
+    assert.match(text, /There is no data for the previous period/);
+    assert.doesNotMatch(text, /NaN|Infinity|undefined/);
+  });
+
+  it('when the printer renders more than its relaunch threshold, then it keeps working on a fresh browser', async () => {
+    const results = await Promise.all([1, 2, 3, 4, 5].map(() => render({ days: 3 })));
+    assert.ok(results.every((r) => r.bytes.subarray(0, 5).toString() === '%PDF-'));
+  });
+});
