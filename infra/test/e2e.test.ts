@@ -139,17 +139,44 @@ describe('the export pipeline end to end (three services, emulators, real protoc
     }
   });
 
-  it('when a PDF is requested before the PDF renderer exists, then it ends FAILED at once, never hangs', async () => {
+  it('when a PDF is requested, then a branded report completes and downloads', async () => {
     const job = await exportAndWait({
       since,
       until,
-      platforms: ['meta'],
+      platforms: ['meta', 'google'],
       format: 'PDF',
       target_currency: 'EUR',
     });
-    assert.equal(job.status, 'FAILED');
-    assert.equal(job.error!.code, 'format_not_available');
-    assert.equal(job.download_url, undefined);
+    assert.equal(job.status, 'COMPLETED', JSON.stringify(job.error));
+    assert.equal(job.file!.content_type, 'application/pdf');
+    assert.equal(job.file!.filename, `wevion-cross-channel_${since}_${until}.pdf`);
+    const download = await fetch(job.download_url!);
+    assert.equal(download.headers.get('content-type'), 'application/pdf');
+    const bytes = Buffer.from(await download.arrayBuffer());
+    assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
+    assert.equal(createHash('sha256').update(bytes).digest('hex'), job.file!.sha256);
+    assert.match(bytes.toString('latin1'), /NotoSans/);
+
+    // A redelivered RENDER_REPORT must not replace the file the job points at with a new PDF.
+    await clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: system.env.RENDER_JOBS_QUEUE_URL,
+        MessageBody: JSON.stringify({
+          type: 'RENDER_REPORT',
+          version: 1,
+          job_id: job.job_id,
+          workspace_id: 'ws_acme',
+          format: 'PDF',
+          dataset_key: `datasets/${job.job_id}.json.gz`,
+          options: { csv_bom: false },
+          workspace: { name: 'Acme Outdoor GmbH', branding: null },
+        }),
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const again = (await (await api(`/api/v1/analytics/export/${job.job_id}`)).json()) as JobView;
+    const redownloaded = Buffer.from(await (await fetch(again.download_url!)).arrayBuffer());
+    assert.equal(createHash('sha256').update(redownloaded).digest('hex'), job.file!.sha256);
   });
 
   it('when the same export message is delivered again, then the job does not change: still COMPLETED, same file', async () => {
