@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -49,6 +50,21 @@ export async function freePort(): Promise<number> {
 }
 
 const resolvePort = async (port: number) => (port === 0 ? freePort() : port);
+
+/** Brands the demo workspace through the real API, as an admin would. */
+async function uploadDemoLogo(apiUrl: string, token: string): Promise<void> {
+  const form = new FormData();
+  const logo = readFileSync(new URL('../demo/acme-logo.svg', import.meta.url));
+  form.set('logo', new Blob([logo], { type: 'image/svg+xml' }), 'acme-logo.svg');
+  form.set('primary_color', '#0B5FFF');
+  form.set('secondary_color', '#14B8A6');
+  const response = await fetch(`${apiUrl}/api/v1/workspaces/current/branding`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
+  if (!response.ok) throw new Error(`branding the demo workspace failed: ${await response.text()}`);
+}
 
 /** A platform-style user token (HS256) for local use. */
 export async function signDevToken(
@@ -185,6 +201,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         role: 'admin',
       });
     }
+    await uploadDemoLogo(opsUrls['export-api'], tokens.ws_acme!);
     const viewerToken = await signDevToken(options.jwtSecret, {
       sub: 'user_viewer',
       workspace_id: 'ws_acme',

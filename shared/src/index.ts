@@ -13,3 +13,4 @@ export * from './metrics.ts';
 export * from './ops.ts';
 export * from './queue-consumer.ts';
 export * from './shutdown.ts';
+export * from './logo.ts';

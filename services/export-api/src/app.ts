@@ -19,7 +19,9 @@ import { S3DownloadSigner } from './adapters/s3-download-signer.ts';
 import { SqsExportQueue } from './adapters/sqs-export-queue.ts';
 import type { ExportApiConfig } from './config.ts';
 import { ExportService } from './export-service.ts';
+import { BrandingService } from './branding-service.ts';
 import { authenticate } from './http/auth.ts';
+import { brandingRoutes } from './http/branding-routes.ts';
 import { renderErrors } from './http/errors.ts';
 import { exportRoutes } from './http/routes.ts';
 import type { JobStore, WorkspaceStore } from './ports.ts';
@@ -118,10 +120,16 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
       },
     }),
   );
+  koa.use(authenticate(config.JWT_SECRET));
+  // Branding takes multipart uploads; every other route takes small JSON bodies.
+  const branding = brandingRoutes(
+    new BrandingService(deps.workspaces, deps.s3, config.EXPORTS_BUCKET),
+  );
+  koa.use(branding.routes());
+  koa.use(branding.allowedMethods());
   koa.use(
     koaBody({ json: true, jsonLimit: '64kb', multipart: false, urlencoded: false, text: false }),
   );
-  koa.use(authenticate(config.JWT_SECRET));
   const router = exportRoutes(service, config.SUPPORTED_CURRENCIES.split(','));
   koa.use(router.routes());
   koa.use(router.allowedMethods());

@@ -22,7 +22,7 @@ import type { ChromiumPdfPrinter } from './adapters/chromium-pdf-printer.ts';
 import type { HandlebarsReportTemplate } from './adapters/handlebars-report-template.ts';
 import { csvLines } from './domain/csv.ts';
 import { buildReportView } from './domain/report-view.ts';
-import { logoDataUrl } from './domain/logo.ts';
+import { logoDataUrl } from '@wevion/shared';
 
 export interface RenderDeps {
   pdf: { template: HandlebarsReportTemplate; printer: ChromiumPdfPrinter };

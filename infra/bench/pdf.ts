@@ -1,0 +1,149 @@
+/**
+ * npm run bench:pdf — the 90-day, 8-platform branded PDF on the benchmark store: cold start
+ * (browser launch + first render), warm render (median of 10), and end to end through the running
+ * system (median of 5). Figures go to docs/benchmarks.md.
+ */
+import { createLogger, parseReportQuery, PLATFORMS } from '@wevion/shared';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDbInsightsStore } from '../../services/report-builder/src/adapters/duckdb-insights-store.ts';
+import { aggregateReport } from '../../services/report-builder/src/aggregate-report.ts';
+import {
+  machineSummary,
+  median,
+  recordBenchmark,
+} from '../../services/report-builder/bench/record.ts';
+import { ChromiumPdfPrinter } from '../../services/renderer/src/adapters/chromium-pdf-printer.ts';
+import { HandlebarsReportTemplate } from '../../services/renderer/src/adapters/handlebars-report-template.ts';
+import { buildReportView } from '../../services/renderer/src/domain/report-view.ts';
+import { startLocalSystem } from '../src/local-system.ts';
+
+const root = new URL('../../', import.meta.url).pathname;
+const storePath = process.env.BENCH_DUCKDB_PATH ?? join(root, 'data/bench-insights.duckdb');
+const seed = spawnSync(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    'services/report-builder/src/cli/seed.ts',
+    '--out',
+    storePath,
+    '--if-missing',
+    '--dense',
+    '--seed',
+    '2026',
+    '--workspaces',
+    '1',
+    '--platforms',
+    '8',
+    '--campaigns',
+    '250',
+    '--days',
+    '180',
+    '--end',
+    '2026-10-31',
+  ],
+  { cwd: root, stdio: 'inherit' },
+);
+if (seed.status !== 0) process.exit(seed.status ?? 1);
+
+const body = {
+  since: '2026-08-03',
+  until: '2026-10-31',
+  platforms: PLATFORMS.slice(0, 8),
+  target_currency: 'EUR',
+  timezone: 'Europe/Berlin',
+};
+const store = await DuckDbInsightsStore.open(storePath);
+const dataset = await aggregateReport(
+  store,
+  parseReportQuery(
+    { ...body, workspace_id: 'ws_acme' },
+    { currencies: await store.fxCurrencies() },
+  ),
+);
+await store.close();
+const workspace = {
+  name: 'Acme Outdoor GmbH',
+  branding: { logo_key: null, primary_color: '#0B5FFF', secondary_color: '#14B8A6' },
+};
+const template = new HandlebarsReportTemplate();
+const request = () => {
+  const view = buildReportView(dataset, workspace, { logoDataUrl: null, generatedAt: new Date() });
+  return { html: template.html(view), footer: view.footer };
+};
+
+const printer = new ChromiumPdfPrinter({
+  concurrency: 1,
+  relaunchAfter: 1000,
+  timeoutMs: 60_000,
+  logger: createLogger('bench', 'warn'),
+});
+let started = performance.now();
+const first = await printer.print(request());
+const coldMs = performance.now() - started;
+const warm: number[] = [];
+for (let i = 0; i < 10; i++) {
+  started = performance.now();
+  await printer.print(request());
+  warm.push(performance.now() - started);
+}
+await printer.close();
+console.log(`cold ${coldMs.toFixed(0)} ms; warm ${warm.map((t) => t.toFixed(0)).join(', ')} ms`);
+
+const dataDir = mkdtempSync(join(tmpdir(), 'wevion-bench-pdf-'));
+const system = await startLocalSystem({
+  root,
+  dataDir,
+  ports: { api: 0, sqs: 0, s3: 0, reportBuilderOps: 0, rendererOps: 0 },
+  jwtSecret: 'bench-secret-bench-secret-bench-secret!',
+  insightsPath: storePath,
+  env: { LOG_LEVEL: 'warn' },
+  onLog: (service, line) => service !== 'system' && console.error(`[${service}] ${line}`),
+});
+const endToEnd: number[] = [];
+try {
+  const headers = {
+    authorization: `Bearer ${system.tokens.ws_acme}`,
+    'content-type': 'application/json',
+  };
+  for (let i = 0; i < 6; i++) {
+    started = performance.now();
+    const accepted = await fetch(`${system.apiUrl}/api/v1/analytics/export`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ ...body, format: 'PDF' }),
+    });
+    const { job_id: jobId } = (await accepted.json()) as { job_id: string };
+    for (;;) {
+      const job = (await (
+        await fetch(`${system.apiUrl}/api/v1/analytics/export/${jobId}`, { headers })
+      ).json()) as { status: string; error: { message: string } | null };
+      if (job.status === 'FAILED') throw new Error(job.error?.message);
+      if (job.status === 'COMPLETED') break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    if (i > 0) endToEnd.push(performance.now() - started); // the first one warms the pipeline
+  }
+} finally {
+  await system.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+console.log(`end to end ${endToEnd.map((t) => t.toFixed(0)).join(', ')} ms`);
+
+const figures = {
+  'cold start (browser launch + first render)': `${coldMs.toFixed(0)} ms (target ≤ 2,000 ms)`,
+  'warm render, median of 10': `${median(warm).toFixed(0)} ms (target ≤ 400 ms)`,
+  'end to end, 90 days × 8 platforms PDF, median of 5': `${median(endToEnd).toFixed(0)} ms (target ≤ 5,000 ms)`,
+  'PDF size': `${(first.length / 1024).toFixed(0)} KB`,
+};
+console.table(figures);
+recordBenchmark('pdf', {
+  title: 'PDF: 90 days × 8 platforms, branded (`npm run bench:pdf`)',
+  description:
+    'The report of the benchmark store (8.64 M hourly rows) as A4 PDF in @sparticuz/chromium 147 through puppeteer-core. Render = HTML (handlebars, embedded font subsets) to PDF bytes; cold includes launching Chromium (its binary already unpacked in /tmp). End to end = POST to the first poll that sees COMPLETED through the three services.',
+  figures,
+  machine: machineSummary(),
+});
