@@ -83,6 +83,34 @@ describe('demo data generator', () => {
     }
   });
 
+  it('when seeded with a cutoff (today, no --end), then no hour at or after it exists', async () => {
+    const cut = await seeded({
+      workspaces: 1,
+      platforms: 1,
+      campaignsPerPlatform: 2,
+      days: 3,
+      endDate: '2026-06-30',
+      cutoff: '2026-06-30T15:42:00Z',
+    });
+    try {
+      assert.equal(
+        await scalar(
+          cut.store,
+          `SELECT COUNT(*) FROM insights_hourly WHERE ts >= '2026-06-30 15:00:00'`,
+        ),
+        0,
+      );
+      assert.ok(
+        (await scalar(
+          cut.store,
+          `SELECT COUNT(*) FROM insights_hourly WHERE ts = '2026-06-30 14:00:00'`,
+        )) > 0,
+      );
+    } finally {
+      await cut.store.close();
+    }
+  });
+
   it('when accounts bill in JPY, then spend has no minor units; several currencies are present', async () => {
     assert.ok(
       (await scalar(store, `SELECT COUNT(*) FROM insights_hourly WHERE currency = 'JPY'`)) > 0,
