@@ -170,10 +170,23 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       runTsx(options.root, 'services/export-api/src/cli/seed-workspaces.ts', [], env),
     );
 
+    const tokens: Record<string, string> = {};
+    for (const workspace of ['ws_acme', 'ws_nova', 'ws_kumo', 'ws_lotus']) {
+      tokens[workspace] = await signDevToken(options.jwtSecret, {
+        sub: 'user_demo',
+        workspace_id: workspace,
+        role: 'admin',
+      });
+    }
     const serviceEnv: Record<ServiceName, Record<string, string>> = {
-      'export-api': { PORT: String(ports.api) },
-      'report-builder': { OPS_PORT: String(ports.reportBuilderOps) },
-      renderer: { OPS_PORT: String(ports.rendererOps) },
+      'export-api': {
+        PORT: String(ports.api),
+        HOST: '127.0.0.1',
+        REPORT_BUILDER_URL: `http://127.0.0.1:${ports.reportBuilderOps}`,
+        DEV_SESSION_TOKEN: tokens.ws_acme!,
+      },
+      'report-builder': { OPS_PORT: String(ports.reportBuilderOps), OPS_HOST: '127.0.0.1' },
+      renderer: { OPS_PORT: String(ports.rendererOps), OPS_HOST: '127.0.0.1' },
     };
     const opsUrls: Record<ServiceName, string> = {
       'export-api': `http://127.0.0.1:${ports.api}`,
@@ -193,14 +206,6 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     }
     await Promise.all(SERVICES.map((name, i) => waitUntilReady(opsUrls[name], children[i]!, name)));
 
-    const tokens: Record<string, string> = {};
-    for (const workspace of ['ws_acme', 'ws_nova', 'ws_kumo', 'ws_lotus']) {
-      tokens[workspace] = await signDevToken(options.jwtSecret, {
-        sub: 'user_demo',
-        workspace_id: workspace,
-        role: 'admin',
-      });
-    }
     await uploadDemoLogo(opsUrls['export-api'], tokens.ws_acme!);
     const viewerToken = await signDevToken(options.jwtSecret, {
       sub: 'user_viewer',

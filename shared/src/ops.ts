@@ -38,17 +38,21 @@ export function opsMiddleware(registry: Registry, readiness: Readiness): Koa.Mid
   };
 }
 
-/** A tiny HTTP server with only the ops endpoints, for services without an API of their own. */
+/** A small HTTP server for the ops endpoints of services without a public API of their own. */
 export async function startOpsServer(
   port: number,
+  host: string,
   registry: Registry,
   readiness: Readiness,
+  /** Internal endpoints the service also serves on this port (report-builder's summary). */
+  extra?: Koa.Middleware,
 ): Promise<{ port: number; close(): Promise<void> }> {
   const { default: KoaApp } = await import('koa');
   const app = new KoaApp();
   app.use(opsMiddleware(registry, readiness));
+  if (extra) app.use(extra);
   const server = await new Promise<import('node:http').Server>((resolve) => {
-    const s = app.listen(port, '127.0.0.1', () => resolve(s));
+    const s = app.listen(port, host, () => resolve(s));
   });
   return {
     port: (server.address() as { port: number }).port,

@@ -24,6 +24,8 @@ import { authenticate } from './http/auth.ts';
 import { brandingRoutes } from './http/branding-routes.ts';
 import { renderErrors } from './http/errors.ts';
 import { exportRoutes } from './http/routes.ts';
+import { webApp } from './http/web-app.ts';
+import { summaryRoute } from './http/summary-route.ts';
 import type { JobStore, WorkspaceStore } from './ports.ts';
 
 export interface ExportApiDeps {
@@ -120,6 +122,9 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
       },
     }),
   );
+  koa.use(
+    webApp({ ...(config.DEV_SESSION_TOKEN ? { devSessionToken: config.DEV_SESSION_TOKEN } : {}) }),
+  );
   koa.use(authenticate(config.JWT_SECRET));
   // Branding takes multipart uploads; every other route takes small JSON bodies.
   const branding = brandingRoutes(
@@ -130,7 +135,10 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
   koa.use(
     koaBody({ json: true, jsonLimit: '64kb', multipart: false, urlencoded: false, text: false }),
   );
-  const router = exportRoutes(service, config.SUPPORTED_CURRENCIES.split(','));
+  const currencies = config.SUPPORTED_CURRENCIES.split(',');
+  const summary = summaryRoute(service, currencies, config.REPORT_BUILDER_URL);
+  koa.use(summary.routes());
+  const router = exportRoutes(service, currencies);
   koa.use(router.routes());
   koa.use(router.allowedMethods());
 
@@ -150,7 +158,7 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
           .catch((err) => logger.error({ err }, 'reconcile failed'));
       }, config.RECONCILE_INTERVAL_SECONDS * 1000);
       server = await new Promise<Server>((resolve) => {
-        const s = koa.listen(port, '127.0.0.1', () => resolve(s));
+        const s = koa.listen(port, config.HOST, () => resolve(s));
       });
       const bound = (server.address() as { port: number }).port;
       logger.info({ port: bound }, 'export-api listening');

@@ -9,6 +9,12 @@ import Joi from 'joi';
 const schema = Joi.object({
   ...awsEnvironment,
   PORT: Joi.number().port().default(8080),
+  /** Interface to listen on (all by default; the local launcher uses 127.0.0.1). */
+  HOST: Joi.string().default('0.0.0.0'),
+  /** Local mode only: the token /analytics/session hands the page (never set in production). */
+  DEV_SESSION_TOKEN: Joi.string(),
+  /** report-builder's internal endpoint for the on-screen summary. */
+  REPORT_BUILDER_URL: Joi.string().uri().default('http://127.0.0.1:8081'),
   /** HS256 secret shared with the platform that issues user tokens. */
   JWT_SECRET: Joi.string().min(32).required(),
   ENABLE_CROSS_CHANNEL_ANALYTICS: Joi.boolean().truthy('1').falsy('0').default(true),
@@ -36,6 +42,9 @@ const schema = Joi.object({
 
 export interface ExportApiConfig extends AwsEnvironment {
   PORT: number;
+  HOST: string;
+  DEV_SESSION_TOKEN?: string;
+  REPORT_BUILDER_URL: string;
   JWT_SECRET: string;
   ENABLE_CROSS_CHANNEL_ANALYTICS: boolean;
   MONGODB_URI?: string;

@@ -58,6 +58,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     ...resources,
     JWT_SECRET,
     QUEUE_WAIT_SECONDS: '1',
+    HOST: '127.0.0.1',
     RECONCILE_INTERVAL_SECONDS: '3600',
     LOG_LEVEL: 'silent',
     ...env,

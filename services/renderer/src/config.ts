@@ -3,6 +3,7 @@ import Joi from 'joi';
 
 export interface RendererConfig extends AwsEnvironment {
   OPS_PORT: number;
+  OPS_HOST: string;
   RENDER_JOBS_QUEUE_URL: string;
   EXPORT_EVENTS_TOPIC_ARN: string;
   EXPORTS_BUCKET: string;
@@ -18,6 +19,7 @@ export function loadRendererConfig(env: NodeJS.ProcessEnv = process.env): Readon
   return loadConfig<RendererConfig>(
     Joi.object({
       ...awsEnvironment,
+      OPS_HOST: Joi.string().default('0.0.0.0'),
       OPS_PORT: Joi.number().port().default(8082),
       RENDER_JOBS_QUEUE_URL: Joi.string().uri().required(),
       EXPORT_EVENTS_TOPIC_ARN: Joi.string().required(),

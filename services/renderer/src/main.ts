@@ -49,7 +49,7 @@ const consumer = new QueueConsumer({
     }),
 });
 
-const ops = await startOpsServer(config.OPS_PORT, metrics.registry, {
+const ops = await startOpsServer(config.OPS_PORT, config.OPS_HOST, metrics.registry, {
   checks: {
     chromium: () => printer.warmUp(),
     queue: () =>

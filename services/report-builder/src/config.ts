@@ -3,6 +3,7 @@ import Joi from 'joi';
 
 export interface ReportBuilderConfig extends AwsEnvironment {
   OPS_PORT: number;
+  OPS_HOST: string;
   EXPORT_JOBS_QUEUE_URL: string;
   RENDER_JOBS_QUEUE_URL: string;
   EXPORT_EVENTS_TOPIC_ARN: string;
@@ -20,6 +21,7 @@ export function loadReportBuilderConfig(
   return loadConfig<ReportBuilderConfig>(
     Joi.object({
       ...awsEnvironment,
+      OPS_HOST: Joi.string().default('0.0.0.0'),
       OPS_PORT: Joi.number().port().default(8081),
       EXPORT_JOBS_QUEUE_URL: Joi.string().uri().required(),
       RENDER_JOBS_QUEUE_URL: Joi.string().uri().required(),

@@ -14,6 +14,7 @@ import {
 import { DuckDbInsightsStore } from './adapters/duckdb-insights-store.ts';
 import { MongoInsightsStore } from './adapters/mongo-insights-store.ts';
 import { buildExport } from './build-export.ts';
+import { summaryEndpoint } from './summary-endpoint.ts';
 import { loadReportBuilderConfig } from './config.ts';
 import type { InsightsStore } from './ports.ts';
 
@@ -46,19 +47,25 @@ const consumer = new QueueConsumer({
     }),
 });
 
-const ops = await startOpsServer(config.OPS_PORT, metrics.registry, {
-  checks: {
-    insights_store: () => store.fxCurrencies(),
-    queue: () =>
-      aws.sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: config.EXPORT_JOBS_QUEUE_URL,
-          AttributeNames: ['QueueArn'],
-        }),
-      ),
-    bucket: () => aws.s3.send(new HeadBucketCommand({ Bucket: config.EXPORTS_BUCKET })),
+const ops = await startOpsServer(
+  config.OPS_PORT,
+  config.OPS_HOST,
+  metrics.registry,
+  {
+    checks: {
+      insights_store: () => store.fxCurrencies(),
+      queue: () =>
+        aws.sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: config.EXPORT_JOBS_QUEUE_URL,
+            AttributeNames: ['QueueArn'],
+          }),
+        ),
+      bucket: () => aws.s3.send(new HeadBucketCommand({ Bucket: config.EXPORTS_BUCKET })),
+    },
   },
-});
+  summaryEndpoint(store),
+);
 consumer.start();
 logger.info({ ops_port: ops.port }, 'report-builder consuming export-jobs');
 

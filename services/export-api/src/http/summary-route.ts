@@ -1,0 +1,62 @@
+import Router from '@koa/router';
+import { AppError, checkDateRange, reportQueryFields, toValidationError } from '@wevion/shared';
+import Joi from 'joi';
+import type { User } from '../domain/user.ts';
+import type { ExportService } from '../export-service.ts';
+
+/**
+ * GET /api/v1/analytics/summary: the on-screen KPI strip and platform table for a view, computed
+ * by report-builder's aggregation engine (the one exports use), so screen and file totals agree.
+ * Same field rules as an export; `platforms` is comma-separated in the query string.
+ */
+export function summaryRoute(
+  service: ExportService,
+  currencies: readonly string[],
+  reportBuilderUrl: string,
+): Router {
+  const router = new Router();
+  router.get('/api/v1/analytics/summary', async (ctx) => {
+    const user = ctx.state.user as User;
+    const workspace = await service.workspaceFor(user);
+    const fields = reportQueryFields({ currencies });
+    const { since, until, platforms, target_currency, timezone } = ctx.query;
+    const { value, error } = Joi.object({
+      ...fields,
+      timezone: fields.timezone.default(workspace.timezone),
+    }).validate(
+      {
+        since,
+        until,
+        platforms: typeof platforms === 'string' && platforms ? platforms.split(',') : platforms,
+        target_currency,
+        ...(timezone ? { timezone } : {}),
+      },
+      { abortEarly: true, convert: false },
+    );
+    if (error) throw toValidationError(error);
+    checkDateRange(value.since, value.until);
+    let response: Response;
+    try {
+      response = await fetch(`${reportBuilderUrl}/internal/summary`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...value, workspace_id: user.workspace_id, top_n: 1 }),
+        signal: AbortSignal.timeout(30_000),
+      });
+    } catch (cause) {
+      throw new AppError(
+        'summary_unavailable',
+        'The analytics summary is unavailable right now; please retry.',
+        {
+          status: 503,
+          expose: true,
+          cause,
+        },
+      );
+    }
+    ctx.status = response.status;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = await response.json();
+  });
+  return router;
+}
