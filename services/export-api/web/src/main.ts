@@ -1,4 +1,5 @@
 import { addDays, daysInclusive, isCalendarDate } from '@wevion/shared/calendar-date.ts';
+import { ECB_REFERENCE_CURRENCIES } from '@wevion/shared/currencies.ts';
 import {
   MAX_PLATFORMS_PER_REPORT,
   PLATFORM_LABELS,
@@ -9,7 +10,8 @@ import type { PlatformTotal } from '@wevion/shared/report-dataset.ts';
 import { api, ApiError, type JobView } from './api.ts';
 
 const MAX_DAYS = 90;
-const CURRENCIES = ['EUR', 'USD', 'GBP', 'JPY', 'CAD', 'AUD', 'CHF', 'SEK', 'INR', 'BRL'];
+/** The ECB reference set the API accepts; a currency without rates fails with a clear error. */
+const CURRENCIES = ECB_REFERENCE_CURRENCIES;
 const TIMEZONES = [
   'Europe/Berlin',
   'Europe/London',
