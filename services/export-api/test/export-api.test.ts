@@ -355,6 +355,36 @@ describe('export-api', function () {
     });
   });
 
+  describe('on-screen summary', () => {
+    const summary = (query: string, token = acme) =>
+      http().get(`/api/v1/analytics/summary?${query}`).set('Authorization', `Bearer ${token}`);
+
+    it('when the view breaks a rule, then 400 names the field like an export would', async () => {
+      const long = await summary(
+        'since=2026-01-01&until=2026-06-30&platforms=meta&target_currency=EUR',
+      );
+      assert.equal(long.status, 400);
+      assert.equal(long.body.error.field, 'until');
+      const unknown = await summary(
+        'since=2026-06-01&until=2026-06-30&platforms=meta,myspace&target_currency=EUR',
+      );
+      assert.equal(unknown.body.error.field, 'platforms.1');
+    });
+
+    it('when report-builder cannot be reached, then 503 asks to retry; a disabled workspace gets 404', async () => {
+      const down = await summary(
+        'since=2026-06-01&until=2026-06-30&platforms=meta&target_currency=EUR',
+      );
+      assert.equal(down.status, 503);
+      assert.equal(down.body.error.code, 'summary_unavailable');
+      const lotus = await summary(
+        'since=2026-06-01&until=2026-06-30&platforms=meta&target_currency=EUR',
+        await h.token('ws_lotus'),
+      );
+      assert.equal(lotus.status, 404);
+    });
+  });
+
   describe('operations', () => {
     it('when probed, then healthz, readyz and metrics answer', async () => {
       assert.deepEqual((await http().get('/healthz')).body, { status: 'ok' });

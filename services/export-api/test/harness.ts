@@ -11,7 +11,7 @@ import {
   type LocalEmulators,
 } from '@wevion/infra/local-emulators.ts';
 import { provision } from '@wevion/infra/provision.ts';
-import { signDevToken } from '@wevion/infra/local-system.ts';
+import { freePort, signDevToken } from '@wevion/infra/local-system.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,6 +59,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     JWT_SECRET,
     QUEUE_WAIT_SECONDS: '1',
     HOST: '127.0.0.1',
+    // Nothing listens here: summary calls fail the way an outage would.
+    REPORT_BUILDER_URL: `http://127.0.0.1:${await freePort()}`,
     RECONCILE_INTERVAL_SECONDS: '3600',
     LOG_LEVEL: 'silent',
     ...env,
