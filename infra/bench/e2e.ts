@@ -3,87 +3,15 @@
  * median of 5, for 7 days × 1 platform and 90 days × 8 platforms CSV on the benchmark store
  * (8 platforms × 250 campaigns × 180 days hourly, 8.64 M rows). Figures go to docs/benchmarks.md.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   machineSummary,
   median,
   recordBenchmark,
 } from '../../services/report-builder/bench/record.ts';
-import { startLocalSystem } from '../src/local-system.ts';
+import { ensureBenchStore, startBenchSystem, timeExport } from './bench-system.ts';
 
-const root = new URL('../../', import.meta.url).pathname;
-const storePath = process.env.BENCH_DUCKDB_PATH ?? join(root, 'data/bench-insights.duckdb');
 const RUNS = 5;
-
-const seed = spawnSync(
-  process.execPath,
-  [
-    '--import',
-    'tsx',
-    'services/report-builder/src/cli/seed.ts',
-    '--out',
-    storePath,
-    '--if-missing',
-    '--dense',
-    '--seed',
-    '2026',
-    '--workspaces',
-    '1',
-    '--platforms',
-    '8',
-    '--campaigns',
-    '250',
-    '--days',
-    '180',
-    '--end',
-    '2026-10-31',
-  ],
-  { cwd: root, stdio: 'inherit' },
-);
-if (seed.status !== 0) process.exit(seed.status ?? 1);
-
-const dataDir = mkdtempSync(join(tmpdir(), 'wevion-bench-'));
-const system = await startLocalSystem({
-  root,
-  dataDir,
-  ports: { api: 0, sqs: 0, s3: 0, reportBuilderOps: 0, rendererOps: 0 },
-  jwtSecret: 'bench-secret-bench-secret-bench-secret!',
-  insightsPath: storePath,
-  env: { LOG_LEVEL: 'warn' },
-  onLog: (service, line) => service !== 'system' && console.error(`[${service}] ${line}`),
-});
-
-async function timeExport(
-  body: Record<string, unknown>,
-): Promise<{ ms: number; rows: number; bytes: number }> {
-  const headers = {
-    authorization: `Bearer ${system.tokens.ws_acme}`,
-    'content-type': 'application/json',
-  };
-  const started = performance.now();
-  const accepted = await fetch(`${system.apiUrl}/api/v1/analytics/export`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify(body),
-  });
-  const { job_id: jobId } = (await accepted.json()) as { job_id: string };
-  for (;;) {
-    const job = (await (
-      await fetch(`${system.apiUrl}/api/v1/analytics/export/${jobId}`, { headers })
-    ).json()) as {
-      status: string;
-      file: { rows: number; bytes: number } | null;
-      error: { message: string } | null;
-    };
-    if (job.status === 'COMPLETED')
-      return { ms: performance.now() - started, rows: job.file!.rows, bytes: job.file!.bytes };
-    if (job.status === 'FAILED') throw new Error(`export failed: ${job.error?.message}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const system = await startBenchSystem(ensureBenchStore());
 
 const cases = [
   {
@@ -114,9 +42,9 @@ const figures: Record<string, string> = {};
 try {
   for (const c of cases) {
     const body = { ...c.body, format: 'CSV', target_currency: 'EUR', timezone: 'Europe/Berlin' };
-    await timeExport(body); // warm-up: first DuckDB read of the file, JIT
+    await timeExport(system, body); // warm-up: first DuckDB read of the file, JIT
     const runs = [];
-    for (let i = 0; i < RUNS; i++) runs.push(await timeExport(body));
+    for (let i = 0; i < RUNS; i++) runs.push(await timeExport(system, body));
     const ms = median(runs.map((r) => r.ms));
     console.log(
       `${c.name}: ${runs.map((r) => r.ms.toFixed(0)).join(', ')} ms; median ${ms.toFixed(0)} ms`,
@@ -126,7 +54,6 @@ try {
   }
 } finally {
   await system.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 }
 console.table(figures);
 recordBenchmark('e2e', {

@@ -4,10 +4,6 @@
  * system (median of 5). Figures go to docs/benchmarks.md.
  */
 import { createLogger, parseReportQuery, PLATFORMS } from '@wevion/shared';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DuckDbInsightsStore } from '../../services/report-builder/src/adapters/duckdb-insights-store.ts';
 import { aggregateReport } from '../../services/report-builder/src/aggregate-report.ts';
 import {
@@ -18,36 +14,9 @@ import {
 import { ChromiumPdfPrinter } from '../../services/renderer/src/adapters/chromium-pdf-printer.ts';
 import { HandlebarsReportTemplate } from '../../services/renderer/src/adapters/handlebars-report-template.ts';
 import { buildReportView } from '../../services/renderer/src/domain/report-view.ts';
-import { startLocalSystem } from '../src/local-system.ts';
+import { ensureBenchStore, startBenchSystem, timeExport } from './bench-system.ts';
 
-const root = new URL('../../', import.meta.url).pathname;
-const storePath = process.env.BENCH_DUCKDB_PATH ?? join(root, 'data/bench-insights.duckdb');
-const seed = spawnSync(
-  process.execPath,
-  [
-    '--import',
-    'tsx',
-    'services/report-builder/src/cli/seed.ts',
-    '--out',
-    storePath,
-    '--if-missing',
-    '--dense',
-    '--seed',
-    '2026',
-    '--workspaces',
-    '1',
-    '--platforms',
-    '8',
-    '--campaigns',
-    '250',
-    '--days',
-    '180',
-    '--end',
-    '2026-10-31',
-  ],
-  { cwd: root, stdio: 'inherit' },
-);
-if (seed.status !== 0) process.exit(seed.status ?? 1);
+const storePath = ensureBenchStore();
 
 const body = {
   since: '2026-08-03',
@@ -93,43 +62,15 @@ for (let i = 0; i < 10; i++) {
 await printer.close();
 console.log(`cold ${coldMs.toFixed(0)} ms; warm ${warm.map((t) => t.toFixed(0)).join(', ')} ms`);
 
-const dataDir = mkdtempSync(join(tmpdir(), 'wevion-bench-pdf-'));
-const system = await startLocalSystem({
-  root,
-  dataDir,
-  ports: { api: 0, sqs: 0, s3: 0, reportBuilderOps: 0, rendererOps: 0 },
-  jwtSecret: 'bench-secret-bench-secret-bench-secret!',
-  insightsPath: storePath,
-  env: { LOG_LEVEL: 'warn' },
-  onLog: (service, line) => service !== 'system' && console.error(`[${service}] ${line}`),
-});
+const system = await startBenchSystem(storePath);
 const endToEnd: number[] = [];
 try {
-  const headers = {
-    authorization: `Bearer ${system.tokens.ws_acme}`,
-    'content-type': 'application/json',
-  };
   for (let i = 0; i < 6; i++) {
-    started = performance.now();
-    const accepted = await fetch(`${system.apiUrl}/api/v1/analytics/export`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ ...body, format: 'PDF' }),
-    });
-    const { job_id: jobId } = (await accepted.json()) as { job_id: string };
-    for (;;) {
-      const job = (await (
-        await fetch(`${system.apiUrl}/api/v1/analytics/export/${jobId}`, { headers })
-      ).json()) as { status: string; error: { message: string } | null };
-      if (job.status === 'FAILED') throw new Error(job.error?.message);
-      if (job.status === 'COMPLETED') break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    if (i > 0) endToEnd.push(performance.now() - started); // the first one warms the pipeline
+    const { ms } = await timeExport(system, { ...body, format: 'PDF' });
+    if (i > 0) endToEnd.push(ms); // the first one warms the pipeline
   }
 } finally {
   await system.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 }
 console.log(`end to end ${endToEnd.map((t) => t.toFixed(0)).join(', ')} ms`);
 
