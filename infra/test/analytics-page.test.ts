@@ -143,11 +143,11 @@ describe('the /analytics page in a browser', function () {
     );
     assert.match(
       await text(page, '#export-detail'),
-      /"target_currency" must be a supported currency/,
+      /No exchange rates for ZAR are loaded/,
     );
     assert.equal(await page.$eval('#export-retry', (e) => (e as HTMLElement).hidden), false);
     await page.waitForFunction(() =>
-      document.getElementById('report-rows')!.textContent!.includes('must be a supported currency'),
+      document.getElementById('report-rows')!.textContent!.includes('No exchange rates for ZAR'),
     );
     await page.close();
   });

@@ -13,6 +13,7 @@ import {
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { aggregateReport } from './aggregate-report.ts';
+import { explainCurrency } from './currency-error.ts';
 import type { InsightsStore } from './ports.ts';
 
 const gzipAsync = promisify(gzip);
@@ -47,16 +48,22 @@ export async function buildExport(
   await event({ status: 'RUNNING', progress: { stage: 'aggregating', percent: 10 } });
   const started = performance.now();
   let dataset;
+  const currencies = await deps.store.fxCurrencies();
   try {
     const query = parseReportQuery(
       { ...message.query, workspace_id: message.workspace_id },
-      { currencies: await deps.store.fxCurrencies() },
+      { currencies },
     );
     dataset = await aggregateReport(deps.store, query);
   } catch (error) {
     if (!(error instanceof AppError) || !error.expose) throw error;
-    log.warn({ code: error.code, reason: error.message }, 'export cannot be built');
-    await event({ status: 'FAILED', error: { code: error.code, message: error.message } });
+    const { code, message: reason } = explainCurrency(
+      error,
+      message.query.target_currency,
+      currencies,
+    );
+    log.warn({ code, reason }, 'export cannot be built');
+    await event({ status: 'FAILED', error: { code, message: reason } });
     return;
   }
   deps.metrics.stageDuration.observe({ stage: 'aggregate' }, (performance.now() - started) / 1000);

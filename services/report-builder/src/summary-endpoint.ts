@@ -1,6 +1,7 @@
 import { AppError, parseReportQuery, type ReportDataset } from '@wevion/shared';
 import type Koa from 'koa';
 import { aggregateReport } from './aggregate-report.ts';
+import { explainCurrency } from './currency-error.ts';
 import type { InsightsStore } from './ports.ts';
 
 /** What the in-app view shows: the same engine as exports, so screen and CSV totals agree. */
@@ -29,10 +30,15 @@ export function summaryEndpoint(store: InsightsStore): Koa.Middleware {
     try {
       const chunks: Buffer[] = [];
       for await (const chunk of ctx.req) chunks.push(chunk as Buffer);
-      const query = parseReportQuery(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'), {
-        currencies: await store.fxCurrencies(),
-      });
-      ctx.body = summaryOf(await aggregateReport(store, query));
+      const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      const currencies = await store.fxCurrencies();
+      try {
+        ctx.body = summaryOf(await aggregateReport(store, parseReportQuery(input, { currencies })));
+      } catch (error) {
+        throw error instanceof AppError
+          ? explainCurrency(error, input.target_currency, currencies)
+          : error;
+      }
     } catch (error) {
       const known = error instanceof AppError && error.expose;
       ctx.status = known ? error.status : error instanceof SyntaxError ? 400 : 500;
