@@ -86,6 +86,7 @@ const since = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
 console.log(`
   Wevion analytics export is running.
 
+  Page         ${system.apiUrl}/analytics   (signed in to the demo workspace)
   API          ${system.apiUrl}/api/v1/analytics/export
   Workspace    ws_acme (Acme Outdoor GmbH, admin). Tokens for every demo workspace: data/local.json
   Token        ${token}
