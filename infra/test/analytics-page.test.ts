@@ -141,10 +141,7 @@ describe('the /analytics page in a browser', function () {
       () => document.getElementById('export-title')!.textContent === 'Export failed',
       { timeout: 60_000 },
     );
-    assert.match(
-      await text(page, '#export-detail'),
-      /No exchange rates for ZAR are loaded/,
-    );
+    assert.match(await text(page, '#export-detail'), /No exchange rates for ZAR are loaded/);
     assert.equal(await page.$eval('#export-retry', (e) => (e as HTMLElement).hidden), false);
     await page.waitForFunction(() =>
       document.getElementById('report-rows')!.textContent!.includes('No exchange rates for ZAR'),
