@@ -28,7 +28,3 @@ export const PLATFORM_LABELS: Readonly<Record<Platform, string>> = {
   amazon: 'Amazon Ads',
   reddit: 'Reddit',
 };
-
-export function isPlatform(value: string): value is Platform {
-  return (PLATFORMS as readonly string[]).includes(value);
-}

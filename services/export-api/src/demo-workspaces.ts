@@ -45,14 +45,6 @@ export const DEMO_WORKSPACES: readonly Workspace[] = [
   },
 ];
 
-/** What each demo workspace shows off, for the launcher's printout. */
-export const DEMO_NOTES: Readonly<Record<string, string>> = {
-  ws_acme: 'active Pro plan, data in EUR/GBP/USD accounts',
-  ws_nova: 'no active subscription: exports answer 403 subscription_required',
-  ws_kumo: 'Starter plan with 19 of its 20 monthly exports used (seeded history)',
-  ws_lotus: 'cross-channel analytics switched off: export endpoints answer 404',
-};
-
 /** Kumo's earlier exports this month, so its next export is its last one. */
 export function kumoHistory(now: Date): Job[] {
   const used = PLANS.starter.exports_per_month! - 1;

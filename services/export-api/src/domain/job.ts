@@ -43,9 +43,9 @@ export interface Job {
 
 export type JobPatch = Partial<Omit<Job, 'job_id' | 'workspace_id' | 'created_at'>>;
 
-export const TERMINAL: readonly JobStatus[] = ['COMPLETED', 'FAILED'];
+const TERMINAL: readonly JobStatus[] = ['COMPLETED', 'FAILED'];
 
-export function isTerminal(status: JobStatus): boolean {
+function isTerminal(status: JobStatus): boolean {
   return TERMINAL.includes(status);
 }
 
