@@ -25,16 +25,7 @@ const cases = [
     body: {
       since: '2026-08-03',
       until: '2026-10-31',
-      platforms: [
-        'meta',
-        'google',
-        'tiktok',
-        'linkedin',
-        'snapchat',
-        'pinterest',
-        'x',
-        'microsoft',
-      ],
+      platforms: PLATFORMS.slice(0, 8),
     },
   },
 ];

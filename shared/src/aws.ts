@@ -1,6 +1,6 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 
 export interface AwsConfig {
   AWS_REGION: string;
@@ -50,4 +50,21 @@ export function destroyAwsClients(clients: AwsClients): void {
   clients.sqs.destroy();
   clients.sns.destroy();
   clients.s3.destroy();
+}
+
+/** Readiness checks every service shares: its own queue answers and the bucket exists. */
+export function awsReadinessChecks(
+  clients: Pick<AwsClients, 'sqs' | 's3'>,
+  resources: { queueUrl: string; bucket: string },
+): Record<'queue' | 'bucket', () => Promise<unknown>> {
+  return {
+    queue: () =>
+      clients.sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: resources.queueUrl,
+          AttributeNames: ['QueueArn'],
+        }),
+      ),
+    bucket: () => clients.s3.send(new HeadBucketCommand({ Bucket: resources.bucket })),
+  };
 }

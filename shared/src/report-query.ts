@@ -116,10 +116,11 @@ export function toValidationError(error: Joi.ValidationError): ValidationError {
 
 /** Validates an aggregation query (CLI, queue message) and fills its defaults. */
 export function parseReportQuery(input: unknown, context: ReportQueryContext): ReportQuery {
+  const fields = reportQueryFields(context);
   const schema = Joi.object({
     workspace_id: Joi.string().min(1).max(128).required(),
-    ...reportQueryFields(context),
-    timezone: reportQueryFields(context).timezone.default('UTC'),
+    ...fields,
+    timezone: fields.timezone.default('UTC'),
     top_n: Joi.number().integer().min(1).max(100).default(DEFAULT_TOP_N),
     include_campaigns: Joi.boolean().default(false),
   });

@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
+  awsReadinessChecks,
   InvalidMessageError,
   opsMiddleware,
   parseMessage,
@@ -9,8 +10,6 @@ import {
   type Logger,
   type ServiceMetrics,
 } from '@wevion/shared';
-import { HeadBucketCommand } from '@aws-sdk/client-s3';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import Koa from 'koa';
 import { koaBody } from 'koa-body';
 import { Gauge } from 'prom-client';
@@ -111,14 +110,10 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
     opsMiddleware(metrics.registry, {
       checks: {
         job_store: () => deps.jobs.ping(),
-        queue: () =>
-          sqs.send(
-            new GetQueueAttributesCommand({
-              QueueUrl: config.EXPORT_JOBS_QUEUE_URL,
-              AttributeNames: ['QueueArn'],
-            }),
-          ),
-        bucket: () => deps.s3.send(new HeadBucketCommand({ Bucket: config.EXPORTS_BUCKET })),
+        ...awsReadinessChecks(deps, {
+          queueUrl: config.EXPORT_JOBS_QUEUE_URL,
+          bucket: config.EXPORTS_BUCKET,
+        }),
       },
     }),
   );

@@ -1,6 +1,5 @@
-import { HeadBucketCommand } from '@aws-sdk/client-s3';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import {
+  awsReadinessChecks,
   createAwsClients,
   createLogger,
   createMetrics,
@@ -52,14 +51,10 @@ const consumer = new QueueConsumer({
 const ops = await startOpsServer(config.OPS_PORT, config.OPS_HOST, metrics.registry, {
   checks: {
     chromium: () => printer.warmUp(),
-    queue: () =>
-      aws.sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: config.RENDER_JOBS_QUEUE_URL,
-          AttributeNames: ['QueueArn'],
-        }),
-      ),
-    bucket: () => aws.s3.send(new HeadBucketCommand({ Bucket: config.EXPORTS_BUCKET })),
+    ...awsReadinessChecks(aws, {
+      queueUrl: config.RENDER_JOBS_QUEUE_URL,
+      bucket: config.EXPORTS_BUCKET,
+    }),
   },
 });
 await printer.warmUp();

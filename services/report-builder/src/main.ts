@@ -1,6 +1,5 @@
-import { HeadBucketCommand } from '@aws-sdk/client-s3';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import {
+  awsReadinessChecks,
   createAwsClients,
   createLogger,
   createMetrics,
@@ -54,14 +53,10 @@ const ops = await startOpsServer(
   {
     checks: {
       insights_store: () => store.fxCurrencies(),
-      queue: () =>
-        aws.sqs.send(
-          new GetQueueAttributesCommand({
-            QueueUrl: config.EXPORT_JOBS_QUEUE_URL,
-            AttributeNames: ['QueueArn'],
-          }),
-        ),
-      bucket: () => aws.s3.send(new HeadBucketCommand({ Bucket: config.EXPORTS_BUCKET })),
+      ...awsReadinessChecks(aws, {
+        queueUrl: config.EXPORT_JOBS_QUEUE_URL,
+        bucket: config.EXPORTS_BUCKET,
+      }),
     },
   },
   summaryEndpoint(store),

@@ -15,15 +15,12 @@ export function summaryRoute(
   reportBuilderUrl: string,
 ): Router {
   const router = new Router();
+  const schema = Joi.object(reportQueryFields({ currencies }));
   router.get('/api/v1/analytics/summary', async (ctx) => {
     const user = ctx.state.user as User;
     const workspace = await service.workspaceFor(user);
-    const fields = reportQueryFields({ currencies });
     const { since, until, platforms, target_currency, timezone } = ctx.query;
-    const { value, error } = Joi.object({
-      ...fields,
-      timezone: fields.timezone.default(workspace.timezone),
-    }).validate(
+    const { value, error } = schema.validate(
       {
         since,
         until,
@@ -35,6 +32,7 @@ export function summaryRoute(
     );
     if (error) throw toValidationError(error);
     checkDateRange(value.since, value.until);
+    value.timezone ??= workspace.timezone;
     let response: Response;
     try {
       response = await fetch(`${reportBuilderUrl}/internal/summary`, {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import type { Logger } from '@wevion/shared';
+import { escapeHtml } from '../domain/format.ts';
 
 export interface PrinterOptions {
   /** A Chromium to use instead of @sparticuz/chromium's. */
@@ -21,12 +22,6 @@ export interface PrintRequest {
   /** Plain text for the page footer, left of "Page X of Y". */
   footer: string;
 }
-
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
 
 /**
  * HTML → PDF in headless Chromium. One warm browser per process, a page per job, at most

@@ -39,14 +39,13 @@ export class HandlebarsReportTemplate {
   }
 
   html(view: ReportView): string {
-    const { donut, trend, ...printed } = view;
+    // The SVG charts are markup, not printed text: they stay out of the font coverage.
+    const { donut: _donut, trend: _trend, ...printed } = view;
     return this.render({
       ...view,
       fontFaces: this.fonts.fontFaceCss(`${textOf(printed)} 0123456789%–·×−`),
       fontStack: FONT_STACK,
       styles: this.styles,
-      donut,
-      trend,
     });
   }
 }

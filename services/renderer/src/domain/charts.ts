@@ -1,15 +1,9 @@
 import type { Platform, TrendPoint } from '@wevion/shared';
 import { scaleBand, scaleLinear } from 'd3-scale';
 import { arc, line, pie, type PieArcDatum } from 'd3-shape';
-import { shortDate } from './format.ts';
+import { escapeHtml, shortDate } from './format.ts';
 
 /** Server-side SVG charts: d3 computes the geometry, these functions only write markup. */
-
-const escape = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
 
 /** One colour per platform across every chart and table of a report. */
 export const PLATFORM_COLORS: Readonly<Record<Platform, string>> = {
@@ -51,7 +45,7 @@ export function donutSvg(
   const paths = arcs
     .map(
       (a) =>
-        `<path d="${path(a)}" fill="${PLATFORM_COLORS[a.data.platform]}"><title>${escape(a.data.label)}</title></path>`,
+        `<path d="${path(a)}" fill="${PLATFORM_COLORS[a.data.platform]}"><title>${escapeHtml(a.data.label)}</title></path>`,
     )
     .join('');
   const empty =
@@ -61,8 +55,8 @@ export function donutSvg(
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${-radius} ${-radius} ${size} ${size}" width="${size}" height="${size}" role="img" aria-label="Channel mix by spend">` +
     `${empty}${paths}` +
-    `<text y="-4" text-anchor="middle" class="donut-total">${escape(centerTop)}</text>` +
-    `<text y="16" text-anchor="middle" class="donut-caption">${escape(centerBottom)}</text></svg>`
+    `<text y="-4" text-anchor="middle" class="donut-total">${escapeHtml(centerTop)}</text>` +
+    `<text y="16" text-anchor="middle" class="donut-caption">${escapeHtml(centerBottom)}</text></svg>`
   );
 }
 
@@ -100,14 +94,14 @@ export function trendSvg(points: readonly TrendPoint[], options: TrendOptions): 
     .map(
       (t) =>
         `<line x1="${margin.left}" x2="${width - margin.right}" y1="${ySpend(t)}" y2="${ySpend(t)}" class="grid"/>` +
-        `<text x="${margin.left - 8}" y="${ySpend(t) + 3.5}" text-anchor="end" class="axis">${escape(options.formatMoney(t))}</text>`,
+        `<text x="${margin.left - 8}" y="${ySpend(t) + 3.5}" text-anchor="end" class="axis">${escapeHtml(options.formatMoney(t))}</text>`,
     )
     .join('');
   const rightAxis = yConv
     .ticks(4)
     .map(
       (t) =>
-        `<text x="${width - margin.right + 8}" y="${yConv(t) + 3.5}" class="axis axis-right">${escape(options.formatCount(t))}</text>`,
+        `<text x="${width - margin.right + 8}" y="${yConv(t) + 3.5}" class="axis axis-right">${escapeHtml(options.formatCount(t))}</text>`,
     )
     .join('');
   const bars = points
@@ -124,7 +118,7 @@ export function trendSvg(points: readonly TrendPoint[], options: TrendOptions): 
     .filter((_, i) => i % every === 0)
     .map(
       (p) =>
-        `<text x="${x(p.date)! + x.bandwidth() / 2}" y="${height - margin.bottom + 16}" text-anchor="middle" class="axis">${escape(shortDate(p.date))}</text>`,
+        `<text x="${x(p.date)! + x.bandwidth() / 2}" y="${height - margin.bottom + 16}" text-anchor="middle" class="axis">${escapeHtml(shortDate(p.date))}</text>`,
     )
     .join('');
   return (

@@ -130,3 +130,11 @@ export function changeTone(name: MetricName, change: number | null): 'good' | 'b
   if (change === null || change === 0 || polarity === 'neutral') return 'neutral';
   return change > 0 === (polarity === 'up') ? 'good' : 'bad';
 }
+
+/** Text for HTML or SVG markup written by hand (charts, the page footer). */
+export function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+}
