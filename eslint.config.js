@@ -14,4 +14,17 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // Type-aware async rules for every TypeScript file, the page included: a promise is always
+    // awaited or handled, never passed where a callback's result is ignored.
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
 );

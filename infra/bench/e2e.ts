@@ -8,6 +8,7 @@ import {
   median,
   recordBenchmark,
 } from '../../services/report-builder/bench/record.ts';
+import { PLATFORMS } from '@wevion/shared';
 import { ensureBenchStore, startBenchSystem, timeExport } from './bench-system.ts';
 
 const RUNS = 5;

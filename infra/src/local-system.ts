@@ -1,8 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { SignJWT } from 'jose';
 import { createAwsClients, destroyAwsClients } from '@wevion/shared';
 import { LOCAL_CREDENTIALS, startLocalEmulators } from './local-emulators.ts';
@@ -16,7 +18,14 @@ export interface LocalSystemOptions {
   root: string;
   dataDir: string;
   /** 0 picks a free port. */
-  ports: { api: number; sqs: number; s3: number; reportBuilderOps: number; rendererOps: number };
+  ports: {
+    api: number;
+    apiOps: number;
+    sqs: number;
+    s3: number;
+    reportBuilderOps: number;
+    rendererOps: number;
+  };
   jwtSecret: string;
   insightsPath: string;
   /** Flags for `npm run seed` when the insights store is empty. */
@@ -32,9 +41,15 @@ export interface LocalSystem {
   /** Everything a service or a test needs to reach the emulators and resources. */
   env: Record<string, string>;
   opsUrls: Record<ServiceName, string>;
+  /** Bearer token of every service's /metrics. */
+  opsToken: string;
   tokens: Record<string, string>;
   viewerToken: string;
   notes: string[];
+  /** SIGKILLs one service (a crash: no graceful stop) and resolves once it is gone. */
+  kill(name: ServiceName): Promise<void>;
+  /** Starts a killed service again and resolves once it is ready. */
+  restart(name: ServiceName): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -66,6 +81,9 @@ async function uploadDemoLogo(apiUrl: string, token: string): Promise<void> {
   if (!response.ok) throw new Error(`branding the demo workspace failed: ${await response.text()}`);
 }
 
+/** Within export-api's default JWT_MAX_LIFETIME_SECONDS (24 h); `npm start` signs new ones. */
+const DEV_TOKEN_LIFETIME = '12h';
+
 /** A platform-style user token (HS256) for local use. */
 export async function signDevToken(
   secret: string,
@@ -75,8 +93,30 @@ export async function signDevToken(
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(claims.sub)
     .setIssuedAt()
-    .setExpirationTime('30d')
+    .setExpirationTime(DEV_TOKEN_LIFETIME)
     .sign(new TextEncoder().encode(secret));
+}
+
+/**
+ * Resolves once a queue holds no message, visible or in flight: what was sent has been handled.
+ * Tests wait on this instead of sleeping before they assert that nothing (else) happened.
+ */
+export async function queueDrained(sqs: SQSClient, queueUrl: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { Attributes = {} } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    const left =
+      Number(Attributes.ApproximateNumberOfMessages) +
+      Number(Attributes.ApproximateNumberOfMessagesNotVisible);
+    if (left === 0) return;
+    if (Date.now() > deadline) throw new Error(`${queueUrl} still holds ${left} messages`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 function runTsx(root: string, script: string, args: string[], env: Record<string, string>) {
@@ -105,7 +145,7 @@ async function waitUntilReady(url: string, child: ChildProcess, name: string, ti
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
     child.once('exit', () => {
@@ -123,6 +163,7 @@ function stopChild(child: ChildProcess): Promise<void> {
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
   const ports = {
     api: await resolvePort(options.ports.api),
+    apiOps: await resolvePort(options.ports.apiOps),
     reportBuilderOps: await resolvePort(options.ports.reportBuilderOps),
     rendererOps: await resolvePort(options.ports.rendererOps),
   };
@@ -131,9 +172,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     s3Port: options.ports.s3,
     s3Directory: join(options.dataDir, 's3'),
   });
-  const children: ChildProcess[] = [];
+  const children = new Map<ServiceName, ChildProcess>();
   const stop = async () => {
-    await Promise.all(children.map(stopChild));
+    await Promise.all([...children.values()].map(stopChild));
     await emulators.stop();
   };
   try {
@@ -147,11 +188,16 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     destroyAwsClients(clients);
 
     const sqlitePath = join(options.dataDir, 'export-api.sqlite');
+    // Fresh per run: only these processes talk to each other's internal and ops endpoints.
+    const opsToken = randomBytes(24).toString('hex');
     const env: Record<string, string> = {
       ...emulators.env,
       ...resources,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       JWT_SECRET: options.jwtSecret,
+      INTERNAL_TOKEN_SECRET: randomBytes(32).toString('hex'),
+      OPS_TOKEN: opsToken,
+      OPS_HOST: '127.0.0.1',
       SQLITE_PATH: sqlitePath,
       INSIGHTS_DUCKDB_PATH: options.insightsPath,
       ...options.env,
@@ -181,38 +227,60 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const serviceEnv: Record<ServiceName, Record<string, string>> = {
       'export-api': {
         PORT: String(ports.api),
+        OPS_PORT: String(ports.apiOps),
         HOST: '127.0.0.1',
         REPORT_BUILDER_URL: `http://127.0.0.1:${ports.reportBuilderOps}`,
         DEV_SESSION_TOKEN: tokens.ws_acme!,
       },
-      'report-builder': { OPS_PORT: String(ports.reportBuilderOps), OPS_HOST: '127.0.0.1' },
-      renderer: { OPS_PORT: String(ports.rendererOps), OPS_HOST: '127.0.0.1' },
+      'report-builder': { OPS_PORT: String(ports.reportBuilderOps) },
+      renderer: { OPS_PORT: String(ports.rendererOps) },
     };
+    const apiUrl = `http://127.0.0.1:${ports.api}`;
     const opsUrls: Record<ServiceName, string> = {
-      'export-api': `http://127.0.0.1:${ports.api}`,
+      'export-api': `http://127.0.0.1:${ports.apiOps}`,
       'report-builder': `http://127.0.0.1:${ports.reportBuilderOps}`,
       renderer: `http://127.0.0.1:${ports.rendererOps}`,
     };
-    for (const name of SERVICES) {
+    const launch = async (name: ServiceName) => {
       const child = spawn(process.execPath, ['--import', 'tsx', `services/${name}/src/main.ts`], {
         cwd: options.root,
         env: { ...process.env, ...env, ...serviceEnv[name] },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      children.push(child);
+      children.set(name, child);
       for (const stream of [child.stdout!, child.stderr!]) {
         createInterface({ input: stream }).on('line', (line) => options.onLog(name, line));
       }
-    }
-    await Promise.all(SERVICES.map((name, i) => waitUntilReady(opsUrls[name], children[i]!, name)));
+      await waitUntilReady(opsUrls[name], child, name);
+    };
+    await Promise.all(SERVICES.map(launch));
 
-    await uploadDemoLogo(opsUrls['export-api'], tokens.ws_acme!);
+    await uploadDemoLogo(apiUrl, tokens.ws_acme!);
     const viewerToken = await signDevToken(options.jwtSecret, {
       sub: 'user_viewer',
       workspace_id: 'ws_acme',
       role: 'viewer',
     });
-    return { apiUrl: opsUrls['export-api'], env, opsUrls, tokens, viewerToken, notes, stop };
+    const kill = async (name: ServiceName) => {
+      const child = children.get(name);
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      });
+    };
+    return {
+      apiUrl,
+      env,
+      opsUrls,
+      opsToken,
+      tokens,
+      viewerToken,
+      notes,
+      kill,
+      restart: launch,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

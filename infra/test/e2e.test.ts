@@ -17,7 +17,7 @@ import { openSqlite } from '../../services/export-api/src/adapters/sqlite-databa
 import { SqliteJobStore } from '../../services/export-api/src/adapters/sqlite-job-store.ts';
 import { DuckDbInsightsStore } from '../../services/report-builder/src/adapters/duckdb-insights-store.ts';
 import { aggregateReport } from '../../services/report-builder/src/aggregate-report.ts';
-import type { JobView } from '../../services/export-api/src/export-service.ts';
+import type { JobView } from '../../services/export-api/src/export-requests.ts';
 import { LOCAL_CREDENTIALS } from '../src/local-emulators.ts';
 import { startLocalSystem, type LocalSystem } from '../src/local-system.ts';
 
@@ -37,7 +37,7 @@ describe('the export pipeline end to end (three services, emulators, real protoc
     system = await startLocalSystem({
       root,
       dataDir,
-      ports: { api: 0, sqs: 0, s3: 0, reportBuilderOps: 0, rendererOps: 0 },
+      ports: { api: 0, apiOps: 0, sqs: 0, s3: 0, reportBuilderOps: 0, rendererOps: 0 },
       jwtSecret: 'e2e-secret-e2e-secret-e2e-secret-e2e!',
       insightsPath,
       seedArgs: ['--workspaces', '2', '--platforms', '4', '--campaigns', '3', '--days', '90'],

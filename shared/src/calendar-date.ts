@@ -16,8 +16,17 @@ export function isCalendarDate(value: string): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
+/**
+ * The date `days` later (earlier when negative). Throws past year 9999: `toISOString` would write
+ * "+010000-01-01", which sorts before "9999-12-31" and would never end a date loop.
+ */
 export function addDays(date: CalendarDate, days: number): CalendarDate {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+  const next = new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS);
+  const year = next.getUTCFullYear();
+  if (!(year >= 1 && year <= 9999)) {
+    throw new RangeError(`${date} plus ${days} days is outside the years 0001-9999`);
+  }
+  return next.toISOString().slice(0, 10);
 }
 
 /** Number of days from `since` to `until`, both included. */
@@ -27,10 +36,10 @@ export function daysInclusive(since: CalendarDate, until: CalendarDate): number 
   );
 }
 
+/** Every date from `since` to `until`, both included; the work is the length of the range. */
 export function eachDate(since: CalendarDate, until: CalendarDate): CalendarDate[] {
-  const dates: CalendarDate[] = [];
-  for (let d = since; d <= until; d = addDays(d, 1)) dates.push(d);
-  return dates;
+  const count = Math.max(0, daysInclusive(since, until));
+  return Array.from({ length: count }, (_, i) => addDays(since, i));
 }
 
 /** Today's calendar date in a time zone. */

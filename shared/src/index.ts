@@ -14,3 +14,5 @@ export * from './ops.ts';
 export * from './queue-consumer.ts';
 export * from './shutdown.ts';
 export * from './logo.ts';
+export * from './http-server.ts';
+export * from './internal-token.ts';

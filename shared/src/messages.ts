@@ -124,7 +124,11 @@ const schemas: Record<BusMessage['type'], Joi.ObjectSchema> = {
     job_id: jobId,
     workspace_id: workspaceId,
     format,
-    dataset_key: Joi.string().min(1).max(1024).required(),
+    // Only claim checks are read: a forged message cannot point the renderer at other objects.
+    dataset_key: Joi.string()
+      .pattern(/^datasets\/[\w./-]+$/)
+      .max(1024)
+      .required(),
     options,
     workspace,
   }),

@@ -1,16 +1,36 @@
 import type Koa from 'koa';
+import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { close, listen } from './http-server.ts';
 
 export interface Readiness {
   /** Each named check resolves when its dependency answers, and throws when it does not. */
   checks: Record<string, () => Promise<unknown>>;
 }
 
+export interface OpsOptions {
+  registry: Registry;
+  readiness: Readiness;
+  /** Bearer token Prometheus sends for /metrics (its `authorization.credentials`). */
+  metricsToken: string;
+  logger: Logger;
+}
+
+/** Constant-time comparison of a presented bearer token with the expected one. */
+export function bearerMatches(authorization: string | undefined, expected: string): boolean {
+  const presented = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1] ?? '';
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(presented), digest(expected));
+}
+
 /**
- * /healthz (the process is up), /readyz (its own dependencies answer) and /metrics
- * (Prometheus text). Mounted by every service, on its API port or an ops port.
+ * /healthz (the process is up), /readyz (its own dependencies answer; the reasons are logged,
+ * not shown) and /metrics (Prometheus text, only with the ops token: it counts every
+ * workspace's jobs). Served on each service's ops port, never the public API port.
  */
-export function opsMiddleware(registry: Registry, readiness: Readiness): Koa.Middleware {
+export function opsMiddleware(options: OpsOptions): Koa.Middleware {
+  const { registry, readiness, metricsToken, logger } = options;
   return async (ctx, next) => {
     if (ctx.method !== 'GET') return next();
     if (ctx.path === '/healthz') {
@@ -22,7 +42,8 @@ export function opsMiddleware(registry: Registry, readiness: Readiness): Koa.Mid
             await check();
             return [name, 'ok'] as const;
           } catch (error) {
-            return [name, `failing: ${(error as Error).message}`] as const;
+            logger.warn({ err: error, check: name }, 'readiness check failing');
+            return [name, 'failing'] as const;
           }
         }),
       );
@@ -30,6 +51,12 @@ export function opsMiddleware(registry: Registry, readiness: Readiness): Koa.Mid
       ctx.status = ready ? 200 : 503;
       ctx.body = { status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) };
     } else if (ctx.path === '/metrics') {
+      if (!bearerMatches(ctx.get('authorization'), metricsToken)) {
+        ctx.status = 401;
+        ctx.set('WWW-Authenticate', 'Bearer');
+        ctx.body = { error: { code: 'unauthenticated', message: 'Send the ops bearer token.' } };
+        return;
+      }
       ctx.type = registry.contentType;
       ctx.body = await registry.metrics();
     } else {
@@ -38,24 +65,28 @@ export function opsMiddleware(registry: Registry, readiness: Readiness): Koa.Mid
   };
 }
 
-/** A small HTTP server for the ops endpoints of services without a public API of their own. */
+/** Anything the ops port does not serve is a 404 in the `{error}` shape. */
+const notFound: Koa.Middleware = (ctx) => {
+  ctx.status = 404;
+  ctx.body = { error: { code: 'not_found', message: `Nothing at ${ctx.method} ${ctx.path}.` } };
+};
+
+/** The ops HTTP server of a service: ops endpoints plus any internal ones (`extra`). */
 export async function startOpsServer(
   port: number,
   host: string,
-  registry: Registry,
-  readiness: Readiness,
+  options: OpsOptions,
   /** Internal endpoints the service also serves on this port (report-builder's summary). */
   extra?: Koa.Middleware,
 ): Promise<{ port: number; close(): Promise<void> }> {
   const { default: KoaApp } = await import('koa');
   const app = new KoaApp();
-  app.use(opsMiddleware(registry, readiness));
+  app.use(opsMiddleware(options));
   if (extra) app.use(extra);
-  const server = await new Promise<import('node:http').Server>((resolve) => {
-    const s = app.listen(port, host, () => resolve(s));
-  });
+  app.use(notFound);
+  const server = await listen(app, port, host);
   return {
     port: (server.address() as { port: number }).port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => close(server),
   };
 }

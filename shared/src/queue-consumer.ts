@@ -2,6 +2,7 @@ import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
   ReceiveMessageCommand,
+  SendMessageCommand,
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
@@ -13,24 +14,77 @@ export interface QueueConsumerOptions {
   name: string;
   sqs: SQSClient;
   queueUrl: string;
+  /**
+   * Invalid messages are moved here at once instead of waiting for redrive. Consumers of a
+   * dead-letter queue itself have none: they never reject a message as invalid.
+   */
+  deadLetterQueueUrl?: string;
   logger: Logger;
   metrics: ServiceMetrics;
-  /** Resolves when the message is fully handled; throwing leaves it on the queue. */
-  handle: (message: Message) => Promise<void>;
-  /** Messages handled at once. */
+  /**
+   * Resolves when the message is fully handled; throwing leaves it on the queue. `signal` aborts
+   * when the time limit passes: check it before expensive steps.
+   */
+  handle: (message: Message, signal: AbortSignal) => Promise<void>;
+  /** The handler's time limit, ms. */
+  timeoutMs: number;
+  /**
+   * Ends the message's job when its handler ran out of time (the message is then deleted). Without
+   * it a timed-out message is retried like any failure.
+   */
+  onTimeout?: (message: Message, error: HandlerTimeoutError) => Promise<void>;
+  /** Messages handled at once (1-10). */
   concurrency?: number;
   /** Long-poll wait, seconds (SQS maximum 20). */
   waitTimeSeconds?: number;
-  /** The visibility timeout to keep renewing while a message is being handled, seconds. */
+  /**
+   * How long a received message stays hidden, seconds. Kept short so a crashed worker's message
+   * returns quickly; the heartbeat renews it every third of this while the handler runs.
+   */
   visibilitySeconds?: number;
+}
+
+export class HandlerTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`the handler did not finish within ${timeoutMs / 1000} s`);
+    this.name = 'HandlerTimeoutError';
+  }
+}
+
+const MAX_RECEIVE_BACKOFF_MS = 30_000;
+
+/**
+ * Wait after the n-th receive failure in a row (0-based): 1 s doubling to 30 s, with jitter so
+ * many consumers of a missing queue or a down endpoint do not retry in step.
+ */
+export function receiveBackoffMs(failures: number, random = Math.random): number {
+  return Math.min(MAX_RECEIVE_BACKOFF_MS, 1000 * 2 ** failures) * (0.5 + random() / 2);
+}
+
+function checkOptions(options: QueueConsumerOptions): void {
+  const { concurrency = 1, waitTimeSeconds = 20, visibilitySeconds = 30, timeoutMs } = options;
+  const problems = [
+    !Number.isInteger(concurrency) || concurrency < 1 || concurrency > 10
+      ? 'concurrency must be an integer from 1 to 10'
+      : null,
+    !Number.isInteger(waitTimeSeconds) || waitTimeSeconds < 0 || waitTimeSeconds > 20
+      ? 'waitTimeSeconds must be an integer from 0 to 20'
+      : null,
+    !Number.isInteger(visibilitySeconds) || visibilitySeconds < 3 || visibilitySeconds > 43_200
+      ? 'visibilitySeconds must be an integer from 3 to 43200 (the heartbeat renews it every third)'
+      : null,
+    !(timeoutMs > 0) ? 'timeoutMs must be positive' : null,
+  ].filter(Boolean);
+  if (problems.length) throw new Error(`QueueConsumer ${options.name}: ${problems.join('; ')}`);
 }
 
 /**
  * Long-polls one queue and hands each message to `handle`. A message is deleted only after its
- * handler succeeds; while it runs its visibility is extended, so long work is never handed to a
- * second worker. An invalid message is made visible again at once so redrive moves it to the
- * dead-letter queue quickly; other failures wait out the visibility timeout (a natural backoff).
- * `stop()` stops receiving and waits for the messages in flight.
+ * handler succeeds; while it runs, a heartbeat keeps it hidden, so long work is never handed to a
+ * second worker, while a crashed worker's message comes back within `visibilitySeconds`. Each
+ * handler has a time limit. An invalid message goes to the dead-letter queue at once; other
+ * failures wait out the visibility timeout (a natural backoff) until redrive. `stop()` stops
+ * receiving and waits for the messages in flight.
  */
 export class QueueConsumer {
   private running = false;
@@ -39,7 +93,9 @@ export class QueueConsumer {
   private abort = new AbortController();
   private lastPollOk = false;
 
-  constructor(private readonly options: QueueConsumerOptions) {}
+  constructor(private readonly options: QueueConsumerOptions) {
+    checkOptions(options);
+  }
 
   start(): void {
     if (this.running) return;
@@ -63,6 +119,7 @@ export class QueueConsumer {
   private async poll(): Promise<void> {
     const { sqs, queueUrl, logger } = this.options;
     const concurrency = this.options.concurrency ?? 1;
+    let failures = 0;
     while (this.running) {
       if (this.inFlight.size >= concurrency) {
         await Promise.race(this.inFlight);
@@ -74,11 +131,14 @@ export class QueueConsumer {
             QueueUrl: queueUrl,
             MaxNumberOfMessages: Math.min(10, concurrency - this.inFlight.size),
             WaitTimeSeconds: this.options.waitTimeSeconds ?? 20,
+            VisibilityTimeout: this.options.visibilitySeconds ?? 30,
             MessageSystemAttributeNames: ['SentTimestamp', 'ApproximateReceiveCount'],
+            MessageAttributeNames: ['All'],
           }),
           { abortSignal: this.abort.signal },
         );
         this.lastPollOk = true;
+        failures = 0;
         for (const message of Messages) {
           const work = this.process(message).finally(() => this.inFlight.delete(work));
           this.inFlight.add(work);
@@ -86,11 +146,12 @@ export class QueueConsumer {
       } catch (error) {
         if (!this.running) break;
         this.lastPollOk = false;
+        const delay = receiveBackoffMs(failures++);
         logger.error(
-          { err: error, queue: this.options.name },
+          { err: error, queue: this.options.name, retry_in_ms: Math.round(delay) },
           'receiving from the queue failed; retrying',
         );
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+        await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
   }
@@ -99,7 +160,7 @@ export class QueueConsumer {
     const { sqs, queueUrl, logger, metrics, name } = this.options;
     const sent = Number(message.Attributes?.SentTimestamp);
     if (sent) metrics.queueLag.observe({ queue: name }, Math.max(0, Date.now() - sent) / 1000);
-    const visibility = this.options.visibilitySeconds ?? 60;
+    const visibility = this.options.visibilitySeconds ?? 30;
     const heartbeat = setInterval(
       () => {
         sqs
@@ -110,38 +171,95 @@ export class QueueConsumer {
               VisibilityTimeout: visibility,
             }),
           )
-          .catch((err) => logger.warn({ err, queue: name }, 'could not extend message visibility'));
+          .catch((err: unknown) =>
+            logger.warn({ err, queue: name }, 'could not extend message visibility'),
+          );
       },
-      (visibility * 1000) / 2,
+      (visibility * 1000) / 3,
+    );
+    const deadline = new AbortController();
+    const timer = setTimeout(
+      () => deadline.abort(new HandlerTimeoutError(this.options.timeoutMs)),
+      this.options.timeoutMs,
     );
     try {
-      await this.options.handle(message);
-      await sqs.send(
-        new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }),
-      );
+      await this.runWithinLimit(message, deadline.signal);
+      await this.delete(message);
       metrics.messages.inc({ queue: name, outcome: 'handled' });
     } catch (error) {
-      const invalid = error instanceof InvalidMessageError;
-      metrics.messages.inc({ queue: name, outcome: invalid ? 'invalid' : 'failed' });
-      logger.error(
-        { err: error, queue: name, receive_count: message.Attributes?.ApproximateReceiveCount },
-        invalid
-          ? 'invalid message left for the dead-letter queue'
-          : 'message handling failed; it will be retried',
-      );
-      if (invalid) {
-        await sqs
-          .send(
-            new ChangeMessageVisibilityCommand({
-              QueueUrl: queueUrl,
-              ReceiptHandle: message.ReceiptHandle,
-              VisibilityTimeout: 0,
-            }),
-          )
-          .catch(() => undefined);
-      }
+      await this.onFailure(message, error);
     } finally {
+      clearTimeout(timer);
       clearInterval(heartbeat);
     }
+  }
+
+  /** The handler's result, or a HandlerTimeoutError once its time is up (it is told to stop). */
+  private runWithinLimit(message: Message, signal: AbortSignal): Promise<void> {
+    const handled = this.options.handle(message, signal);
+    const timedOut = new Promise<never>((_, reject) => {
+      signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+    });
+    handled.catch(() => undefined); // its error is reported by the race, or was overtaken by the timeout
+    return Promise.race([handled, timedOut]);
+  }
+
+  private async onFailure(message: Message, error: unknown): Promise<void> {
+    const { logger, metrics, name } = this.options;
+    const receiveCount = message.Attributes?.ApproximateReceiveCount;
+    if (error instanceof InvalidMessageError && this.options.deadLetterQueueUrl) {
+      metrics.messages.inc({ queue: name, outcome: 'invalid' });
+      logger.error(
+        { err: error, queue: name, receive_count: receiveCount },
+        'invalid message moved to the dead-letter queue',
+      );
+      await this.moveToDeadLetterQueue(message);
+      return;
+    }
+    if (error instanceof HandlerTimeoutError && this.options.onTimeout) {
+      metrics.messages.inc({ queue: name, outcome: 'timed_out' });
+      logger.error({ err: error, queue: name }, 'handler ran out of time; ending its job');
+      try {
+        await this.options.onTimeout(message, error);
+        await this.delete(message);
+      } catch (endError) {
+        logger.error(
+          { err: endError, queue: name },
+          'ending a timed-out job failed; it will be retried',
+        );
+      }
+      return;
+    }
+    metrics.messages.inc({ queue: name, outcome: 'failed' });
+    logger.error(
+      { err: error, queue: name, receive_count: receiveCount },
+      'message handling failed; it will be retried',
+    );
+  }
+
+  private async moveToDeadLetterQueue(message: Message): Promise<void> {
+    const { sqs, deadLetterQueueUrl, logger, name } = this.options;
+    try {
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: deadLetterQueueUrl,
+          MessageBody: message.Body || '(empty message)',
+          ...(message.MessageAttributes ? { MessageAttributes: message.MessageAttributes } : {}),
+        }),
+      );
+      await this.delete(message);
+    } catch (error) {
+      // Redrive still moves it after maxReceiveCount receives.
+      logger.error({ err: error, queue: name }, 'moving an invalid message to the DLQ failed');
+    }
+  }
+
+  private async delete(message: Message): Promise<void> {
+    await this.options.sqs.send(
+      new DeleteMessageCommand({
+        QueueUrl: this.options.queueUrl,
+        ReceiptHandle: message.ReceiptHandle,
+      }),
+    );
   }
 }

@@ -38,12 +38,23 @@ function isTimeZone(name: string): boolean {
   }
 }
 
-const calendarDate = Joi.string()
-  .custom((value: string, helpers) =>
-    isCalendarDate(value) ? value : helpers.error('date.calendar'),
-  )
+/**
+ * Dates a report or a filter may name. Ad data before 2000 does not exist, and a far-future
+ * date is a typo or an attack; the bound also keeps every date sum inside the calendar.
+ */
+export const EARLIEST_DATE: CalendarDate = '2000-01-01';
+export const LATEST_DATE: CalendarDate = '2099-12-31';
+
+/** A `YYYY-MM-DD` string that exists on the calendar and lies in [EARLIEST_DATE, LATEST_DATE]. */
+export const calendarDate = Joi.string()
+  .custom((value: string, helpers) => {
+    if (!isCalendarDate(value)) return helpers.error('date.calendar');
+    if (value < EARLIEST_DATE || value > LATEST_DATE) return helpers.error('date.window');
+    return value;
+  })
   .messages({
     'date.calendar': '{{#label}} must be a real calendar date written YYYY-MM-DD',
+    'date.window': `{{#label}} must be between ${EARLIEST_DATE} and ${LATEST_DATE}`,
   });
 
 /**

@@ -57,6 +57,7 @@ const system = await startLocalSystem({
   dataDir,
   ports: {
     api: port('PORT', 8080),
+    apiOps: port('EXPORT_API_OPS_PORT', 8083),
     sqs: port('SQS_PORT', 4566),
     s3: port('S3_PORT', 4568),
     reportBuilderOps: port('REPORT_BUILDER_OPS_PORT', 8081),
@@ -75,6 +76,7 @@ writeFileSync(
       tokens: system.tokens,
       viewer_token: system.viewerToken,
       ops: system.opsUrls,
+      ops_token: system.opsToken,
     },
     null,
     2,
@@ -90,6 +92,8 @@ console.log(`
   API          ${system.apiUrl}/api/v1/analytics/export
   Workspace    ws_acme (Acme Outdoor GmbH, admin). Tokens for every demo workspace: data/local.json
   Token        ${token}
+               (valid 12 hours; npm start signs new ones each time)
+  Ops          export-api ${system.opsUrls['export-api']}, metrics token in data/local.json
 
   Export a CSV:
     curl -s -X POST ${system.apiUrl}/api/v1/analytics/export \\
@@ -104,11 +108,16 @@ ${system.notes.map((n) => `  Note: ${n}`).join('\n')}
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, async () => {
+  process.on(signal, () => {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping the services and emulators…');
-    await system.stop();
-    process.exit(0);
+    system.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('Stopping failed:', error);
+        process.exit(1);
+      },
+    );
   });
 }

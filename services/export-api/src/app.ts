@@ -1,11 +1,14 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
+  AppError,
   awsReadinessChecks,
+  close,
   InvalidMessageError,
-  opsMiddleware,
+  listen,
   parseMessage,
   QueueConsumer,
+  startOpsServer,
   type JobEventMessage,
   type Logger,
   type ServiceMetrics,
@@ -15,16 +18,18 @@ import { koaBody } from 'koa-body';
 import { Gauge } from 'prom-client';
 import type { Server } from 'node:http';
 import { S3DownloadSigner } from './adapters/s3-download-signer.ts';
+import { S3ExportFiles } from './adapters/s3-export-files.ts';
 import { SqsExportQueue } from './adapters/sqs-export-queue.ts';
-import type { ExportApiConfig } from './config.ts';
-import { ExportService } from './export-service.ts';
 import { BrandingService } from './branding-service.ts';
+import type { ExportApiConfig } from './config.ts';
+import { ExportRequests } from './export-requests.ts';
 import { authenticate } from './http/auth.ts';
 import { brandingRoutes } from './http/branding-routes.ts';
 import { renderErrors } from './http/errors.ts';
 import { exportRoutes } from './http/routes.ts';
-import { webApp } from './http/web-app.ts';
 import { summaryRoute } from './http/summary-route.ts';
+import { webApp } from './http/web-app.ts';
+import { JobLifecycle } from './job-lifecycle.ts';
 import type { JobStore, WorkspaceStore } from './ports.ts';
 
 export interface ExportApiDeps {
@@ -36,12 +41,14 @@ export interface ExportApiDeps {
   metrics: ServiceMetrics;
 }
 
+/** A time limit for handling one event or dead letter: a few store writes. */
+const EVENT_HANDLER_TIMEOUT_MS = 30_000;
+
 /** export-api: the HTTP API, the job-event and dead-letter consumers, and the reconciler. */
 export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps) {
   const { logger, metrics, sqs } = deps;
-  const service = new ExportService(
+  const lifecycle = new JobLifecycle(
     {
-      crossChannelEnabled: config.ENABLE_CROSS_CHANNEL_ANALYTICS,
       pendingGraceSeconds: config.PENDING_GRACE_SECONDS,
       maxEnqueueAttempts: config.MAX_ENQUEUE_ATTEMPTS,
       runningTimeoutSeconds: config.RUNNING_TIMEOUT_SECONDS,
@@ -50,8 +57,17 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
       jobs: deps.jobs,
       workspaces: deps.workspaces,
       queue: new SqsExportQueue(sqs, config.EXPORT_JOBS_QUEUE_URL),
-      signer: new S3DownloadSigner(deps.s3, config.EXPORTS_BUCKET, config.DOWNLOAD_URL_TTL_SECONDS),
+      files: new S3ExportFiles(deps.s3, config.EXPORTS_BUCKET),
       logger,
+    },
+  );
+  const requests = new ExportRequests(
+    { crossChannelEnabled: config.ENABLE_CROSS_CHANNEL_ANALYTICS },
+    {
+      jobs: deps.jobs,
+      workspaces: deps.workspaces,
+      lifecycle,
+      signer: new S3DownloadSigner(deps.s3, config.EXPORTS_BUCKET, config.DOWNLOAD_URL_TTL_SECONDS),
     },
   );
 
@@ -69,36 +85,42 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
   const consumer = (
     name: string,
     queueUrl: string,
+    deadLetterQueueUrl: string | null,
     handle: (body: string | undefined) => Promise<void>,
   ) =>
     new QueueConsumer({
       name,
       sqs,
       queueUrl,
+      ...(deadLetterQueueUrl ? { deadLetterQueueUrl } : {}),
       logger,
       metrics,
       concurrency: 4,
       waitTimeSeconds: config.QUEUE_WAIT_SECONDS,
       visibilitySeconds: 30,
+      timeoutMs: EVENT_HANDLER_TIMEOUT_MS,
       handle: (message) => handle(message.Body),
     });
   const consumers = [
-    consumer('export-api-events', config.EXPORT_API_EVENTS_QUEUE_URL, (body) =>
-      service.handleJobEvent(parseMessage<JobEventMessage>('JOB_EVENT', body)),
+    consumer(
+      'export-api-events',
+      config.EXPORT_API_EVENTS_QUEUE_URL,
+      config.EXPORT_API_EVENTS_DLQ_URL,
+      (body) => lifecycle.handleJobEvent(parseMessage<JobEventMessage>('JOB_EVENT', body)),
     ),
-    consumer('export-jobs-dlq', config.EXPORT_JOBS_DLQ_URL, (body) =>
-      service.failFromDeadLetter(body, 'report-builder'),
+    consumer('export-jobs-dlq', config.EXPORT_JOBS_DLQ_URL, null, (body) =>
+      lifecycle.failFromDeadLetter(body, 'report-builder'),
     ),
-    consumer('render-jobs-dlq', config.RENDER_JOBS_DLQ_URL, (body) =>
-      service.failFromDeadLetter(body, 'renderer'),
+    consumer('render-jobs-dlq', config.RENDER_JOBS_DLQ_URL, null, (body) =>
+      lifecycle.failFromDeadLetter(body, 'renderer'),
     ),
-    consumer('export-api-events-dlq', config.EXPORT_API_EVENTS_DLQ_URL, async (body) => {
+    consumer('export-api-events-dlq', config.EXPORT_API_EVENTS_DLQ_URL, null, async (body) => {
       // An event that kept failing may have met a passing outage: apply it if it is valid at all.
       try {
-        await service.handleJobEvent(parseMessage<JobEventMessage>('JOB_EVENT', body));
+        await lifecycle.handleJobEvent(parseMessage<JobEventMessage>('JOB_EVENT', body));
       } catch (error) {
         if (!(error instanceof InvalidMessageError)) throw error;
-        await service.failFromDeadLetter(body, 'export-api');
+        await lifecycle.failFromDeadLetter(body, 'export-api');
       }
     }),
   ];
@@ -107,64 +129,85 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
   koa.proxy = true;
   koa.use(renderErrors(logger));
   koa.use(
-    opsMiddleware(metrics.registry, {
-      checks: {
-        job_store: () => deps.jobs.ping(),
-        ...awsReadinessChecks(deps, {
-          queueUrl: config.EXPORT_JOBS_QUEUE_URL,
-          bucket: config.EXPORTS_BUCKET,
-        }),
-      },
-    }),
-  );
-  koa.use(
     webApp({ ...(config.DEV_SESSION_TOKEN ? { devSessionToken: config.DEV_SESSION_TOKEN } : {}) }),
   );
-  koa.use(authenticate(config.JWT_SECRET));
+  koa.use(authenticate(config.JWT_SECRET, { maxLifetimeSeconds: config.JWT_MAX_LIFETIME_SECONDS }));
+  const methodNotAllowed = () =>
+    new AppError('method_not_allowed', 'This method is not allowed here.', { status: 405 });
   // Branding takes multipart uploads; every other route takes small JSON bodies.
   const branding = brandingRoutes(
     new BrandingService(deps.workspaces, deps.s3, config.EXPORTS_BUCKET),
   );
   koa.use(branding.routes());
-  koa.use(branding.allowedMethods());
+  koa.use(branding.allowedMethods({ throw: true, methodNotAllowed }));
   koa.use(
     koaBody({ json: true, jsonLimit: '64kb', multipart: false, urlencoded: false, text: false }),
   );
   const currencies = config.SUPPORTED_CURRENCIES.split(',');
-  const summary = summaryRoute(service, currencies, config.REPORT_BUILDER_URL);
+  const summary = summaryRoute(
+    requests,
+    currencies,
+    config.REPORT_BUILDER_URL,
+    config.INTERNAL_TOKEN_SECRET,
+  );
   koa.use(summary.routes());
-  const router = exportRoutes(service, currencies);
+  koa.use(summary.allowedMethods({ throw: true, methodNotAllowed }));
+  const router = exportRoutes(requests, currencies);
   koa.use(router.routes());
-  koa.use(router.allowedMethods());
+  koa.use(router.allowedMethods({ throw: true, methodNotAllowed }));
+  // Last: a body in the {error} shape, left as a 404 so the routers' allowedMethods above can
+  // still turn a known path with another method into a 405.
+  koa.use((ctx) => {
+    ctx.status = 404;
+    ctx.body = { error: { code: 'not_found', message: `Nothing at ${ctx.method} ${ctx.path}.` } };
+  });
 
   let server: Server | null = null;
+  let ops: Awaited<ReturnType<typeof startOpsServer>> | null = null;
   let reconciler: NodeJS.Timeout | null = null;
 
   return {
     koa,
-    service,
-    /** Starts the consumers, the reconciler and the HTTP server; resolves with the bound port. */
-    async start(port = config.PORT): Promise<number> {
+    requests,
+    lifecycle,
+    /** Starts the consumers, the reconciler, the API and ops servers; resolves with their ports. */
+    async start(
+      port = config.PORT,
+      opsPort = config.OPS_PORT,
+    ): Promise<{ port: number; opsPort: number }> {
       for (const c of consumers) c.start();
       reconciler = setInterval(() => {
-        service
+        lifecycle
           .reconcile()
           .then((r) => (r.resent || r.failed) && logger.info(r, 'reconciled stale jobs'))
-          .catch((err) => logger.error({ err }, 'reconcile failed'));
+          .catch((err: unknown) => logger.error({ err }, 'reconcile failed'));
       }, config.RECONCILE_INTERVAL_SECONDS * 1000);
-      server = await new Promise<Server>((resolve) => {
-        const s = koa.listen(port, config.HOST, () => resolve(s));
+      ops = await startOpsServer(opsPort, config.OPS_HOST, {
+        registry: metrics.registry,
+        metricsToken: config.OPS_TOKEN,
+        logger,
+        readiness: {
+          checks: {
+            job_store: () => deps.jobs.ping(),
+            ...awsReadinessChecks(deps, {
+              queueUrl: config.EXPORT_JOBS_QUEUE_URL,
+              bucket: config.EXPORTS_BUCKET,
+            }),
+          },
+        },
       });
+      server = await listen(koa, port, config.HOST);
       const bound = (server.address() as { port: number }).port;
-      logger.info({ port: bound }, 'export-api listening');
-      return bound;
+      logger.info({ port: bound, ops_port: ops.port }, 'export-api listening');
+      return { port: bound, opsPort: ops.port };
     },
     /** Stops taking requests and messages, lets in-flight work finish. */
     async stop(): Promise<void> {
       if (reconciler) clearInterval(reconciler);
       await Promise.all([
         ...consumers.map((c) => c.stop()),
-        new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
+        server ? close(server) : undefined,
+        ops?.close(),
       ]);
     },
   };

@@ -10,7 +10,7 @@ import {
 import { createHash } from 'node:crypto';
 import { hasActiveSubscription, PLANS } from './domain/workspace.ts';
 import type { User } from './domain/user.ts';
-import { GateError } from './export-service.ts';
+import { GateError } from './gate-error.ts';
 import type { WorkspaceStore } from './ports.ts';
 
 const COLOR = /^#[0-9a-fA-F]{6}$/;

@@ -1,22 +1,39 @@
 import {
   awsEnvironment,
-  type AwsEnvironment,
   ECB_REFERENCE_CURRENCIES,
+  internalTokenSecret,
   loadConfig,
+  opsEnvironment,
+  type AwsEnvironment,
+  type OpsEnvironment,
 } from '@wevion/shared';
 import Joi from 'joi';
 
 const schema = Joi.object({
   ...awsEnvironment,
+  ...opsEnvironment(8083),
+  NODE_ENV: Joi.string().default('development'),
   PORT: Joi.number().port().default(8080),
-  /** Interface to listen on (all by default; the local launcher uses 127.0.0.1). */
+  /** Interface of the public API (all by default; the local launcher uses 127.0.0.1). */
   HOST: Joi.string().default('0.0.0.0'),
-  /** Local mode only: the token /analytics/session hands the page (never set in production). */
-  DEV_SESSION_TOKEN: Joi.string(),
+  /**
+   * Local mode only: the token /analytics/session hands the page. It signs anyone in, so a
+   * production process refuses to start with it.
+   */
+  DEV_SESSION_TOKEN: Joi.string().when('NODE_ENV', {
+    is: 'production',
+    then: Joi.forbidden().messages({
+      'any.unknown': 'DEV_SESSION_TOKEN must not be set when NODE_ENV=production',
+    }),
+  }),
   /** report-builder's internal endpoint for the on-screen summary. */
   REPORT_BUILDER_URL: Joi.string().uri().default('http://127.0.0.1:8081'),
+  /** Signs export-api's calls to report-builder's internal summary. */
+  INTERNAL_TOKEN_SECRET: internalTokenSecret,
   /** HS256 secret shared with the platform that issues user tokens. */
   JWT_SECRET: Joi.string().min(32).required(),
+  /** User tokens valid for longer than this (exp − iat) are refused. */
+  JWT_MAX_LIFETIME_SECONDS: Joi.number().integer().min(60).default(86_400),
   ENABLE_CROSS_CHANNEL_ANALYTICS: Joi.boolean().truthy('1').falsy('0').default(true),
   /** Set for MongoDB (production); otherwise jobs live in SQLITE_PATH. */
   MONGODB_URI: Joi.string().uri({ scheme: ['mongodb', 'mongodb+srv'] }),
@@ -40,12 +57,15 @@ const schema = Joi.object({
   QUEUE_WAIT_SECONDS: Joi.number().integer().min(0).max(20).default(20),
 });
 
-export interface ExportApiConfig extends AwsEnvironment {
+export interface ExportApiConfig extends AwsEnvironment, OpsEnvironment {
+  NODE_ENV: string;
   PORT: number;
   HOST: string;
   DEV_SESSION_TOKEN?: string;
   REPORT_BUILDER_URL: string;
+  INTERNAL_TOKEN_SECRET: string;
   JWT_SECRET: string;
+  JWT_MAX_LIFETIME_SECONDS: number;
   ENABLE_CROSS_CHANNEL_ANALYTICS: boolean;
   MONGODB_URI?: string;
   SQLITE_PATH: string;

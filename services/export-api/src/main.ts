@@ -3,6 +3,7 @@ import {
   createLogger,
   createMetrics,
   destroyAwsClients,
+  exitOnUnhandled,
   stopOnSignals,
 } from '@wevion/shared';
 import { connectMongoStores } from './adapters/mongo-job-store.ts';
@@ -14,6 +15,7 @@ import { loadExportApiConfig } from './config.ts';
 
 const config = loadExportApiConfig();
 const logger = createLogger('export-api', config.LOG_LEVEL);
+exitOnUnhandled(logger);
 const aws = createAwsClients(config);
 
 let stores;

@@ -29,6 +29,15 @@ export interface JobStore {
   ): Promise<JobPage>;
   /** Applies `patch` only while the job is still in one of `from` (compare-and-set). */
   update(jobId: string, patch: JobPatch, from: readonly JobStatus[]): Promise<boolean>;
+  /**
+   * Inserts a new job unless its workspace already has `quota.limit` jobs created since
+   * `quota.since` that did not fail. Check and insert are one atomic step, so concurrent
+   * requests can never exceed the quota. `used` counts the quota's jobs after the call.
+   */
+  createWithinQuota(
+    job: Job,
+    quota: { since: string; limit: number },
+  ): Promise<{ created: boolean; used: number }>;
   /** Jobs of a workspace created since `since` that did not fail (the monthly quota). */
   countTowardsQuota(workspaceId: string, since: string): Promise<number>;
   /** PENDING jobs last enqueued before `before` and RUNNING jobs silent since `before`. */
@@ -50,6 +59,12 @@ export interface DownloadSigner {
     filename: string,
     contentType: string,
   ): Promise<{ url: string; expiresAt: string }>;
+}
+
+/** Finished files in the bucket. */
+export interface ExportFiles {
+  /** Removes a file no job points at (a duplicate render's). */
+  remove(key: string): Promise<void>;
 }
 
 /** Hands a job to report-builder (EXPORT_UNIFIED_REPORT). */

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { PLATFORMS } from '@wevion/shared';
 import request from 'supertest';
 import type { Job } from '../src/domain/job.ts';
-import { eventually, JWT_SECRET, startHarness, type Harness } from './harness.ts';
+import { eventually, JWT_SECRET, OPS_TOKEN, startHarness, type Harness } from './harness.ts';
 
 const EXPORT = '/api/v1/analytics/export';
 const valid = {
@@ -49,6 +49,7 @@ describe('export-api', function () {
       const expired = await new SignJWT({ workspace_id: 'ws_acme', role: 'admin' })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject('u')
+        .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
         .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
         .sign(new TextEncoder().encode(JWT_SECRET));
       assert.match((await post(valid, expired)).body.error.message, /expired/);
@@ -234,7 +235,7 @@ describe('export-api', function () {
         const j = await h.jobs.get(body.job_id);
         return j?.status === 'COMPLETED' ? j : undefined;
       });
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await h.drained(h.config.EXPORT_API_EVENTS_QUEUE_URL);
       const final = (await h.jobs.get(body.job_id))!;
       assert.equal(final.status, 'COMPLETED');
       assert.deepEqual(final.file, file);
@@ -294,6 +295,7 @@ describe('export-api', function () {
       const failed = await http()
         .get(`${EXPORT}?status=FAILED`)
         .set('Authorization', `Bearer ${acme}`);
+      assert.ok(failed.body.jobs.length >= 1, 'the dead-letter test left a FAILED job');
       assert.ok(failed.body.jobs.every((j: Job) => j.status === 'FAILED'));
       const today = new Date().toISOString().slice(0, 10);
       const ranged = await http()
@@ -322,6 +324,7 @@ describe('export-api', function () {
       const kumo = await http()
         .get(`${EXPORT}?limit=100`)
         .set('Authorization', `Bearer ${await h.token('ws_kumo')}`);
+      assert.ok(kumo.body.jobs.length >= 1, 'ws_kumo has a history of its own');
       assert.ok(
         kumo.body.jobs.every((j: Job) => !seen.includes(j.job_id)),
         'no job of another workspace',
@@ -377,14 +380,35 @@ describe('export-api', function () {
   });
 
   describe('operations', () => {
-    it('when probed, then healthz, readyz and metrics answer', async () => {
-      assert.deepEqual((await http().get('/healthz')).body, { status: 'ok' });
-      const ready = await http().get('/readyz');
+    const ops = (path: string, headers: Record<string, string> = {}) =>
+      fetch(`http://127.0.0.1:${h.ports.opsPort}${path}`, { headers });
+
+    it('when probed on the ops port, then healthz and readyz answer, and metrics only with the ops token', async () => {
+      assert.deepEqual(await (await ops('/healthz')).json(), { status: 'ok' });
+      const ready = await ops('/readyz');
       assert.equal(ready.status, 200);
-      assert.deepEqual(ready.body.checks, { job_store: 'ok', queue: 'ok', bucket: 'ok' });
-      const metrics = await http().get('/metrics');
-      assert.match(metrics.text, /wevion_jobs\{status="PENDING",service="export-api"\} \d+/);
-      assert.match(metrics.text, /wevion_queue_lag_seconds_bucket/);
+      assert.deepEqual(((await ready.json()) as { checks: unknown }).checks, {
+        job_store: 'ok',
+        queue: 'ok',
+        bucket: 'ok',
+      });
+      const anonymous = await ops('/metrics');
+      assert.equal(anonymous.status, 401);
+      assert.doesNotMatch(await anonymous.text(), /wevion_jobs/);
+      assert.equal((await ops('/metrics', { authorization: 'Bearer wrong-token' })).status, 401);
+      const metrics = await (
+        await ops('/metrics', { authorization: `Bearer ${OPS_TOKEN}` })
+      ).text();
+      assert.match(metrics, /wevion_jobs\{status="PENDING",service="export-api"\} \d+/);
+      assert.match(metrics, /wevion_queue_lag_seconds_bucket/);
+    });
+
+    it('when the public port is asked for ops endpoints, then they are not there', async () => {
+      for (const path of ['/metrics', '/readyz', '/healthz']) {
+        const response = await http().get(path).set('Authorization', `Bearer ${acme}`);
+        assert.equal(response.status, 404, path);
+        assert.equal(response.body.error.code, 'not_found');
+      }
     });
   });
 });

@@ -11,7 +11,7 @@ import {
   type LocalEmulators,
 } from '@wevion/infra/local-emulators.ts';
 import { provision } from '@wevion/infra/provision.ts';
-import { freePort, signDevToken } from '@wevion/infra/local-system.ts';
+import { freePort, queueDrained, signDevToken } from '@wevion/infra/local-system.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,9 +24,13 @@ import { loadExportApiConfig, type ExportApiConfig } from '../src/config.ts';
 import { DEMO_WORKSPACES, kumoHistory } from '../src/demo-workspaces.ts';
 
 export const JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
+export const INTERNAL_TOKEN_SECRET = 'internal-secret-between-the-services-only!';
+export const OPS_TOKEN = 'ops-token-for-prometheus';
 
 export interface Harness {
   app: ReturnType<typeof createApp>;
+  /** Where the API and ops servers listen (loopback, random ports). */
+  ports: { port: number; opsPort: number };
   config: Readonly<ExportApiConfig>;
   /** Every provisioned resource (queue URLs, topic ARN, bucket). */
   resources: Record<string, string>;
@@ -34,6 +38,8 @@ export interface Harness {
   jobs: SqliteJobStore;
   workspaces: SqliteWorkspaceStore;
   token(workspace: string, role?: string): Promise<string>;
+  /** Resolves once a queue holds no message, visible or in flight (everything sent was handled). */
+  drained(queueUrl: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,6 +63,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     ...emulators.env,
     ...resources,
     JWT_SECRET,
+    INTERNAL_TOKEN_SECRET,
+    OPS_TOKEN,
     QUEUE_WAIT_SECONDS: '1',
     HOST: '127.0.0.1',
     // Nothing listens here: summary calls fail the way an outage would.
@@ -77,9 +85,10 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     logger: createLogger('export-api-test', 'silent'),
     metrics: createMetrics('export-api'),
   });
-  await app.start(0);
+  const ports = await app.start(0, 0);
   return {
     app,
+    ports,
     config,
     resources,
     clients,
@@ -87,6 +96,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     workspaces,
     token: (workspace, role = 'admin') =>
       signDevToken(JWT_SECRET, { sub: 'user_test', workspace_id: workspace, role }),
+    drained: (queueUrl) => queueDrained(clients.sqs, queueUrl),
     async close() {
       await app.stop();
       destroyAwsClients(clients);

@@ -5,17 +5,19 @@ import { SqliteJobStore } from '../src/adapters/sqlite-job-store.ts';
 import { SqliteWorkspaceStore } from '../src/adapters/sqlite-workspace-store.ts';
 import { DEMO_WORKSPACES } from '../src/demo-workspaces.ts';
 import type { Job } from '../src/domain/job.ts';
-import { ExportService } from '../src/export-service.ts';
+import { ExportRequests } from '../src/export-requests.ts';
+import { JobLifecycle } from '../src/job-lifecycle.ts';
 import type { ExportQueue } from '../src/ports.ts';
 import { job } from './factories.ts';
 
-describe('reconciler', () => {
+describe('job lifecycle: the reconciler', () => {
   const now = new Date('2026-11-27T12:00:00Z');
   const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000).toISOString();
   let jobs: SqliteJobStore;
   let sent: string[];
   let failSends: boolean;
-  let service: ExportService;
+  let lifecycle: JobLifecycle;
+  let requests: ExportRequests;
 
   beforeEach(async () => {
     const db = openSqlite(':memory:');
@@ -31,19 +33,24 @@ describe('reconciler', () => {
         sent.push(j.job_id);
       },
     };
-    service = new ExportService(
-      {
-        crossChannelEnabled: true,
-        pendingGraceSeconds: 120,
-        maxEnqueueAttempts: 3,
-        runningTimeoutSeconds: 900,
-      },
+    lifecycle = new JobLifecycle(
+      { pendingGraceSeconds: 120, maxEnqueueAttempts: 3, runningTimeoutSeconds: 900 },
       {
         jobs,
         workspaces,
         queue,
-        signer: { sign: async () => ({ url: '', expiresAt: '' }) },
+        files: { remove: async () => {} },
         logger: createLogger('test', 'silent'),
+        clock: () => now,
+      },
+    );
+    requests = new ExportRequests(
+      { crossChannelEnabled: true },
+      {
+        jobs,
+        workspaces,
+        lifecycle,
+        signer: { sign: async () => ({ url: '', expiresAt: '' }) },
         clock: () => now,
       },
     );
@@ -58,7 +65,7 @@ describe('reconciler', () => {
     const recent = job({ created_at: minutesAgo(1), last_enqueued_at: minutesAgo(1) });
     await jobs.create(lost);
     await jobs.create(recent);
-    assert.deepEqual(await service.reconcile(), { resent: 1, failed: 0 });
+    assert.deepEqual(await lifecycle.reconcile(), { resent: 1, failed: 0 });
     assert.deepEqual(sent, [lost.job_id]);
     const after = (await jobs.get(lost.job_id))!;
     assert.equal(after.enqueue_attempts, 2);
@@ -72,10 +79,25 @@ describe('reconciler', () => {
       enqueue_attempts: 3,
     });
     await jobs.create(hopeless);
-    assert.deepEqual(await service.reconcile(), { resent: 0, failed: 1 });
+    assert.deepEqual(await lifecycle.reconcile(), { resent: 0, failed: 1 });
     const after = (await jobs.get(hopeless.job_id))!;
     assert.equal(after.status, 'FAILED');
     assert.equal(after.error!.code, 'not_started');
+  });
+
+  it('when a PENDING job’s workspace no longer exists, then it ends FAILED instead of waiting forever', async () => {
+    const orphan = job({
+      workspace_id: 'ws_deleted',
+      created_at: minutesAgo(10),
+      last_enqueued_at: minutesAgo(10),
+      enqueue_attempts: 1,
+    });
+    await jobs.create(orphan);
+    assert.deepEqual(await lifecycle.reconcile(), { resent: 0, failed: 1 });
+    const after = (await jobs.get(orphan.job_id))!;
+    assert.equal(after.status, 'FAILED');
+    assert.equal(after.error!.code, 'workspace_not_found');
+    assert.deepEqual(sent, []);
   });
 
   it('when a RUNNING job is silent past its deadline, then it ends FAILED with a timeout', async () => {
@@ -91,7 +113,7 @@ describe('reconciler', () => {
     });
     await jobs.create(stuck);
     await jobs.create(working);
-    await service.reconcile();
+    await lifecycle.reconcile();
     assert.equal((await jobs.get(stuck.job_id))!.status, 'FAILED');
     assert.match((await jobs.get(stuck.job_id))!.error!.message, /no progress for 15 minutes/);
     assert.equal((await jobs.get(working.job_id))!.status, 'RUNNING');
@@ -99,7 +121,7 @@ describe('reconciler', () => {
 
   it('when the queue is down at request time, then the job is kept PENDING for the reconciler', async () => {
     failSends = true;
-    const created = await service.requestExport(
+    const created = await requests.requestExport(
       { user_id: 'u', workspace_id: 'ws_acme', role: 'admin' },
       DEMO_WORKSPACES[0]!,
       'CSV',

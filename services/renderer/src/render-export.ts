@@ -1,31 +1,26 @@
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { Upload } from '@aws-sdk/lib-storage';
 import {
   jobEvents,
+  logoDataUrl,
   REPORT_DATASET_SCHEMA_VERSION,
-  type JobFile,
   type Logger,
   type RenderReportMessage,
   type ReportDataset,
   type ServiceMetrics,
 } from '@wevion/shared';
-import { createHash } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
+import { createHash, randomUUID } from 'node:crypto';
+import { PassThrough, Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { gunzipSync } from 'node:zlib';
-import type { ChromiumPdfPrinter } from './adapters/chromium-pdf-printer.ts';
-import type { HandlebarsReportTemplate } from './adapters/handlebars-report-template.ts';
 import { csvLines } from './domain/csv.ts';
 import { buildReportView } from './domain/report-view.ts';
-import { logoDataUrl } from '@wevion/shared';
+import type { PdfPrinter, ReportTemplate } from './ports.ts';
 
 export interface RenderDeps {
-  pdf: { template: HandlebarsReportTemplate; printer: ChromiumPdfPrinter };
+  printer: PdfPrinter;
+  template: ReportTemplate;
   s3: S3Client;
   sns: SNSClient;
   bucket: string;
@@ -38,11 +33,31 @@ export interface RenderDeps {
 const PART_SIZE = 5 * 1024 * 1024;
 const PARTS_IN_FLIGHT = 2;
 
-export const exportKey = (message: RenderReportMessage, dataset: ReportDataset) =>
-  `exports/${message.workspace_id}/${message.job_id}/wevion-cross-channel_${dataset.period.since}_${dataset.period.until}.${message.format.toLowerCase()}`;
+/**
+ * One key per render attempt, so no attempt can overwrite a file a job already points at: the
+ * COMPLETED event names its key, export-api records the first and deletes any later one.
+ */
+export const exportKey = (message: RenderReportMessage, dataset: ReportDataset, attempt: string) =>
+  `exports/${message.workspace_id}/${message.job_id}/${attempt}/wevion-cross-channel_${dataset.period.since}_${dataset.period.until}.${message.format.toLowerCase()}`;
 
-async function readDataset(s3: S3Client, bucket: string, key: string): Promise<ReportDataset> {
-  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+/** The claim check is gone (expired, or a forged key): no retry can bring it back. */
+class DatasetMissingError extends Error {}
+
+async function readDataset(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  signal: AbortSignal,
+): Promise<ReportDataset> {
+  let object;
+  try {
+    object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
+      abortSignal: signal,
+    });
+  } catch (error) {
+    if ((error as Error).name === 'NoSuchKey') throw new DatasetMissingError(key);
+    throw error;
+  }
   const bytes = await object.Body!.transformToByteArray();
   const dataset = JSON.parse(gunzipSync(bytes).toString('utf8')) as ReportDataset;
   if (dataset.schema_version !== REPORT_DATASET_SCHEMA_VERSION) {
@@ -68,24 +83,52 @@ function measure() {
 }
 
 /**
- * RENDER_REPORT: read the dataset, render the file to S3, publish COMPLETED with its facts.
- * Redelivery is harmless: a CSV renders to the very same bytes, a PDF is not rendered twice.
+ * RENDER_REPORT: read the dataset, render the file to S3 under this attempt's own key, publish
+ * COMPLETED with its facts. A redelivery renders again under another key; export-api keeps the
+ * first file a job completed with. Once `signal` aborts (time limit) no upload starts.
  */
-export async function renderExport(message: RenderReportMessage, deps: RenderDeps): Promise<void> {
-  const log = deps.logger.child({ job_id: message.job_id });
+export async function renderExport(
+  message: RenderReportMessage,
+  deps: RenderDeps,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<void> {
   const event = jobEvents(deps.sns, deps.topicArn, message);
-
   const started = performance.now();
-  const dataset = await readDataset(deps.s3, deps.bucket, message.dataset_key);
-  if (message.format === 'PDF') {
-    await renderPdf(message, dataset, deps);
-    deps.metrics.stageDuration.observe(
-      { stage: 'render_pdf' },
-      (performance.now() - started) / 1000,
-    );
+  let dataset;
+  try {
+    dataset = await readDataset(deps.s3, deps.bucket, message.dataset_key, signal);
+  } catch (error) {
+    if (!(error instanceof DatasetMissingError)) throw error;
+    deps.logger.warn({ job_id: message.job_id, key: message.dataset_key }, 'dataset missing');
+    await event({
+      status: 'FAILED',
+      error: {
+        code: 'dataset_missing',
+        message:
+          'The prepared report data is no longer available. Please request the export again.',
+      },
+    });
     return;
   }
+  const key = exportKey(message, dataset, randomUUID());
+  const render = message.format === 'PDF' ? renderPdf : renderCsv;
+  await render(message, dataset, key, deps, signal);
+  deps.metrics.stageDuration.observe(
+    { stage: `render_${message.format.toLowerCase()}` },
+    (performance.now() - started) / 1000,
+  );
+}
+
+async function renderCsv(
+  message: RenderReportMessage,
+  dataset: ReportDataset,
+  key: string,
+  deps: RenderDeps,
+  signal: AbortSignal,
+): Promise<void> {
+  const event = jobEvents(deps.sns, deps.topicArn, message);
   await event({ status: 'RUNNING', progress: { stage: 'uploading', percent: 80 } });
+  signal.throwIfAborted();
 
   let rows = -1; // the header is not a data row
   const lines = Readable.from(
@@ -97,26 +140,35 @@ export async function renderExport(message: RenderReportMessage, deps: RenderDep
     })(),
   );
   const measured = measure();
-  const key = exportKey(message, dataset);
+  const body = new PassThrough();
   const contentType = 'text/csv; charset=utf-8';
-  await new Upload({
+  const upload = new Upload({
     client: deps.s3,
-    params: {
-      Bucket: deps.bucket,
-      Key: key,
-      Body: lines.pipe(measured.stream),
-      ContentType: contentType,
-    },
+    params: { Bucket: deps.bucket, Key: key, Body: body, ContentType: contentType },
     partSize: PART_SIZE,
     queueSize: PARTS_IN_FLIGHT,
-  }).done();
+  });
+  const abortUpload = () => void upload.abort().catch(() => undefined);
+  signal.addEventListener('abort', abortUpload, { once: true });
+  try {
+    // pipeline (unlike .pipe) passes an error in any stage on: the body fails, so the upload
+    // rejects instead of waiting forever for the rest of the file.
+    await Promise.all([
+      pipeline(lines, measured.stream, body),
+      upload.done().catch((error: unknown) => {
+        body.destroy(error as Error);
+        throw error;
+      }),
+    ]);
+  } finally {
+    signal.removeEventListener('abort', abortUpload);
+  }
   const { bytes, sha256 } = measured.result();
-  deps.metrics.stageDuration.observe({ stage: 'render_csv' }, (performance.now() - started) / 1000);
   await event({
     status: 'COMPLETED',
     file: { key, bytes, rows, sha256, content_type: contentType },
   });
-  log.info({ key, bytes, rows }, 'CSV rendered');
+  deps.logger.info({ job_id: message.job_id, key, bytes, rows }, 'CSV rendered');
 }
 
 /** The workspace logo from our own bucket (branding/ keys only; never a URL from outside). */
@@ -130,62 +182,28 @@ async function readLogo(
   return logoDataUrl(Buffer.from(await object.Body!.transformToByteArray()));
 }
 
-/** The facts of a file this job already rendered, from its S3 metadata, or null. */
-async function existingExport(s3: S3Client, bucket: string, key: string): Promise<JobFile | null> {
-  try {
-    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    const { sha256, rows } = head.Metadata ?? {};
-    if (!sha256 || rows === undefined) return null;
-    return {
-      key,
-      bytes: head.ContentLength ?? 0,
-      rows: Number(rows),
-      sha256,
-      content_type: head.ContentType ?? '',
-    };
-  } catch (error) {
-    if ((error as Error).name === 'NotFound' || (error as Error).name === 'NoSuchKey') return null;
-    throw error;
-  }
-}
-
-/**
- * A PDF carries its generation time, so a second rendering would differ from the file the job
- * already points at: a redelivered job re-announces the existing file instead of rendering again.
- */
 async function renderPdf(
   message: RenderReportMessage,
   dataset: ReportDataset,
+  key: string,
   deps: RenderDeps,
+  signal: AbortSignal,
 ): Promise<void> {
   const event = jobEvents(deps.sns, deps.topicArn, message);
-  const key = exportKey(message, dataset);
-  const existing = await existingExport(deps.s3, deps.bucket, key);
-  if (existing) {
-    await event({ status: 'COMPLETED', file: existing });
-    return;
-  }
   await event({ status: 'RUNNING', progress: { stage: 'rendering', percent: 70 } });
   const view = buildReportView(dataset, message.workspace, {
     logoDataUrl: await readLogo(deps.s3, deps.bucket, message.workspace.branding?.logo_key),
     generatedAt: new Date(),
   });
-  const pdf = await deps.pdf.printer.print({
-    html: deps.pdf.template.html(view),
-    footer: view.footer,
-  });
+  const pdf = await deps.printer.print({ html: deps.template.html(view), footer: view.footer });
+  signal.throwIfAborted();
   await event({ status: 'RUNNING', progress: { stage: 'uploading', percent: 90 } });
   const contentType = 'application/pdf';
   const sha256 = createHash('sha256').update(pdf).digest('hex');
   const rows = dataset.rows.length;
   await deps.s3.send(
-    new PutObjectCommand({
-      Bucket: deps.bucket,
-      Key: key,
-      Body: pdf,
-      ContentType: contentType,
-      Metadata: { sha256, rows: String(rows) },
-    }),
+    new PutObjectCommand({ Bucket: deps.bucket, Key: key, Body: pdf, ContentType: contentType }),
+    { abortSignal: signal },
   );
   await event({
     status: 'COMPLETED',

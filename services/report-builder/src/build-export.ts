@@ -10,6 +10,7 @@ import {
   type Logger,
   type ServiceMetrics,
 } from '@wevion/shared';
+import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { aggregateReport } from './aggregate-report.ts';
@@ -30,17 +31,21 @@ export interface BuildExportDeps {
   metrics: ServiceMetrics;
 }
 
-export const datasetKey = (jobId: string) => `datasets/${jobId}.json.gz`;
+/** One key per attempt: a second delivery never rewrites a dataset a renderer may be reading. */
+export const datasetKey = (jobId: string, attempt: string) =>
+  `datasets/${jobId}/${attempt}.json.gz`;
 
 /**
  * EXPORT_UNIFIED_REPORT: aggregate, store the dataset in S3 (claim check), hand it to the
- * renderer. Safe to run twice for one job: the same dataset key is overwritten and export-api
+ * renderer. Safe to run twice for one job: each attempt writes its own dataset, and export-api
  * ignores events that would move a job backwards. A problem with the request itself ends the job
  * FAILED with the reason; anything else throws so SQS redelivers (and finally dead-letters) it.
+ * Once `signal` aborts (the time limit passed) no further step starts.
  */
 export async function buildExport(
   message: ExportUnifiedReportMessage,
   deps: BuildExportDeps,
+  signal: AbortSignal = new AbortController().signal,
 ): Promise<void> {
   const log = deps.logger.child({ job_id: message.job_id });
   const event = jobEvents(deps.sns, deps.topicArn, message);
@@ -68,7 +73,8 @@ export async function buildExport(
   }
   deps.metrics.stageDuration.observe({ stage: 'aggregate' }, (performance.now() - started) / 1000);
 
-  const key = datasetKey(message.job_id);
+  signal.throwIfAborted();
+  const key = datasetKey(message.job_id, randomUUID());
   await deps.s3.send(
     new PutObjectCommand({
       Bucket: deps.bucket,
@@ -77,7 +83,9 @@ export async function buildExport(
       ContentType: 'application/json',
       ContentEncoding: 'gzip',
     }),
+    { abortSignal: signal },
   );
+  signal.throwIfAborted();
   await sendToQueue(deps.sqs, deps.renderQueueUrl, {
     type: 'RENDER_REPORT',
     version: 1,

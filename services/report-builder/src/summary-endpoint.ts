@@ -1,5 +1,14 @@
-import { AppError, parseReportQuery, type ReportDataset } from '@wevion/shared';
+import {
+  AppError,
+  parseReportQuery,
+  SUMMARY_AUDIENCE,
+  ValidationError,
+  verifyInternalToken,
+  type Logger,
+  type ReportDataset,
+} from '@wevion/shared';
 import type Koa from 'koa';
+import { koaBody } from 'koa-body';
 import { aggregateReport } from './aggregate-report.ts';
 import { explainCurrency } from './currency-error.ts';
 import type { InsightsStore } from './ports.ts';
@@ -20,37 +29,90 @@ export function summaryOf(dataset: ReportDataset) {
   };
 }
 
+function errorBody(error: unknown): { status: number; body: unknown; unexpected: boolean } {
+  if (error instanceof AppError && error.expose) {
+    return {
+      status: error.status,
+      unexpected: false,
+      body: {
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.field ? { field: error.field } : {}),
+        },
+      },
+    };
+  }
+  // koa-body's own errors: 413 for a body over the limit, 400 for broken JSON.
+  const status = (error as { status?: number }).status;
+  if (status && status >= 400 && status < 500) {
+    return {
+      status,
+      unexpected: false,
+      body: { error: { code: 'bad_request', message: (error as Error).message } },
+    };
+  }
+  return {
+    status: 500,
+    unexpected: true,
+    body: { error: { code: 'internal_error', message: 'The summary could not be computed.' } },
+  };
+}
+
 /**
- * POST /internal/summary {query}: an aggregate for export-api's on-screen view. Internal (ops
- * port, not public): export-api authenticates, gates and validates before it calls this.
+ * POST /internal/summary {query}: an aggregate for export-api's on-screen view. Only export-api
+ * may call it: a short-lived token signed with the shared internal secret names the workspace
+ * (a body cannot). The body is small JSON, bounded; failures are logged and answered in the
+ * `{error}` shape.
  */
-export function summaryEndpoint(store: InsightsStore): Koa.Middleware {
+export function summaryEndpoint(
+  store: InsightsStore,
+  options: { secret: string; logger: Logger },
+): Koa.Middleware {
+  const readBody = koaBody({
+    json: true,
+    jsonLimit: '16kb',
+    jsonStrict: true,
+    multipart: false,
+    urlencoded: false,
+    text: false,
+  });
   return async (ctx, next) => {
-    if (ctx.method !== 'POST' || ctx.path !== '/internal/summary') return next();
+    if (ctx.path !== '/internal/summary') return next();
     try {
-      const chunks: Buffer[] = [];
-      for await (const chunk of ctx.req) chunks.push(chunk as Buffer);
-      const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      if (ctx.method !== 'POST') {
+        throw new AppError('method_not_allowed', 'Use POST.', { status: 405, expose: true });
+      }
+      const workspaceId = await verifyInternalToken(
+        options.secret,
+        SUMMARY_AUDIENCE,
+        ctx.get('authorization'),
+      );
+      await readBody(ctx, () => Promise.resolve());
+      const input: unknown = ctx.request.body;
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+        throw new ValidationError('invalid_body', 'Send a JSON object with the report query');
+      }
       const currencies = await store.fxCurrencies();
       try {
-        ctx.body = summaryOf(await aggregateReport(store, parseReportQuery(input, { currencies })));
+        const query = parseReportQuery({ ...input, workspace_id: workspaceId }, { currencies });
+        ctx.body = summaryOf(await aggregateReport(store, query));
       } catch (error) {
         throw error instanceof AppError
-          ? explainCurrency(error, input.target_currency, currencies)
+          ? explainCurrency(
+              error,
+              (input as { target_currency?: unknown }).target_currency,
+              currencies,
+            )
           : error;
       }
     } catch (error) {
-      const known = error instanceof AppError && error.expose;
-      ctx.status = known ? error.status : error instanceof SyntaxError ? 400 : 500;
-      ctx.body = {
-        error: known
-          ? {
-              code: error.code,
-              message: error.message,
-              ...(error.field ? { field: error.field } : {}),
-            }
-          : { code: 'internal_error', message: 'The summary could not be computed.' },
-      };
+      const { status, body, unexpected } = errorBody(error);
+      const log = { err: error, status, path: ctx.path };
+      if (unexpected) options.logger.error(log, 'summary failed');
+      else options.logger.warn(log, 'summary request refused');
+      ctx.status = status;
+      ctx.body = body;
     }
   };
 }

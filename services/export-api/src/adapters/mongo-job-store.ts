@@ -28,6 +28,17 @@ const jobSchema = new Schema(
 jobSchema.index({ workspace_id: 1, created_at: -1, _id: -1 });
 jobSchema.index({ status: 1, updated_at: 1 });
 
+/**
+ * One counter per workspace and quota window: MongoDB has no multi-document check-then-insert
+ * without a replica-set transaction, so the quota is a conditional `$inc` on this document.
+ */
+const quotaSchema = new Schema(
+  { _id: String, used: { type: Number, required: true } },
+  { collection: 'export_quotas', versionKey: false },
+);
+
+const DUPLICATE_KEY = 11000;
+
 const workspaceSchema = new Schema(
   { _id: String, document: Schema.Types.Mixed },
   { collection: 'workspaces', versionKey: false },
@@ -49,9 +60,11 @@ export async function connectMongoStores(
 /** job_results in MongoDB. Status changes are conditional updates, so racing events cannot regress a job. */
 export class MongoJobStore implements JobStore {
   private readonly jobs;
+  private readonly quotas;
 
   constructor(private readonly connection: Connection) {
     this.jobs = connection.model('JobResult', jobSchema);
+    this.quotas = connection.model('ExportQuota', quotaSchema);
   }
 
   async syncIndexes(): Promise<void> {
@@ -61,6 +74,51 @@ export class MongoJobStore implements JobStore {
   async create(job: Job): Promise<void> {
     const { job_id, ...rest } = job;
     await this.jobs.create({ _id: job_id, ...rest });
+  }
+
+  /**
+   * Takes a slot with one atomic conditional increment (the upsert that would exceed the limit
+   * fails on the duplicate _id), then inserts the job, giving the slot back if that fails. The
+   * counter starts from the jobs already stored when the window's first request arrives.
+   */
+  async createWithinQuota(job: Job, quota: { since: string; limit: number }) {
+    const key = `${job.workspace_id}|${quota.since}`;
+    const existing = await this.countTowardsQuota(job.workspace_id, quota.since);
+    await this.quotas.updateOne(
+      { _id: key },
+      { $setOnInsert: { used: existing } },
+      { upsert: true },
+    );
+    let counter;
+    try {
+      counter = await this.quotas
+        .findOneAndUpdate(
+          { _id: key, used: { $lt: quota.limit } },
+          { $inc: { used: 1 } },
+          { upsert: true, new: true },
+        )
+        .lean<{ used: number }>();
+    } catch (error) {
+      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      return { created: false, used: quota.limit };
+    }
+    try {
+      await this.create(job);
+    } catch (error) {
+      await this.quotas.updateOne({ _id: key }, { $inc: { used: -1 } });
+      throw error;
+    }
+    return { created: true, used: counter!.used };
+  }
+
+  /** A job that fails gives its quota slot back (failed exports do not count). */
+  private async releaseQuotaSlot(job: Pick<Job, 'workspace_id' | 'created_at'>): Promise<void> {
+    const created = new Date(job.created_at);
+    const since = new Date(Date.UTC(created.getUTCFullYear(), created.getUTCMonth(), 1));
+    await this.quotas.updateOne(
+      { _id: `${job.workspace_id}|${since.toISOString()}`, used: { $gt: 0 } },
+      { $inc: { used: -1 } },
+    );
   }
 
   async get(jobId: string): Promise<Job | null> {
@@ -108,11 +166,17 @@ export class MongoJobStore implements JobStore {
   }
 
   async update(jobId: string, patch: JobPatch, from: readonly JobStatus[]): Promise<boolean> {
-    const result = await this.jobs.updateOne(
-      { _id: jobId, status: { $in: [...from] } },
-      { $set: patch },
-    );
-    return result.modifiedCount === 1;
+    const before = await this.jobs
+      .findOneAndUpdate(
+        { _id: jobId, status: { $in: [...from] } },
+        { $set: patch },
+        { projection: { workspace_id: 1, created_at: 1, status: 1 } },
+      )
+      .lean<Pick<Job, 'workspace_id' | 'created_at' | 'status'>>();
+    if (!before) return false;
+    if (patch.status === 'FAILED' && before.status !== 'FAILED')
+      await this.releaseQuotaSlot(before);
+    return true;
   }
 
   async countTowardsQuota(workspaceId: string, since: string): Promise<number> {

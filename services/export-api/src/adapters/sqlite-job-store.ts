@@ -44,17 +44,36 @@ function fromRow(row: Row): Job {
   return job as unknown as Job;
 }
 
+const INSERT = `INSERT INTO job_results (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`;
+const COUNT_TOWARDS_QUOTA = `SELECT COUNT(*) AS n FROM job_results WHERE workspace_id = ? AND created_at >= ? AND status <> 'FAILED'`;
+
 /** job_results in the embedded SQLite file (better-sqlite3 is synchronous and fast). */
 export class SqliteJobStore implements JobStore {
-  constructor(private readonly db: Database.Database) {}
+  /**
+   * Count and insert in one BEGIN IMMEDIATE transaction: it takes the write lock first, so no
+   * other connection (another export-api process on this file) can insert in between.
+   */
+  private readonly insertWithinQuota;
+
+  constructor(private readonly db: Database.Database) {
+    const insert = db.prepare(INSERT);
+    const count = db.prepare(COUNT_TOWARDS_QUOTA);
+    this.insertWithinQuota = db.transaction(
+      (row: Partial<Row>, since: string, limit: number): { created: boolean; used: number } => {
+        const { n } = count.get(row.workspace_id, since) as { n: number };
+        if (n >= limit) return { created: false, used: n };
+        insert.run(row);
+        return { created: true, used: n + 1 };
+      },
+    );
+  }
 
   async create(job: Job): Promise<void> {
-    const row = toRow(job);
-    this.db
-      .prepare(
-        `INSERT INTO job_results (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`,
-      )
-      .run(row);
+    this.db.prepare(INSERT).run(toRow(job));
+  }
+
+  async createWithinQuota(job: Job, quota: { since: string; limit: number }) {
+    return this.insertWithinQuota.immediate(toRow(job), quota.since, quota.limit);
   }
 
   async get(jobId: string): Promise<Job | null> {
@@ -121,11 +140,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   async countTowardsQuota(workspaceId: string, since: string): Promise<number> {
-    const { n } = this.db
-      .prepare(
-        `SELECT COUNT(*) AS n FROM job_results WHERE workspace_id = ? AND created_at >= ? AND status <> 'FAILED'`,
-      )
-      .get(workspaceId, since) as { n: number };
+    const { n } = this.db.prepare(COUNT_TOWARDS_QUOTA).get(workspaceId, since) as { n: number };
     return n;
   }
 

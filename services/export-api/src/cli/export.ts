@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { JobView } from '../export-service.ts';
+import type { JobView } from '../export-requests.ts';
 
 const usage =
   'npm run export -- --since YYYY-MM-DD --until YYYY-MM-DD --platforms meta,google --format CSV|PDF ' +

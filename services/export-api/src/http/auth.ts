@@ -3,42 +3,60 @@ import { jwtVerify } from 'jose';
 import type Koa from 'koa';
 import { ROLES, type Role, type User } from '../domain/user.ts';
 
+/** Clocks of the token issuer and this service may disagree by this much. */
+const CLOCK_TOLERANCE_SECONDS = 30;
+
+const unauthenticated = (message: string) =>
+  new AppError('unauthenticated', message, { status: 401 });
+
 /**
- * Bearer JWT from the platform (HS256, shared secret): `sub`, `workspace_id`, `role`.
- * Anything missing or wrong is a 401 that says what was wrong, never which secret.
+ * Bearer JWT from the platform (HS256, shared secret): `sub`, `workspace_id`, `role`, and `iat`
+ * and `exp` no further apart than `maxLifetimeSeconds`, so no token is valid forever. An `iat`
+ * in the future is refused too. Anything missing or wrong is a 401 that says what was wrong,
+ * never which secret.
  */
-export function authenticate(secret: string): Koa.Middleware {
+export function authenticate(
+  secret: string,
+  options: { maxLifetimeSeconds: number },
+): Koa.Middleware {
   const key = new TextEncoder().encode(secret);
   return async (ctx, next) => {
     const header = ctx.get('authorization');
     const token = /^Bearer (.+)$/i.exec(header)?.[1];
-    if (!token) {
-      throw new AppError('unauthenticated', 'Send an "Authorization: Bearer <token>" header.', {
-        status: 401,
-      });
-    }
+    if (!token) throw unauthenticated('Send an "Authorization: Bearer <token>" header.');
     let payload;
     try {
-      ({ payload } = await jwtVerify(token, key, { algorithms: ['HS256'] }));
+      ({ payload } = await jwtVerify(token, key, {
+        algorithms: ['HS256'],
+        requiredClaims: ['exp', 'iat', 'sub'],
+        // Also refuses an iat in the future.
+        maxTokenAge: options.maxLifetimeSeconds,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      }));
     } catch (error) {
-      const expired = (error as { code?: string }).code === 'ERR_JWT_EXPIRED';
-      throw new AppError(
-        'unauthenticated',
-        expired ? 'The token has expired.' : 'The token is not valid.',
-        {
-          status: 401,
-        },
+      const { code, claim } = error as { code?: string; claim?: string };
+      throw unauthenticated(
+        code === 'ERR_JWT_EXPIRED'
+          ? 'The token has expired.'
+          : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim
+            ? `The token's "${claim}" claim is missing or not acceptable.`
+            : 'The token is not valid.',
       );
     }
-    const { sub, workspace_id: workspaceId, role } = payload as Record<string, unknown>;
+    const { sub, workspace_id: workspaceId, role, iat, exp } = payload as Record<string, unknown>;
+    if ((exp as number) - (iat as number) > options.maxLifetimeSeconds) {
+      throw unauthenticated(
+        `The token is valid for longer than ${options.maxLifetimeSeconds} seconds; ask for a shorter-lived one.`,
+      );
+    }
     if (
       typeof sub !== 'string' ||
+      !sub.trim() ||
       typeof workspaceId !== 'string' ||
+      !workspaceId ||
       !ROLES.includes(role as Role)
     ) {
-      throw new AppError('unauthenticated', 'The token lacks sub, workspace_id or a known role.', {
-        status: 401,
-      });
+      throw unauthenticated('The token lacks sub, workspace_id or a known role.');
     }
     ctx.state.user = { user_id: sub, workspace_id: workspaceId, role: role as Role } satisfies User;
     await next();

@@ -1,6 +1,6 @@
 import { AppError, type Logger } from '@wevion/shared';
 import type Koa from 'koa';
-import { GateError } from '../export-service.ts';
+import { GateError } from '../gate-error.ts';
 
 /**
  * The one place errors become responses: `{error: {code, message, field?}}`, plus `reason` for

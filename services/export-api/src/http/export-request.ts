@@ -2,7 +2,7 @@ import {
   checkDateRange,
   EXPORT_FORMATS,
   JOB_STATUSES,
-  isCalendarDate,
+  calendarDate,
   reportQueryFields,
   toValidationError,
   ValidationError,
@@ -42,17 +42,13 @@ export function parseExportRequest(
 }
 
 const historyQuery = Joi.object({
-  created_from: Joi.string().custom((v: string, h) =>
-    isCalendarDate(v) ? v : h.error('any.invalid'),
-  ),
-  created_to: Joi.string().custom((v: string, h) =>
-    isCalendarDate(v) ? v : h.error('any.invalid'),
-  ),
+  created_from: calendarDate,
+  created_to: calendarDate,
   format: Joi.string().valid(...EXPORT_FORMATS),
   status: Joi.string().valid(...JOB_STATUSES),
   limit: Joi.number().integer().min(1).max(100).default(20),
   cursor: Joi.string().max(500),
-}).messages({ 'any.invalid': '{{#label}} must be a real calendar date written YYYY-MM-DD' });
+});
 
 /** GET /api/v1/analytics/export query string: created dates are UTC calendar days, inclusive. */
 export function parseHistoryQuery(query: unknown): {

@@ -1,9 +1,9 @@
 import Router from '@koa/router';
 import type { User } from '../domain/user.ts';
-import type { ExportService } from '../export-service.ts';
+import type { ExportRequests } from '../export-requests.ts';
 import { parseExportRequest, parseHistoryQuery } from './export-request.ts';
 
-export function exportRoutes(service: ExportService, currencies: readonly string[]): Router {
+export function exportRoutes(service: ExportRequests, currencies: readonly string[]): Router {
   const router = new Router({ prefix: '/api/v1/analytics/export' });
 
   router.post('/', async (ctx) => {

@@ -1,8 +1,15 @@
 import Router from '@koa/router';
-import { AppError, checkDateRange, reportQueryFields, toValidationError } from '@wevion/shared';
+import {
+  AppError,
+  checkDateRange,
+  reportQueryFields,
+  signInternalToken,
+  SUMMARY_AUDIENCE,
+  toValidationError,
+} from '@wevion/shared';
 import Joi from 'joi';
 import type { User } from '../domain/user.ts';
-import type { ExportService } from '../export-service.ts';
+import type { ExportRequests } from '../export-requests.ts';
 
 /**
  * GET /api/v1/analytics/summary: the on-screen KPI strip and platform table for a view, computed
@@ -10,9 +17,10 @@ import type { ExportService } from '../export-service.ts';
  * Same field rules as an export; `platforms` is comma-separated in the query string.
  */
 export function summaryRoute(
-  service: ExportService,
+  service: ExportRequests,
   currencies: readonly string[],
   reportBuilderUrl: string,
+  internalSecret: string,
 ): Router {
   const router = new Router();
   const schema = Joi.object(reportQueryFields({ currencies }));
@@ -37,8 +45,12 @@ export function summaryRoute(
     try {
       response = await fetch(`${reportBuilderUrl}/internal/summary`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ ...value, workspace_id: user.workspace_id, top_n: 1 }),
+        headers: {
+          'content-type': 'application/json',
+          // The workspace travels in the signed token, never in the body.
+          authorization: `Bearer ${await signInternalToken(internalSecret, SUMMARY_AUDIENCE, user.workspace_id)}`,
+        },
+        body: JSON.stringify({ ...value, top_n: 1 }),
         signal: AbortSignal.timeout(30_000),
       });
     } catch (cause) {

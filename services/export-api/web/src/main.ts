@@ -456,9 +456,12 @@ function reportRow(job: JobView): HTMLTableRowElement {
     });
     link.setAttribute('aria-label', `Download ${job.file.filename}`);
     // A fresh signed URL on every click: links never expire in the user's hands.
-    link.addEventListener('click', async () => {
-      const fresh = await api<JobView>(`/api/v1/analytics/export/${job.job_id}`);
-      if (fresh.download_url) window.location.assign(fresh.download_url);
+    link.addEventListener('click', () => {
+      api<JobView>(`/api/v1/analytics/export/${job.job_id}`).then(
+        (fresh) => fresh.download_url && window.location.assign(fresh.download_url),
+        (error: unknown) =>
+          announce(`The download link could not be fetched: ${(error as Error).message}`),
+      );
     });
     action = link;
   } else if (job.status === 'FAILED') {

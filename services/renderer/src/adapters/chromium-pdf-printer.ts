@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import type { Logger } from '@wevion/shared';
 import { escapeHtml } from '../domain/format.ts';
+import type { PdfPrinter, PrintRequest } from '../ports.ts';
 
 export interface PrinterOptions {
   /** A Chromium to use instead of @sparticuz/chromium's. */
@@ -15,12 +16,6 @@ export interface PrinterOptions {
   relaunchAfter: number;
   timeoutMs: number;
   logger: Logger;
-}
-
-export interface PrintRequest {
-  html: string;
-  /** Plain text for the page footer, left of "Page X of Y". */
-  footer: string;
 }
 
 /**
@@ -38,7 +33,7 @@ interface Generation {
   retired: boolean;
 }
 
-export class ChromiumPdfPrinter {
+export class ChromiumPdfPrinter implements PdfPrinter {
   private current: Generation | null = null;
   private active = 0;
   private readonly waiting: (() => void)[] = [];
@@ -90,9 +85,13 @@ export class ChromiumPdfPrinter {
   private async printOn(page: Page, request: PrintRequest): Promise<Uint8Array> {
     await page.setJavaScriptEnabled(false);
     await page.setRequestInterception(true);
-    page.on('request', (req) =>
-      req.url().startsWith('data:') ? req.continue() : req.abort('blockedbyclient'),
-    );
+    page.on('request', (req) => {
+      const decision = req.url().startsWith('data:')
+        ? req.continue()
+        : req.abort('blockedbyclient');
+      // Fails only when the page closed meanwhile (a timeout): nothing left to decide.
+      decision.catch(() => undefined);
+    });
     await page.setContent(request.html, { waitUntil: 'load' });
     return page.pdf({
       format: 'A4',
@@ -115,16 +114,19 @@ export class ChromiumPdfPrinter {
         active: 0,
         retired: false,
       };
-      generation.browser.catch(() => {
-        if (this.current === generation) this.current = null;
-      });
-      generation.browser.then((browser) =>
-        browser.on('disconnected', () => {
-          if (this.current === generation) {
-            this.options.logger.warn('Chromium disconnected; the next render launches a new one');
-            this.current = null;
-          }
-        }),
+      // One handler for both outcomes: a launch failure is the caller's error (print, warmUp),
+      // never an unhandled rejection that would take the process down.
+      generation.browser.then(
+        (browser) =>
+          browser.on('disconnected', () => {
+            if (this.current === generation) {
+              this.options.logger.warn('Chromium disconnected; the next render launches a new one');
+              this.current = null;
+            }
+          }),
+        () => {
+          if (this.current === generation) this.current = null;
+        },
       );
       this.current = generation;
     }
@@ -145,6 +147,9 @@ export class ChromiumPdfPrinter {
       executablePath,
       headless: true,
       userDataDir: profileDir,
+      // Over a pipe, Chromium sees EOF and exits when this process dies, even by SIGKILL;
+      // over a WebSocket it would outlive a crashed renderer.
+      pipe: true,
       // Lambda's --single-process would serialise pages; everything else of its hardening stays.
       args: [
         ...chromium.args.filter((a) => a !== '--single-process'),

@@ -1,0 +1,191 @@
+import { AppError, type ExportFormat, type JobStatus } from '@wevion/shared';
+import { randomUUID } from 'node:crypto';
+import { exportFilename, type ExportParams, type Job } from './domain/job.ts';
+import { canExport, type User } from './domain/user.ts';
+import {
+  crossChannelEnabled,
+  hasActiveSubscription,
+  monthStart,
+  PLANS,
+  type Workspace,
+} from './domain/workspace.ts';
+import { GateError } from './gate-error.ts';
+import type { JobLifecycle } from './job-lifecycle.ts';
+import type { DownloadSigner, JobFilter, JobStore, WorkspaceStore } from './ports.ts';
+
+export interface ExportRequestsDeps {
+  jobs: JobStore;
+  workspaces: WorkspaceStore;
+  lifecycle: Pick<JobLifecycle, 'enqueue'>;
+  signer: DownloadSigner;
+  clock?: () => Date;
+}
+
+/** A job as the API shows it: no storage keys, a fresh download link when it is ready. */
+export interface JobView {
+  job_id: string;
+  status: JobStatus;
+  format: ExportFormat;
+  params: ExportParams;
+  progress: Job['progress'];
+  file: {
+    filename: string;
+    bytes: number;
+    rows: number;
+    sha256: string;
+    content_type: string;
+  } | null;
+  error: Job['error'];
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+  download_url?: string;
+  expires_at?: string;
+}
+
+const CONTENT_TYPES: Record<ExportFormat, string> = {
+  CSV: 'text/csv; charset=utf-8',
+  PDF: 'application/pdf',
+};
+
+/** What a signed-in user asks of export-api: start an export, read one, list them. */
+export class ExportRequests {
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly options: { crossChannelEnabled: boolean },
+    private readonly deps: ExportRequestsDeps,
+  ) {
+    this.now = deps.clock ?? (() => new Date());
+  }
+
+  /** The workspace of a signed-in user, with the gates every export endpoint shares. */
+  async workspaceFor(user: User): Promise<Workspace> {
+    const workspace = await this.deps.workspaces.get(user.workspace_id);
+    if (!workspace)
+      throw new AppError('workspace_not_found', 'Your workspace does not exist.', { status: 404 });
+    if (!crossChannelEnabled(workspace, this.options.crossChannelEnabled)) {
+      throw new AppError('cross_channel_disabled', 'Cross-channel analytics are disabled', {
+        status: 404,
+      });
+    }
+    return workspace;
+  }
+
+  /** Gates of a new export, in the order users meet them: feature, role, subscription. */
+  async authorizeExport(user: User): Promise<Workspace> {
+    const workspace = await this.workspaceFor(user);
+    if (!canExport(user)) {
+      throw new GateError(
+        'insufficient_role',
+        'Viewers cannot export; ask an admin or media buyer.',
+      );
+    }
+    if (!hasActiveSubscription(workspace)) {
+      throw new GateError(
+        'subscription_required',
+        'Exports need an active subscription. Check your plan at /settings/team/billing.',
+      );
+    }
+    return workspace;
+  }
+
+  /** Stores the job PENDING within the monthly quota (one atomic step) and sends it on. */
+  async requestExport(
+    user: User,
+    workspace: Workspace,
+    format: ExportFormat,
+    params: ExportParams,
+  ): Promise<Job> {
+    const plan = PLANS[workspace.plan];
+    const now = this.now();
+    const at = now.toISOString();
+    const job: Job = {
+      job_id: randomUUID(),
+      workspace_id: workspace.workspace_id,
+      requested_by: user.user_id,
+      status: 'PENDING',
+      format,
+      params,
+      progress: { stage: 'queued', percent: 0 },
+      file: null,
+      error: null,
+      created_at: at,
+      started_at: null,
+      completed_at: null,
+      updated_at: at,
+      enqueue_attempts: 0,
+      last_enqueued_at: null,
+    };
+    if (plan.exports_per_month === null) {
+      await this.deps.jobs.create(job);
+    } else {
+      const { created, used } = await this.deps.jobs.createWithinQuota(job, {
+        since: monthStart(now),
+        limit: plan.exports_per_month,
+      });
+      if (!created) {
+        throw new GateError(
+          'export_quota_exceeded',
+          `Your ${plan.label} plan includes ${plan.exports_per_month} exports a month and all ${used} are used (failed exports do not count). It renews on the 1st; upgrade at /settings/team/billing.`,
+          429,
+        );
+      }
+    }
+    await this.deps.lifecycle.enqueue(job, workspace);
+    return job;
+  }
+
+  /** Another workspace's job is "not found", never "forbidden": ids are not confirmed to exist. */
+  async getJob(user: User, jobId: string): Promise<JobView> {
+    await this.workspaceFor(user);
+    const job = await this.deps.jobs.get(jobId);
+    if (!job || job.workspace_id !== user.workspace_id) {
+      throw new AppError('job_not_found', `No export job ${jobId} in your workspace.`, {
+        status: 404,
+      });
+    }
+    return this.view(job, true);
+  }
+
+  async listJobs(user: User, filter: JobFilter, page: { limit: number; cursor?: string }) {
+    await this.workspaceFor(user);
+    const { jobs, nextCursor } = await this.deps.jobs.list(user.workspace_id, filter, page);
+    return {
+      jobs: await Promise.all(jobs.map((job) => this.view(job, false))),
+      next_cursor: nextCursor,
+    };
+  }
+
+  private async view(job: Job, withDownload: boolean): Promise<JobView> {
+    const view: JobView = {
+      job_id: job.job_id,
+      status: job.status,
+      format: job.format,
+      params: job.params,
+      progress: job.progress,
+      file: job.file && {
+        filename: exportFilename(job),
+        bytes: job.file.bytes,
+        rows: job.file.rows,
+        sha256: job.file.sha256,
+        content_type: job.file.content_type,
+      },
+      error: job.error,
+      created_at: job.created_at,
+      started_at: job.started_at,
+      completed_at: job.completed_at,
+    };
+    if (withDownload && job.status === 'COMPLETED' && job.file) {
+      // Exactly the key the job recorded: the file it completed with, never a later one.
+      const { url, expiresAt } = await this.deps.signer.sign(
+        job.file.key,
+        exportFilename(job),
+        CONTENT_TYPES[job.format],
+      );
+      view.download_url = url;
+      view.expires_at = expiresAt;
+    }
+    return view;
+  }
+}

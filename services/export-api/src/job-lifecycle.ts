@@ -1,0 +1,159 @@
+import { jobIdOf, type JobEventMessage, type JobFile, type Logger } from '@wevion/shared';
+import { applyEvent, failure, type Job } from './domain/job.ts';
+import type { Workspace } from './domain/workspace.ts';
+import type { ExportFiles, ExportQueue, JobStore, WorkspaceStore } from './ports.ts';
+
+export interface JobLifecycleOptions {
+  /** A PENDING job not picked up within this many seconds is sent again. */
+  pendingGraceSeconds: number;
+  /** Sends before a PENDING job is given up as FAILED. */
+  maxEnqueueAttempts: number;
+  /** A RUNNING job silent for this long is ended FAILED (timeout). */
+  runningTimeoutSeconds: number;
+}
+
+export interface JobLifecycleDeps {
+  jobs: JobStore;
+  workspaces: WorkspaceStore;
+  queue: ExportQueue;
+  files: ExportFiles;
+  logger: Logger;
+  clock?: () => Date;
+}
+
+/** Every key a job's renders may write: `exports/<workspace>/<job>/<attempt>/<name>`. */
+const ownsKey = (job: { workspace_id: string; job_id: string }, key: string) =>
+  key.startsWith(`exports/${job.workspace_id}/${job.job_id}/`) && !key.includes('..');
+
+/**
+ * Keeps every job moving to an end: sends it to report-builder, applies the workers' events
+ * (forward only), fails the jobs whose messages were dead-lettered, re-sends lost ones and
+ * times out silent ones. A job's file is the first one it completed with; any other file a
+ * duplicate render wrote for it is removed.
+ */
+export class JobLifecycle {
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly options: JobLifecycleOptions,
+    private readonly deps: JobLifecycleDeps,
+  ) {
+    this.now = deps.clock ?? (() => new Date());
+  }
+
+  /** Counts the attempt, then sends; a failed send is left to the reconciler. */
+  async enqueue(job: Job, workspace: Workspace): Promise<void> {
+    const at = this.now().toISOString();
+    await this.deps.jobs.update(
+      job.job_id,
+      { enqueue_attempts: job.enqueue_attempts + 1, last_enqueued_at: at },
+      ['PENDING'],
+    );
+    try {
+      await this.deps.queue.enqueue(job, workspace);
+    } catch (error) {
+      this.deps.logger.error(
+        { err: error, job_id: job.job_id },
+        'enqueue failed; the reconciler will retry',
+      );
+    }
+  }
+
+  async handleJobEvent(event: JobEventMessage): Promise<void> {
+    const log = this.deps.logger.child({ job_id: event.job_id });
+    const job = await this.deps.jobs.get(event.job_id);
+    if (!job || job.workspace_id !== event.workspace_id) {
+      log.warn(
+        { status: event.status, workspace_id: event.workspace_id },
+        job ? 'event names another workspace; ignored' : 'event for an unknown job ignored',
+      );
+      return;
+    }
+    const change = applyEvent(job, event);
+    const applied = change
+      ? await this.deps.jobs.update(job.job_id, change.patch, [change.from])
+      : false;
+    if (applied) {
+      log.info({ status: change!.patch.status, progress: change!.patch.progress }, 'job event');
+    } else {
+      log.debug({ status: event.status, current: job.status }, 'duplicate or late event ignored');
+    }
+    if (event.file) await this.removeUnrecorded(job, event.file);
+  }
+
+  /** A file the job does not point at (a duplicate or late render) must not stay downloadable. */
+  private async removeUnrecorded(job: Job, file: JobFile): Promise<void> {
+    const recorded = (await this.deps.jobs.get(job.job_id))?.file?.key;
+    if (recorded === file.key || !ownsKey(job, file.key)) return;
+    await this.deps.files.remove(file.key);
+    this.deps.logger.info(
+      { job_id: job.job_id, key: file.key, recorded },
+      'duplicate render removed; the job keeps its first file',
+    );
+  }
+
+  /** A message its consumer gave up on: the job it belongs to ends FAILED with a readable error. */
+  async failFromDeadLetter(body: string | undefined, source: string): Promise<void> {
+    const jobId = jobIdOf(body);
+    const ended = jobId
+      ? await this.deps.jobs.update(
+          jobId,
+          failure(
+            {
+              code: 'processing_failed',
+              message: `The export could not be processed (${source} gave up after repeated attempts). Please try again; if it keeps failing, reduce the date range or contact support.`,
+            },
+            this.now().toISOString(),
+          ),
+          ['PENDING', 'RUNNING'],
+        )
+      : false;
+    this.deps.logger.warn(
+      { job_id: jobId, source, ended, ...(jobId ? {} : { reason: 'the message names no job' }) },
+      'dead letter handled',
+    );
+  }
+
+  /** Re-sends lost PENDING jobs and times out silent RUNNING ones: every job reaches an end. */
+  async reconcile(): Promise<{ resent: number; failed: number }> {
+    const now = this.now();
+    const before = (seconds: number) => new Date(now.getTime() - seconds * 1000).toISOString();
+    const fail = async (job: Job, code: string, message: string) =>
+      this.deps.jobs.update(job.job_id, failure({ code, message }, now.toISOString(), job), [
+        job.status,
+      ]);
+    let resent = 0;
+    let failed = 0;
+    const pending = await this.deps.jobs.findStale(
+      'PENDING',
+      before(this.options.pendingGraceSeconds),
+      100,
+    );
+    for (const job of pending) {
+      const workspace = await this.deps.workspaces.get(job.workspace_id);
+      if (!workspace) {
+        if (
+          await fail(job, 'workspace_not_found', 'The workspace of this export no longer exists.')
+        )
+          failed++;
+      } else if (job.enqueue_attempts >= this.options.maxEnqueueAttempts) {
+        if (await fail(job, 'not_started', 'The export could not be started; please try again.'))
+          failed++;
+      } else {
+        await this.enqueue(job, workspace);
+        resent++;
+      }
+    }
+    const minutes = Math.round(this.options.runningTimeoutSeconds / 60);
+    const running = await this.deps.jobs.findStale(
+      'RUNNING',
+      before(this.options.runningTimeoutSeconds),
+      100,
+    );
+    for (const job of running) {
+      const message = `The export made no progress for ${minutes} minutes and was stopped. Try a shorter date range or fewer platforms.`;
+      if (await fail(job, 'timeout', message)) failed++;
+    }
+    return { resent, failed };
+  }
+}

@@ -1,0 +1,299 @@
+import { PutObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { SignJWT } from 'jose';
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import request from 'supertest';
+import { DEMO_WORKSPACES } from '../src/demo-workspaces.ts';
+import { loadExportApiConfig } from '../src/config.ts';
+import { monthStart } from '../src/domain/workspace.ts';
+import { job } from './factories.ts';
+import { eventually, JWT_SECRET, startHarness, type Harness } from './harness.ts';
+
+const EXPORT = '/api/v1/analytics/export';
+const valid = {
+  since: '2026-08-01',
+  until: '2026-10-29',
+  platforms: ['meta'],
+  format: 'CSV',
+  target_currency: 'EUR',
+};
+
+/** Sends raw bytes over one TCP connection and collects what comes back until `done` says so. */
+function rawExchange(
+  port: number,
+  steps: { send: string; waitMs?: number }[],
+  done: (received: string) => boolean,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1');
+      if (done(received)) {
+        socket.destroy();
+        resolve(received);
+      }
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve(received));
+    socket.on('connect', () => {
+      const sendAll = async () => {
+        for (const step of steps) {
+          if (step.waitMs) await new Promise((r) => setTimeout(r, step.waitMs));
+          socket.write(step.send);
+        }
+      };
+      sendAll().catch(reject);
+    });
+  });
+}
+
+describe('export-api hardening', function () {
+  this.timeout(30_000);
+  let h: Harness;
+  const http = () => request(h.app.koa.callback());
+  const sign = (claims: Record<string, unknown>, build: (jwt: SignJWT) => SignJWT) =>
+    build(
+      new SignJWT({ workspace_id: 'ws_acme', role: 'admin', ...claims }).setProtectedHeader({
+        alg: 'HS256',
+      }),
+    ).sign(new TextEncoder().encode(JWT_SECRET));
+  const now = () => Math.floor(Date.now() / 1000);
+
+  before(async () => {
+    h = await startHarness();
+  });
+  after(() => h.close());
+
+  describe('tokens', () => {
+    const status = async (token: string) =>
+      (await http().get(EXPORT).set('Authorization', `Bearer ${token}`)).status;
+
+    it('when a token never expires, lives too long, is issued in the future or has an empty sub, then 401', async () => {
+      const forever = await sign({}, (t) => t.setSubject('u').setIssuedAt());
+      const tooLong = await sign({}, (t) =>
+        t.setSubject('u').setIssuedAt().setExpirationTime('30d'),
+      );
+      const future = await sign({}, (t) =>
+        t
+          .setSubject('u')
+          .setIssuedAt(now() + 600)
+          .setExpirationTime(now() + 3600),
+      );
+      const emptySub = await sign({}, (t) =>
+        t.setSubject('').setIssuedAt().setExpirationTime('1h'),
+      );
+      const blankSub = await sign({}, (t) =>
+        t.setSubject('  ').setIssuedAt().setExpirationTime('1h'),
+      );
+      for (const [name, token] of Object.entries({
+        forever,
+        tooLong,
+        future,
+        emptySub,
+        blankSub,
+      })) {
+        assert.equal(await status(token), 401, name);
+      }
+    });
+
+    it('when a clock is a few seconds off, then a fresh token is still accepted', async () => {
+      const skewed = await sign({}, (t) =>
+        t
+          .setSubject('u')
+          .setIssuedAt(now() + 10)
+          .setExpirationTime(now() + 3600),
+      );
+      assert.equal(await status(skewed), 200);
+    });
+  });
+
+  describe('dates', () => {
+    it('when an export names a far-future or ancient date, then 400 names the field and the window', async () => {
+      for (const [body, field] of [
+        [{ ...valid, since: '9999-12-31', until: '9999-12-31' }, 'since'],
+        [{ ...valid, until: '2100-01-01' }, 'until'],
+        [{ ...valid, since: '1999-12-31', until: '2000-01-05' }, 'since'],
+      ] as const) {
+        const response = await http()
+          .post(EXPORT)
+          .set('Authorization', `Bearer ${await h.token('ws_acme')}`)
+          .send(body);
+        assert.equal(response.status, 400);
+        assert.equal(response.body.error.field, field);
+        assert.match(response.body.error.message, /between 2000-01-01 and 2099-12-31/);
+      }
+    });
+
+    it('when the history is filtered up to a far-future date, then the jobs are listed, and past the window it is a 400', async () => {
+      const token = await h.token('ws_kumo');
+      const within = await http()
+        .get(`${EXPORT}?created_to=2099-12-31`)
+        .set('Authorization', `Bearer ${token}`);
+      assert.equal(within.status, 200);
+      assert.ok(within.body.jobs.length > 0, 'ws_kumo has jobs');
+      const beyond = await http()
+        .get(`${EXPORT}?created_to=9999-12-31`)
+        .set('Authorization', `Bearer ${token}`);
+      assert.equal(beyond.status, 400);
+      assert.equal(beyond.body.error.field, 'created_to');
+    });
+  });
+
+  describe('quota', () => {
+    it('when requests race at the last free export, then exactly one is accepted', async () => {
+      // ws_nova as if on Starter (20 a month): fill it to 19, then send five at once.
+      const since = monthStart(new Date());
+      const used = await h.jobs.countTowardsQuota('ws_nova', since);
+      for (let i = used; i < 19; i++) await h.jobs.create(job({ workspace_id: 'ws_nova' }));
+      const workspace = {
+        ...DEMO_WORKSPACES.find((w) => w.workspace_id === 'ws_nova')!,
+        plan: 'starter' as const,
+      };
+      const user = { user_id: 'u', workspace_id: 'ws_nova', role: 'admin' as const };
+      const results = await Promise.allSettled(
+        Array.from({ length: 5 }, () =>
+          h.app.requests.requestExport(user, workspace, 'CSV', job().params),
+        ),
+      );
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+      for (const r of results.filter((r) => r.status === 'rejected')) {
+        assert.equal((r.reason as { status: number }).status, 429);
+      }
+      assert.equal(await h.jobs.countTowardsQuota('ws_nova', since), 20);
+    });
+  });
+
+  describe('job events', () => {
+    const publish = (event: Record<string, unknown>) =>
+      h.clients.sns.send(
+        new PublishCommand({
+          TopicArn: h.resources.EXPORT_EVENTS_TOPIC_ARN,
+          Message: JSON.stringify({
+            type: 'JOB_EVENT',
+            version: 1,
+            workspace_id: 'ws_acme',
+            at: new Date().toISOString(),
+            ...event,
+          }),
+        }),
+      );
+    const putFile = (key: string) =>
+      h.clients.s3.send(
+        new PutObjectCommand({ Bucket: h.config.EXPORTS_BUCKET, Key: key, Body: key }),
+      );
+    const exists = (key: string) =>
+      h.clients.s3.send(new HeadObjectCommand({ Bucket: h.config.EXPORTS_BUCKET, Key: key })).then(
+        () => true,
+        () => false,
+      );
+    const fileAt = (key: string) => ({
+      key,
+      bytes: key.length,
+      rows: 1,
+      sha256: 'b'.repeat(64),
+      content_type: 'text/csv; charset=utf-8',
+    });
+
+    it('when a second render completes a finished job, then the job keeps its first file and the second is removed', async () => {
+      const created = job({ status: 'RUNNING' });
+      await h.jobs.create(created);
+      const first = `exports/ws_acme/${created.job_id}/attempt-1/report.csv`;
+      const second = `exports/ws_acme/${created.job_id}/attempt-2/report.csv`;
+      await putFile(first);
+      await putFile(second);
+      await publish({ job_id: created.job_id, status: 'COMPLETED', file: fileAt(first) });
+      await eventually(async () => ((await h.jobs.get(created.job_id))?.file ? true : undefined));
+      await publish({ job_id: created.job_id, status: 'COMPLETED', file: fileAt(second) });
+      await eventually(async () => ((await exists(second)) ? undefined : true));
+      assert.equal((await h.jobs.get(created.job_id))!.file!.key, first);
+      assert.ok(await exists(first), 'the recorded file stays');
+    });
+
+    it('when a late FAILED event or another workspace’s event arrives, then it is ignored, not dead-lettered', async () => {
+      const done = job({ status: 'COMPLETED', file: fileAt('exports/ws_acme/x/y/z.csv') });
+      const running = job({ status: 'RUNNING' });
+      await h.jobs.create(done);
+      await h.jobs.create(running);
+      await publish({
+        job_id: done.job_id,
+        status: 'FAILED',
+        error: { code: 'late', message: 'late' },
+      });
+      await publish({
+        job_id: running.job_id,
+        workspace_id: 'ws_nova',
+        status: 'FAILED',
+        error: { code: 'forged', message: 'forged' },
+      });
+      await h.drained(h.config.EXPORT_API_EVENTS_QUEUE_URL);
+      await h.drained(h.config.EXPORT_API_EVENTS_DLQ_URL);
+      assert.equal((await h.jobs.get(done.job_id))!.status, 'COMPLETED');
+      assert.equal((await h.jobs.get(running.job_id))!.status, 'RUNNING');
+    });
+  });
+
+  describe('HTTP edges', () => {
+    it('when a path or method does not exist, then 404 and 405 come in the {error} shape', async () => {
+      const token = await h.token('ws_acme');
+      const missing = await http().get('/api/v1/nothing').set('Authorization', `Bearer ${token}`);
+      assert.equal(missing.status, 404);
+      assert.equal(missing.body.error.code, 'not_found');
+      const method = await http().delete(EXPORT).set('Authorization', `Bearer ${token}`);
+      assert.equal(method.status, 405);
+      assert.equal(method.body.error.code, 'method_not_allowed');
+    });
+
+    it('when the headers are too large, then 431 comes in the {error} shape', async () => {
+      const response = await rawExchange(
+        h.ports.port,
+        [{ send: `GET ${EXPORT} HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n` }],
+        (received) => received.includes('}}'),
+      );
+      assert.match(response, /^HTTP\/1\.1 431/);
+      assert.match(response, /"code":"headers_too_large"/);
+    });
+
+    it('when a keep-alive socket idles past Node’s 5 s default, then it still serves the next request', async function () {
+      this.timeout(20_000);
+      const get = `GET /analytics HTTP/1.1\r\nHost: x\r\n\r\n`;
+      const response = await rawExchange(
+        h.ports.port,
+        [{ send: get }, { send: get, waitMs: 6000 }],
+        (received) => (received.match(/HTTP\/1\.1 200/g) ?? []).length === 2,
+      );
+      assert.equal((response.match(/HTTP\/1\.1 200/g) ?? []).length, 2, response.slice(0, 200));
+    });
+  });
+
+  describe('configuration', () => {
+    const base = {
+      JWT_SECRET,
+      INTERNAL_TOKEN_SECRET: 'x'.repeat(32),
+      OPS_TOKEN: 'y'.repeat(16),
+      EXPORT_JOBS_QUEUE_URL: 'http://q/1',
+      EXPORT_JOBS_DLQ_URL: 'http://q/2',
+      RENDER_JOBS_DLQ_URL: 'http://q/3',
+      EXPORT_API_EVENTS_QUEUE_URL: 'http://q/4',
+      EXPORT_API_EVENTS_DLQ_URL: 'http://q/5',
+      EXPORTS_BUCKET: 'b',
+    };
+
+    it('when DEV_SESSION_TOKEN is set in production, then export-api refuses to start', () => {
+      assert.throws(
+        () => loadExportApiConfig({ ...base, NODE_ENV: 'production', DEV_SESSION_TOKEN: 't' }),
+        /DEV_SESSION_TOKEN must not be set when NODE_ENV=production/,
+      );
+      assert.equal(loadExportApiConfig({ ...base, DEV_SESSION_TOKEN: 't' }).DEV_SESSION_TOKEN, 't');
+    });
+
+    it('when no ops token or internal secret is configured, then export-api refuses to start', () => {
+      const { OPS_TOKEN: _ops, INTERNAL_TOKEN_SECRET: _internal, ...rest } = base;
+      assert.throws(
+        () => loadExportApiConfig(rest),
+        /OPS_TOKEN[\s\S]*INTERNAL_TOKEN_SECRET|INTERNAL_TOKEN_SECRET[\s\S]*OPS_TOKEN/,
+      );
+    });
+  });
+});
