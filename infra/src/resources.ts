@@ -16,13 +16,13 @@ export const QUEUES: readonly QueueDefinition[] = [
   {
     env: 'EXPORT_JOBS_QUEUE_URL',
     name: 'export-jobs',
-    visibilityTimeoutSeconds: 120,
+    visibilityTimeoutSeconds: 30,
     maxReceiveCount: 3,
   },
   {
     env: 'RENDER_JOBS_QUEUE_URL',
     name: 'render-jobs',
-    visibilityTimeoutSeconds: 180,
+    visibilityTimeoutSeconds: 30,
     maxReceiveCount: 3,
   },
   {

@@ -1,0 +1,188 @@
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { LOCAL_CREDENTIALS, startLocalEmulators } from '@wevion/infra/local-emulators.ts';
+import { provision } from '@wevion/infra/provision.ts';
+import {
+  createAwsClients,
+  createLogger,
+  createMetrics,
+  destroyAwsClients,
+  type AwsClients,
+  type JobEventMessage,
+  type RenderReportMessage,
+} from '@wevion/shared';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { ChromiumPdfPrinter } from '../src/adapters/chromium-pdf-printer.ts';
+import { createApp } from '../src/app.ts';
+import { loadRendererConfig } from '../src/config.ts';
+import type { PdfPrinter } from '../src/ports.ts';
+import { renderExport } from '../src/render-export.ts';
+import { fixtureDataset } from './datasets.ts';
+
+/** A printer fake: these tests are about the service around it, not about Chromium. */
+const fakePrinter: PdfPrinter = {
+  warmUp: async () => {},
+  print: async () => Buffer.from('%PDF-1.7 fake'),
+  close: async () => {},
+};
+
+describe('renderer service', function () {
+  this.timeout(30_000);
+  const dir = mkdtempSync(join(tmpdir(), 'wevion-renderer-'));
+  let clients: AwsClients;
+  let emulators: Awaited<ReturnType<typeof startLocalEmulators>>;
+  let resources: Record<string, string>;
+  let app: ReturnType<typeof createApp>;
+  const logger = createLogger('renderer-test', 'silent');
+
+  before(async () => {
+    emulators = await startLocalEmulators({ sqsPort: 0, s3Port: 0, s3Directory: dir });
+    clients = createAwsClients({ AWS_REGION: 'us-east-1', ...emulators.env }, LOCAL_CREDENTIALS);
+    ({ env: resources } = await provision(clients, { prefix: `r${randomUUID().slice(0, 6)}-` }));
+    const config = loadRendererConfig({
+      ...emulators.env,
+      ...resources,
+      OPS_TOKEN: 'ops-token-for-prometheus',
+      QUEUE_WAIT_SECONDS: '1',
+    });
+    app = createApp(config, {
+      printer: fakePrinter,
+      template: { html: () => '<html></html>' },
+      ...clients,
+      logger,
+      metrics: createMetrics('renderer'),
+    });
+    await app.start(0);
+  });
+
+  after(async () => {
+    await app.stop();
+    destroyAwsClients(clients);
+    await emulators.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const message = (overrides: Partial<RenderReportMessage> = {}): RenderReportMessage => ({
+    type: 'RENDER_REPORT',
+    version: 1,
+    job_id: randomUUID(),
+    workspace_id: 'ws_acme',
+    format: 'CSV',
+    dataset_key: `datasets/${randomUUID()}/a.json.gz`,
+    options: { csv_bom: false },
+    workspace: { name: 'Acme', branding: null },
+    ...overrides,
+  });
+  const putDataset = (key: string, dataset: unknown) =>
+    clients.s3.send(
+      new PutObjectCommand({
+        Bucket: resources.EXPORTS_BUCKET,
+        Key: key,
+        Body: gzipSync(JSON.stringify(dataset)),
+      }),
+    );
+  const events: JobEventMessage[] = [];
+  async function nextEvent(predicate: (e: JobEventMessage) => boolean): Promise<JobEventMessage> {
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      const seen = events.find(predicate);
+      if (seen) return seen;
+      const { Messages = [] } = await clients.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: resources.EXPORT_API_EVENTS_QUEUE_URL,
+          WaitTimeSeconds: 1,
+          MaxNumberOfMessages: 10,
+        }),
+      );
+      events.push(...Messages.map((m) => JSON.parse(m.Body!) as JobEventMessage));
+    }
+    throw new Error('no such event in time');
+  }
+
+  it('when the same render is delivered twice, then each attempt writes its own file and neither is overwritten', async () => {
+    const render = message({ format: 'PDF' });
+    await putDataset(render.dataset_key, fixtureDataset());
+    for (let i = 0; i < 2; i++) {
+      await clients.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: resources.RENDER_JOBS_QUEUE_URL,
+          MessageBody: JSON.stringify(render),
+        }),
+      );
+    }
+    const keys = new Set<string>();
+    while (keys.size < 2) {
+      const completed = await nextEvent(
+        (e) => e.job_id === render.job_id && e.status === 'COMPLETED' && !keys.has(e.file!.key),
+      );
+      keys.add(completed.file!.key);
+    }
+    const { Contents = [] } = await clients.s3.send(
+      new ListObjectsV2Command({
+        Bucket: resources.EXPORTS_BUCKET,
+        Prefix: `exports/ws_acme/${render.job_id}/`,
+      }),
+    );
+    assert.deepEqual(new Set(Contents.map((c) => c.Key)), keys, 'two keys, one per attempt');
+  });
+
+  it('when the dataset is gone, then the job ends FAILED at once instead of retrying for minutes', async () => {
+    const render = message();
+    await clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: resources.RENDER_JOBS_QUEUE_URL,
+        MessageBody: JSON.stringify(render),
+      }),
+    );
+    const failed = await nextEvent((e) => e.job_id === render.job_id && e.status === 'FAILED');
+    assert.equal(failed.error!.code, 'dataset_missing');
+  });
+
+  it('when writing the CSV fails midway, then rendering rejects promptly instead of hanging the worker', async () => {
+    const render = message();
+    const broken = fixtureDataset();
+    await putDataset(render.dataset_key, { ...broken, rows: [...broken.rows, null] });
+    await assert.rejects(
+      renderExport(render, {
+        printer: fakePrinter,
+        template: { html: () => '' },
+        ...clients,
+        bucket: resources.EXPORTS_BUCKET,
+        topicArn: resources.EXPORT_EVENTS_TOPIC_ARN,
+        logger,
+        metrics: createMetrics('renderer'),
+      }),
+      TypeError,
+    );
+  });
+});
+
+describe('Chromium that cannot start', () => {
+  it('when the browser fails to launch, then warmUp rejects and no promise is left unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      const printer = new ChromiumPdfPrinter({
+        executablePath: '/nonexistent/chromium',
+        concurrency: 1,
+        relaunchAfter: 10,
+        timeoutMs: 5000,
+        logger: createLogger('printer-test', 'silent'),
+      });
+      await assert.rejects(printer.warmUp());
+      await assert.rejects(printer.print({ html: '<p>x</p>', footer: '' }));
+      // Unhandled rejections are reported once the microtask queue drains: give it two turns.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+  });
+});
