@@ -48,6 +48,10 @@ export interface LocalSystem {
   notes: string[];
   /** SIGKILLs one service (a crash: no graceful stop) and resolves once it is gone. */
   kill(name: ServiceName): Promise<void>;
+  /** Freezes (SIGSTOP) or thaws (SIGCONT) one service: a worker stalled mid-job. */
+  freeze(name: ServiceName, frozen: boolean): void;
+  /** The process id of a running service. */
+  pid(name: ServiceName): number | undefined;
   /** Starts a killed service again and resolves once it is ready. */
   restart(name: ServiceName): Promise<void>;
   stop(): Promise<void>;
@@ -278,6 +282,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       viewerToken,
       notes,
       kill,
+      freeze: (name, frozen) => children.get(name)?.kill(frozen ? 'SIGSTOP' : 'SIGCONT'),
+      pid: (name) => children.get(name)?.pid,
       restart: launch,
       stop,
     };

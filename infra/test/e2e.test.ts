@@ -1,3 +1,4 @@
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import {
   createAwsClients,
@@ -19,7 +20,7 @@ import { DuckDbInsightsStore } from '../../services/report-builder/src/adapters/
 import { aggregateReport } from '../../services/report-builder/src/aggregate-report.ts';
 import type { JobView } from '../../services/export-api/src/export-requests.ts';
 import { LOCAL_CREDENTIALS } from '../src/local-emulators.ts';
-import { startLocalSystem, type LocalSystem } from '../src/local-system.ts';
+import { queueDrained, startLocalSystem, type LocalSystem } from '../src/local-system.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -56,6 +57,7 @@ describe('the export pipeline end to end (three services, emulators, real protoc
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  const opsAuth = () => ({ authorization: `Bearer ${system.opsToken}` });
   const api = (path: string, init: RequestInit = {}, token = system.tokens.ws_acme!) =>
     fetch(`${system.apiUrl}${path}`, {
       ...init,
@@ -80,6 +82,39 @@ describe('the export pipeline end to end (three services, emulators, real protoc
       if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.status}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+
+  /** Every queue of the pipeline, in order, holds nothing: each message sent so far was handled. */
+  async function settled() {
+    for (const queue of [
+      'EXPORT_JOBS_QUEUE_URL',
+      'RENDER_JOBS_QUEUE_URL',
+      'EXPORT_API_EVENTS_QUEUE_URL',
+    ])
+      await queueDrained(clients.sqs, system.env[queue]!);
+  }
+
+  async function datasetKeyOf(jobId: string): Promise<string> {
+    const { Contents = [] } = await clients.s3.send(
+      new ListObjectsV2Command({ Bucket: system.env.EXPORTS_BUCKET, Prefix: `datasets/${jobId}/` }),
+    );
+    assert.ok(Contents[0]?.Key, 'the job left its dataset');
+    return Contents[0].Key;
+  }
+
+  /** The job still names its first file, a fresh link downloads exactly it, and no other is left. */
+  async function assertOneFileMatching(job: JobView) {
+    const again = (await (await api(`/api/v1/analytics/export/${job.job_id}`)).json()) as JobView;
+    assert.equal(again.file!.sha256, job.file!.sha256);
+    const bytes = Buffer.from(await (await fetch(again.download_url!)).arrayBuffer());
+    assert.equal(createHash('sha256').update(bytes).digest('hex'), job.file!.sha256);
+    const { Contents = [] } = await clients.s3.send(
+      new ListObjectsV2Command({
+        Bucket: system.env.EXPORTS_BUCKET,
+        Prefix: `exports/ws_acme/${job.job_id}/`,
+      }),
+    );
+    assert.equal(Contents.length, 1, 'the duplicate render left no second file');
   }
 
   it('when a CSV export is requested, then it completes and downloads the engine’s exact numbers', async () => {
@@ -157,7 +192,7 @@ describe('the export pipeline end to end (three services, emulators, real protoc
     assert.equal(createHash('sha256').update(bytes).digest('hex'), job.file!.sha256);
     assert.match(bytes.toString('latin1'), /NotoSans/);
 
-    // A redelivered RENDER_REPORT must not replace the file the job points at with a new PDF.
+    // A redelivered RENDER_REPORT renders again, but must not replace the file the job points at.
     await clients.sqs.send(
       new SendMessageCommand({
         QueueUrl: system.env.RENDER_JOBS_QUEUE_URL,
@@ -167,16 +202,14 @@ describe('the export pipeline end to end (three services, emulators, real protoc
           job_id: job.job_id,
           workspace_id: 'ws_acme',
           format: 'PDF',
-          dataset_key: `datasets/${job.job_id}.json.gz`,
+          dataset_key: await datasetKeyOf(job.job_id),
           options: { csv_bom: false },
           workspace: { name: 'Acme Outdoor GmbH', branding: null },
         }),
       }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 2500));
-    const again = (await (await api(`/api/v1/analytics/export/${job.job_id}`)).json()) as JobView;
-    const redownloaded = Buffer.from(await (await fetch(again.download_url!)).arrayBuffer());
-    assert.equal(createHash('sha256').update(redownloaded).digest('hex'), job.file!.sha256);
+    await settled();
+    await assertOneFileMatching(job);
   });
 
   it('when the same export message is delivered again, then the job does not change: still COMPLETED, same file', async () => {
@@ -206,11 +239,11 @@ describe('the export pipeline end to end (three services, emulators, real protoc
         }),
       }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await settled();
     const again = (await (await api(`/api/v1/analytics/export/${jobId}`)).json()) as JobView;
     assert.equal(again.status, 'COMPLETED');
     assert.equal(again.completed_at, job.completed_at);
-    assert.equal(again.file!.sha256, job.file!.sha256, 'a re-render writes the very same bytes');
+    await assertOneFileMatching(job);
   });
 
   it('when a poison message reaches report-builder, then it dead-letters and its job ends FAILED', async () => {
@@ -266,11 +299,12 @@ describe('the export pipeline end to end (three services, emulators, real protoc
     for (const [name, url] of Object.entries(system.opsUrls)) {
       const ready = await fetch(`${url}/readyz`);
       assert.equal(ready.status, 200, name);
-      const metrics = await (await fetch(`${url}/metrics`)).text();
+      assert.equal((await fetch(`${url}/metrics`)).status, 401, `${name} metrics need the token`);
+      const metrics = await (await fetch(`${url}/metrics`, { headers: opsAuth() })).text();
       assert.match(metrics, new RegExp(`service="${name}"`));
     }
     const builderMetrics = await (
-      await fetch(`${system.opsUrls['report-builder']}/metrics`)
+      await fetch(`${system.opsUrls['report-builder']}/metrics`, { headers: opsAuth() })
     ).text();
     assert.match(
       builderMetrics,

@@ -65,7 +65,7 @@ describe('provisioning against the local emulators', function () {
     const redrive = JSON.parse(Attributes!.RedrivePolicy!);
     assert.match(redrive.deadLetterTargetArn, /export-jobs-dlq$/);
     assert.equal(Number(redrive.maxReceiveCount), 3);
-    assert.equal(Attributes!.VisibilityTimeout, '120');
+    assert.equal(Attributes!.VisibilityTimeout, '30');
   });
 
   it('when a job event is published to the topic, then export-api’s queue receives the raw JSON', async () => {
