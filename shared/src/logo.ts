@@ -1,15 +1,18 @@
 /**
  * Logos are checked by their bytes, not their name: PNG, JPEG, or an SVG without scripts, event
- * handlers, foreign objects or references outside itself. The PDF shows them through <img>, which
- * never runs scripts or fetches anything either.
+ * handlers, foreign objects or references outside itself. export-api stores every logo as a PNG
+ * it encoded itself, and the renderer embeds nothing else.
  */
 export const MAX_LOGO_BYTES = 512 * 1024;
 
 export type LogoType = 'image/png' | 'image/jpeg' | 'image/svg+xml';
 
 const UNSAFE_SVG = [
-  /<script/i,
-  /<foreignObject/i,
+  // Any namespace prefix: <h:script> is XHTML's script element all the same.
+  /<(?:[\w.-]+:)?script/i,
+  /<(?:[\w.-]+:)?foreignObject/i,
+  // SMIL can set href or event attributes after load; logos have no need to animate.
+  /<(?:[\w.-]+:)?(?:animate|animateMotion|animateTransform|set)\b/i,
   /\son[a-z]+\s*=/i,
   /(?:xlink:)?href\s*=\s*["']\s*(?!#|data:image\/(?:png|jpeg);)/i,
   /<!ENTITY/i,
@@ -33,9 +36,8 @@ export function unsafeSvgReason(svg: string): string | null {
   return hit ? `the SVG contains ${hit.source.replace(/\\s|\\/g, '').slice(0, 40)}` : null;
 }
 
+/** A stored logo as a data URL for the PDF: PNG only (what export-api stores), else null. */
 export function logoDataUrl(bytes: Buffer): string | null {
-  const type = logoType(bytes);
-  if (!type || bytes.length > MAX_LOGO_BYTES) return null;
-  if (type === 'image/svg+xml' && unsafeSvgReason(bytes.toString('utf8'))) return null;
-  return `data:${type};base64,${bytes.toString('base64')}`;
+  if (logoType(bytes) !== 'image/png' || bytes.length > MAX_LOGO_BYTES) return null;
+  return `data:image/png;base64,${bytes.toString('base64')}`;
 }

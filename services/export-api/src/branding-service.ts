@@ -11,10 +11,9 @@ import { createHash } from 'node:crypto';
 import { hasActiveSubscription, PLANS } from './domain/workspace.ts';
 import type { User } from './domain/user.ts';
 import { GateError } from './gate-error.ts';
-import type { WorkspaceStore } from './ports.ts';
+import type { LogoRasterizer, WorkspaceStore } from './ports.ts';
 
 const COLOR = /^#[0-9a-fA-F]{6}$/;
-const EXTENSIONS = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/svg+xml': 'svg' } as const;
 
 export interface BrandingUpdate {
   primary_color?: string;
@@ -24,12 +23,13 @@ export interface BrandingUpdate {
 
 /**
  * Workspace branding for PDF reports: admins of plans with custom branding set colours and a
- * logo. The logo is checked by its bytes and stored in our bucket under branding/, which is the
- * only place the renderer reads logos from.
+ * logo. The logo is checked by its bytes, re-encoded as a PNG of its pixels, and stored in our
+ * bucket under branding/, which is the only place the renderer reads logos from.
  */
 export class BrandingService {
   constructor(
     private readonly workspaces: WorkspaceStore,
+    private readonly rasterizer: LogoRasterizer,
     private readonly s3: S3Client,
     private readonly bucket: string,
   ) {}
@@ -97,6 +97,7 @@ export class BrandingService {
     if (!type)
       throw new ValidationError('logo_type', '"logo" must be a PNG, JPEG or SVG image', 'logo');
     if (type === 'image/svg+xml') {
+      // Rasterising already drops scripts; refusing references too keeps resvg off local files.
       const reason = unsafeSvgReason(logo.toString('utf8'));
       if (reason) {
         throw new ValidationError(
@@ -106,10 +107,18 @@ export class BrandingService {
         );
       }
     }
-    const digest = createHash('sha256').update(logo).digest('hex').slice(0, 16);
-    const key = `branding/${workspaceId}/logo-${digest}.${EXTENSIONS[type]}`;
+    const png = await this.rasterizer.toPng(logo, type);
+    if (png.length > MAX_LOGO_BYTES) {
+      throw new ValidationError(
+        'logo_too_detailed',
+        `"logo" is too detailed to embed (${Math.round(png.length / 1024)} KB as PNG at print size); send a simpler image`,
+        'logo',
+      );
+    }
+    const digest = createHash('sha256').update(png).digest('hex').slice(0, 16);
+    const key = `branding/${workspaceId}/logo-${digest}.png`;
     await this.s3.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: logo, ContentType: type }),
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: png, ContentType: 'image/png' }),
     );
     return key;
   }

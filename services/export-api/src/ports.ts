@@ -1,4 +1,4 @@
-import type { ExportFormat, JobStatus } from '@wevion/shared';
+import type { ExportFormat, JobStatus, LogoType } from '@wevion/shared';
 import type { Job, JobPatch } from './domain/job.ts';
 import type { Workspace } from './domain/workspace.ts';
 
@@ -59,6 +59,12 @@ export interface DownloadSigner {
     filename: string,
     contentType: string,
   ): Promise<{ url: string; expiresAt: string }>;
+}
+
+/** Turns an uploaded logo into a freshly encoded PNG of its pixels (nothing else survives). */
+export interface LogoRasterizer {
+  /** Throws a ValidationError naming `logo` when the bytes do not decode. */
+  toPng(bytes: Buffer, type: LogoType): Promise<Buffer>;
 }
 
 /** Finished files in the bucket. */

@@ -1,5 +1,6 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
+import sharp from 'sharp';
 import request from 'supertest';
 import { startHarness, type Harness } from './harness.ts';
 
@@ -38,7 +39,11 @@ describe('workspace branding', function () {
     const stored = await h.clients.s3.send(
       new GetObjectCommand({ Bucket: h.config.EXPORTS_BUCKET, Key: branding.logo_key }),
     );
-    assert.deepEqual(Buffer.from(await stored.Body!.transformToByteArray()), PNG);
+    // Stored as a PNG export-api encoded itself: the same pixels, not the uploaded bytes.
+    const png = Buffer.from(await stored.Body!.transformToByteArray());
+    assert.deepEqual(png.subarray(0, 8), PNG.subarray(0, 8));
+    const { width, height } = await sharp(png).metadata();
+    assert.deepEqual([width, height], [1, 1]);
     const read = await http().get(BRANDING).set('Authorization', `Bearer ${admin}`);
     assert.deepEqual(read.body, { branding, custom_branding: true });
     assert.deepEqual((await h.workspaces.get('ws_acme'))!.branding, branding);
@@ -52,16 +57,32 @@ describe('workspace branding', function () {
     assert.equal(response.body.branding.secondary_color, '#FF0066');
   });
 
-  it('when a clean SVG is uploaded, then it is accepted; a scripted or linking one is refused', async () => {
-    assert.equal(
-      (await put(admin).attach('logo', SVG, { filename: 'l.svg', contentType: 'image/svg+xml' }))
-        .status,
-      200,
+  const storedLogo = async (key: string) =>
+    Buffer.from(
+      await (
+        await h.clients.s3.send(new GetObjectCommand({ Bucket: h.config.EXPORTS_BUCKET, Key: key }))
+      ).Body!.transformToByteArray(),
     );
+
+  it('when a clean SVG is uploaded, then it is stored rasterised as PNG; a scripted or linking one is refused', async () => {
+    const clean = await put(admin).attach('logo', SVG, {
+      filename: 'l.svg',
+      contentType: 'image/svg+xml',
+    });
+    assert.equal(clean.status, 200);
+    assert.match(clean.body.branding.logo_key, /\.png$/);
+    const png = await storedLogo(clean.body.branding.logo_key);
+    assert.equal((await sharp(png).metadata()).format, 'png');
+    assert.doesNotMatch(png.toString('latin1'), /<svg/);
     for (const svg of [
       '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+      '<svg xmlns="http://www.w3.org/2000/svg" xmlns:h="http://www.w3.org/1999/xhtml"><h:script>alert(1)</h:script></svg>',
+      '<svg xmlns="http://www.w3.org/2000/svg" xmlns:s="http://www.w3.org/2000/svg"><s:script>alert(1)</s:script></svg>',
+      '<svg xmlns="http://www.w3.org/2000/svg"><a><animate attributeName="href" values="http://evil.example/"/></a></svg>',
+      '<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"><set attributeName="onclick" to="alert(1)"/></rect></svg>',
       '<svg xmlns="http://www.w3.org/2000/svg"><rect onload="x()" width="1" height="1"/></svg>',
       '<svg xmlns="http://www.w3.org/2000/svg"><image href="https://evil.example/a.png"/></svg>',
+      '<svg xmlns="http://www.w3.org/2000/svg"><image href="/etc/secret.png"/></svg>',
       '<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p>x</p></foreignObject></svg>',
     ]) {
       const response = await put(admin).attach('logo', Buffer.from(svg), {
@@ -72,6 +93,40 @@ describe('workspace branding', function () {
       assert.equal(response.body.error.code, 'logo_unsafe');
       assert.equal(response.body.error.field, 'logo');
     }
+  });
+
+  it('when a PNG or JPEG carries more than pixels (a polyglot), then only its pixels are stored', async () => {
+    const polyglot = Buffer.concat([PNG, Buffer.from('<html><script>alert(1)</script></html>')]);
+    const jpeg = await sharp({
+      create: { width: 40, height: 20, channels: 3, background: '#0B5FFF' },
+    })
+      .jpeg()
+      .withMetadata({ exif: { IFD0: { ImageDescription: '<script>alert(1)</script>' } } })
+      .toBuffer();
+    for (const [name, bytes, type] of [
+      ['p.png', polyglot, 'image/png'],
+      ['j.jpg', jpeg, 'image/jpeg'],
+    ] as const) {
+      const response = await put(admin).attach('logo', bytes, {
+        filename: name,
+        contentType: type,
+      });
+      assert.equal(response.status, 200, JSON.stringify(response.body));
+      const stored = await storedLogo(response.body.branding.logo_key);
+      assert.equal((await sharp(stored).metadata()).format, 'png', name);
+      assert.doesNotMatch(stored.toString('latin1'), /<script|<html/, name);
+    }
+  });
+
+  it('when a logo has the right first bytes but does not decode, then 400 logo_unreadable', async () => {
+    const fake = Buffer.concat([PNG.subarray(0, 8), Buffer.from('garbage'.repeat(20))]);
+    const response = await put(admin).attach('logo', fake, {
+      filename: 'f.png',
+      contentType: 'image/png',
+    });
+    assert.equal(response.status, 400);
+    assert.equal(response.body.error.code, 'logo_unreadable');
+    assert.equal(response.body.error.field, 'logo');
   });
 
   it('when the logo is not an image, too large, or colours are malformed, then 400 names the field', async () => {
