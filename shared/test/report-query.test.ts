@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseReportQuery, PLATFORMS, ValidationError } from '../src/index.ts';
+import { addDays, eachDate, parseReportQuery, PLATFORMS, ValidationError } from '../src/index.ts';
 
 const context = { currencies: ['EUR', 'USD', 'JPY'] };
 const valid = {
@@ -105,5 +105,39 @@ describe('report query validation', () => {
   it('when a value has the wrong type, then it is not coerced', () => {
     assert.equal(rejection({ compare_previous: 'yes' }).field, 'compare_previous');
     assert.equal(rejection({ platforms: 'meta' }).field, 'platforms');
+  });
+
+  it('when a date lies outside 2000-01-01..2099-12-31, then it is refused by name, at once', () => {
+    for (const [input, field] of [
+      [{ since: '9999-12-31', until: '9999-12-31' }, 'since'],
+      [{ until: '2100-01-01' }, 'until'],
+      [{ since: '1999-12-31' }, 'since'],
+    ] as const) {
+      const error = rejection(input);
+      assert.equal(error.field, field);
+      assert.match(error.message, /between 2000-01-01 and 2099-12-31/);
+    }
+    assert.equal(
+      parseReportQuery({ ...valid, since: '2099-12-31', until: '2099-12-31' }, context).since,
+      '2099-12-31',
+    );
+  });
+});
+
+describe('calendar dates', () => {
+  it('when a sum leaves the years 0001-9999, then addDays throws instead of writing "+010000"', () => {
+    assert.equal(addDays('9999-12-30', 1), '9999-12-31');
+    assert.throws(() => addDays('9999-12-31', 1), RangeError);
+  });
+
+  it('when dates are listed, then the work is the length of the range, both ends included', () => {
+    assert.deepEqual(eachDate('2026-02-27', '2026-03-02'), [
+      '2026-02-27',
+      '2026-02-28',
+      '2026-03-01',
+      '2026-03-02',
+    ]);
+    assert.deepEqual(eachDate('2026-03-02', '2026-03-01'), []);
+    assert.deepEqual(eachDate('9999-12-31', '9999-12-31'), ['9999-12-31'], 'no endless loop');
   });
 });

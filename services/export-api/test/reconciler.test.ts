@@ -1,4 +1,4 @@
-import { createLogger } from '@wevion/shared';
+import { pino } from 'pino';
 import assert from 'node:assert/strict';
 import { openSqlite } from '../src/adapters/sqlite-database.ts';
 import { SqliteJobStore } from '../src/adapters/sqlite-job-store.ts';
@@ -18,6 +18,7 @@ describe('job lifecycle: the reconciler', () => {
   let failSends: boolean;
   let lifecycle: JobLifecycle;
   let requests: ExportRequests;
+  let logLines: { msg: string; job_id?: string | null; reason?: string }[];
 
   beforeEach(async () => {
     const db = openSqlite(':memory:');
@@ -25,6 +26,7 @@ describe('job lifecycle: the reconciler', () => {
     const workspaces = new SqliteWorkspaceStore(db);
     await workspaces.upsert(DEMO_WORKSPACES[0]!);
     sent = [];
+    logLines = [];
     failSends = false;
     // A fake of the port: this test is about the reconciler's decisions, not about SQS.
     const queue: ExportQueue = {
@@ -40,7 +42,10 @@ describe('job lifecycle: the reconciler', () => {
         workspaces,
         queue,
         files: { remove: async () => {} },
-        logger: createLogger('test', 'silent'),
+        logger: pino(
+          { level: 'info' },
+          { write: (line: string) => logLines.push(JSON.parse(line)) },
+        ),
         clock: () => now,
       },
     );
@@ -130,5 +135,19 @@ describe('job lifecycle: the reconciler', () => {
     const stored = (await jobs.get(created.job_id))!;
     assert.equal(stored.status, 'PENDING');
     assert.equal(stored.enqueue_attempts, 1);
+  });
+
+  it('when a dead letter names no usable job id, then it still leaves a "dead letter handled" trace', async () => {
+    await lifecycle.failFromDeadLetter(
+      JSON.stringify({ type: 'EXPORT_UNIFIED_REPORT', job_id: 'not-a-uuid' }),
+      'report-builder',
+    );
+    await lifecycle.failFromDeadLetter('not json at all', 'renderer');
+    const traces = logLines.filter((l) => l.msg === 'dead letter handled');
+    assert.equal(traces.length, 2);
+    for (const trace of traces) {
+      assert.equal(trace.job_id, null);
+      assert.match(trace.reason!, /names no job/);
+    }
   });
 });
