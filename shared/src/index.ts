@@ -16,3 +16,4 @@ export * from './shutdown.ts';
 export * from './logo.ts';
 export * from './http-server.ts';
 export * from './internal-token.ts';
+export * from './job-queue-consumer.ts';

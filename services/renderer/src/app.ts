@@ -3,9 +3,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
   awsReadinessChecks,
-  jobEvents,
-  parseMessage,
-  QueueConsumer,
+  jobQueueConsumer,
   startOpsServer,
   type Logger,
   type RenderReportMessage,
@@ -25,41 +23,24 @@ export interface RendererDeps {
   metrics: ServiceMetrics;
 }
 
-const parse = (body: string | undefined) =>
-  parseMessage<RenderReportMessage>('RENDER_REPORT', body);
-
 /** renderer: the render-jobs consumer and the ops port. */
 export function createApp(config: Readonly<RendererConfig>, deps: RendererDeps) {
   const { logger, metrics, printer } = deps;
-  const consumer = new QueueConsumer({
+  const consumer = jobQueueConsumer<RenderReportMessage>({
+    type: 'RENDER_REPORT',
     name: 'render-jobs',
-    sqs: deps.sqs,
     queueUrl: config.RENDER_JOBS_QUEUE_URL,
     deadLetterQueueUrl: config.RENDER_JOBS_DLQ_URL,
-    logger,
-    metrics,
-    concurrency: config.CONCURRENCY,
-    waitTimeSeconds: config.QUEUE_WAIT_SECONDS,
-    visibilitySeconds: config.VISIBILITY_TIMEOUT_SECONDS,
-    timeoutMs: config.HANDLER_TIMEOUT_SECONDS * 1000,
+    topicArn: config.EXPORT_EVENTS_TOPIC_ARN,
+    config,
+    ...deps,
+    work: 'Rendering the file',
     handle: (message, signal) =>
       renderExport(
-        parse(message.Body),
+        message,
         { ...deps, bucket: config.EXPORTS_BUCKET, topicArn: config.EXPORT_EVENTS_TOPIC_ARN },
         signal,
       ),
-    onTimeout: (message) =>
-      jobEvents(
-        deps.sns,
-        config.EXPORT_EVENTS_TOPIC_ARN,
-        parse(message.Body),
-      )({
-        status: 'FAILED',
-        error: {
-          code: 'timeout',
-          message: `Rendering the file took longer than ${config.HANDLER_TIMEOUT_SECONDS} seconds and was stopped. Try a shorter date range or fewer platforms.`,
-        },
-      }),
   });
   let ops: Awaited<ReturnType<typeof startOpsServer>> | null = null;
 

@@ -3,9 +3,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
   awsReadinessChecks,
-  jobEvents,
-  parseMessage,
-  QueueConsumer,
+  jobQueueConsumer,
   startOpsServer,
   type ExportUnifiedReportMessage,
   type Logger,
@@ -25,26 +23,21 @@ export interface ReportBuilderDeps {
   metrics: ServiceMetrics;
 }
 
-const parse = (body: string | undefined) =>
-  parseMessage<ExportUnifiedReportMessage>('EXPORT_UNIFIED_REPORT', body);
-
 /** report-builder: the export-jobs consumer and the ops port (with the internal summary). */
 export function createApp(config: Readonly<ReportBuilderConfig>, deps: ReportBuilderDeps) {
   const { store, logger, metrics } = deps;
-  const consumer = new QueueConsumer({
+  const consumer = jobQueueConsumer<ExportUnifiedReportMessage>({
+    type: 'EXPORT_UNIFIED_REPORT',
     name: 'export-jobs',
-    sqs: deps.sqs,
     queueUrl: config.EXPORT_JOBS_QUEUE_URL,
     deadLetterQueueUrl: config.EXPORT_JOBS_DLQ_URL,
-    logger,
-    metrics,
-    concurrency: config.CONCURRENCY,
-    waitTimeSeconds: config.QUEUE_WAIT_SECONDS,
-    visibilitySeconds: config.VISIBILITY_TIMEOUT_SECONDS,
-    timeoutMs: config.HANDLER_TIMEOUT_SECONDS * 1000,
+    topicArn: config.EXPORT_EVENTS_TOPIC_ARN,
+    config,
+    ...deps,
+    work: 'Building the report',
     handle: (message, signal) =>
       buildExport(
-        parse(message.Body),
+        message,
         {
           ...deps,
           bucket: config.EXPORTS_BUCKET,
@@ -53,18 +46,6 @@ export function createApp(config: Readonly<ReportBuilderConfig>, deps: ReportBui
         },
         signal,
       ),
-    onTimeout: (message) =>
-      jobEvents(
-        deps.sns,
-        config.EXPORT_EVENTS_TOPIC_ARN,
-        parse(message.Body),
-      )({
-        status: 'FAILED',
-        error: {
-          code: 'timeout',
-          message: `Building the report took longer than ${config.HANDLER_TIMEOUT_SECONDS} seconds and was stopped. Try a shorter date range or fewer platforms.`,
-        },
-      }),
   });
   let ops: Awaited<ReturnType<typeof startOpsServer>> | null = null;
 
