@@ -84,6 +84,25 @@ export function jobStoreContract(
     assert.equal(await jobs.countTowardsQuota('ws_quota', '2026-11-01T00:00:00.000Z'), 1);
   });
 
+  it('when jobs are created within a quota, then check and insert are atomic and a failed job frees its slot', async () => {
+    const since = '2026-11-01T00:00:00.000Z';
+    const at = '2026-11-05T00:00:00.000Z';
+    const quota = { since, limit: 3 };
+    const make = () => job({ workspace_id: 'ws_quota_atomic', created_at: at });
+    const first = make();
+    assert.deepEqual(await jobs.createWithinQuota(first, quota), { created: true, used: 1 });
+    const racing = await Promise.all(
+      Array.from({ length: 5 }, () => jobs.createWithinQuota(make(), quota)),
+    );
+    assert.equal(racing.filter((r) => r.created).length, 2, 'only the free slots are taken');
+    assert.equal(await jobs.countTowardsQuota('ws_quota_atomic', since), 3);
+    const refused = make();
+    assert.equal((await jobs.createWithinQuota(refused, quota)).created, false);
+    assert.equal(await jobs.get(refused.job_id), null, 'a refused job is not stored');
+    await jobs.update(first.job_id, { status: 'FAILED' }, ['PENDING']);
+    assert.equal((await jobs.createWithinQuota(make(), quota)).created, true);
+  });
+
   it('when looking for stale jobs, then PENDING by last send and RUNNING by last update', async () => {
     const old = '2026-01-01T00:00:00.000Z';
     const lost = job({ workspace_id: 'ws_stale', created_at: old, last_enqueued_at: old });
