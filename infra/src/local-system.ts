@@ -246,11 +246,16 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       renderer: `http://127.0.0.1:${ports.rendererOps}`,
     };
     const launch = async (name: ServiceName) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', `services/${name}/src/main.ts`], {
-        cwd: options.root,
-        env: { ...process.env, ...env, ...serviceEnv[name] },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      // The built JavaScript (`npm run build`), as in production: no TypeScript compiled at start.
+      const child = spawn(
+        process.execPath,
+        ['--enable-source-maps', `services/${name}/dist/main.js`],
+        {
+          cwd: options.root,
+          env: { ...process.env, ...env, ...serviceEnv[name] },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       children.set(name, child);
       for (const stream of [child.stdout!, child.stderr!]) {
         createInterface({ input: stream }).on('line', (line) => options.onLog(name, line));

@@ -40,6 +40,8 @@ export interface ExportApiDeps {
   s3: S3Client;
   logger: Logger;
   metrics: ServiceMetrics;
+  /** Where the built /analytics page lives (`services/export-api/web/`). */
+  webDir?: string;
 }
 
 /** A time limit for handling one event or dead letter: a few store writes. */
@@ -130,7 +132,10 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
   koa.proxy = true;
   koa.use(renderErrors(logger));
   koa.use(
-    webApp({ ...(config.DEV_SESSION_TOKEN ? { devSessionToken: config.DEV_SESSION_TOKEN } : {}) }),
+    webApp({
+      ...(config.DEV_SESSION_TOKEN ? { devSessionToken: config.DEV_SESSION_TOKEN } : {}),
+      ...(deps.webDir ? { webDir: deps.webDir } : {}),
+    }),
   );
   koa.use(authenticate(config.JWT_SECRET, { maxLifetimeSeconds: config.JWT_MAX_LIFETIME_SECONDS }));
   const methodNotAllowed = () =>

@@ -26,7 +26,14 @@ if (config.MONGODB_URI) {
   stores = { jobs: new SqliteJobStore(db), workspaces: new SqliteWorkspaceStore(db) };
 }
 
-const app = createApp(config, { ...stores, ...aws, logger, metrics: createMetrics('export-api') });
+const app = createApp(config, {
+  ...stores,
+  ...aws,
+  logger,
+  metrics: createMetrics('export-api'),
+  // main.ts sits one level below the package in src/ and in dist/ alike.
+  webDir: new URL('../web/', import.meta.url).pathname,
+});
 await app.start();
 
 stopOnSignals(logger, async () => {

@@ -25,7 +25,8 @@ const printer = new ChromiumPdfPrinter({
 
 const app = createApp(config, {
   printer,
-  template: new HandlebarsReportTemplate(),
+  // main.ts sits one level below the package in src/ and in dist/ alike.
+  template: new HandlebarsReportTemplate(new URL('../templates/', import.meta.url).pathname),
   ...aws,
   logger,
   metrics: createMetrics('renderer'),

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type Koa from 'koa';
 
-const WEB = new URL('../../web/', import.meta.url).pathname;
+/** The page's files beside this module's package, when run from source. */
+const SOURCE_WEB_DIR = new URL('../../web/', import.meta.url).pathname;
 
 const ASSETS: Record<string, { file: string; type: string }> = {
   '/analytics': { file: 'index.html', type: 'text/html; charset=utf-8' },
@@ -15,11 +17,12 @@ const ASSETS: Record<string, { file: string; type: string }> = {
  * local mode `/analytics/session` hands the page the demo workspace's token; in production it
  * answers 404 and the page uses the platform's JWT.
  */
-export function webApp(options: { devSessionToken?: string }): Koa.Middleware {
+export function webApp(options: { devSessionToken?: string; webDir?: string }): Koa.Middleware {
+  const webDir = options.webDir ?? SOURCE_WEB_DIR;
   const files = new Map<string, { body: Buffer; type: string }>();
   for (const [path, { file, type }] of Object.entries(ASSETS)) {
     try {
-      files.set(path, { body: readFileSync(WEB + file), type });
+      files.set(path, { body: readFileSync(join(webDir, file)), type });
     } catch {
       // Not built: the page says how to build it instead of failing.
     }
