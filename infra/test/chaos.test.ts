@@ -142,7 +142,8 @@ describe('chaos: crashes, duplicates and poison on the running system', function
       async () => ((await inFlight('RENDER_JOBS_QUEUE_URL')) === 1 ? true : undefined),
       20_000,
     );
-    // report-builder takes a CSV job and freezes holding it.
+    // report-builder takes a CSV job and freezes holding it (once it has let go of the PDF's).
+    await queueDrained(clients.sqs, system.env.EXPORT_JOBS_QUEUE_URL!);
     system.freeze('report-builder', true);
     crashedCsv = await submit('CSV');
     await until(

@@ -1,4 +1,4 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
   AppError,
@@ -64,13 +64,26 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
       logger,
     },
   );
+  // Signing is local (no request is sent), so a client for the public endpoint costs nothing.
+  const signingS3 = config.S3_PUBLIC_ENDPOINT_URL
+    ? new S3Client({
+        region: config.AWS_REGION,
+        endpoint: config.S3_PUBLIC_ENDPOINT_URL,
+        forcePathStyle: true,
+        credentials: deps.s3.config.credentials,
+      })
+    : deps.s3;
   const requests = new ExportRequests(
     { crossChannelEnabled: config.ENABLE_CROSS_CHANNEL_ANALYTICS },
     {
       jobs: deps.jobs,
       workspaces: deps.workspaces,
       lifecycle,
-      signer: new S3DownloadSigner(deps.s3, config.EXPORTS_BUCKET, config.DOWNLOAD_URL_TTL_SECONDS),
+      signer: new S3DownloadSigner(
+        signingS3,
+        config.EXPORTS_BUCKET,
+        config.DOWNLOAD_URL_TTL_SECONDS,
+      ),
     },
   );
 
@@ -220,6 +233,7 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
         server ? close(server) : undefined,
         ops?.close(),
       ]);
+      if (signingS3 !== deps.s3) signingS3.destroy();
     },
   };
 }

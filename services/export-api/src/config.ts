@@ -45,6 +45,11 @@ const schema = Joi.object({
   EXPORT_API_EVENTS_DLQ_URL: Joi.string().uri().required(),
   EXPORTS_BUCKET: Joi.string().required(),
   DOWNLOAD_URL_TTL_SECONDS: Joi.number().integer().min(60).max(604_800).default(900),
+  /**
+   * The S3 endpoint written into download links, when browsers reach S3 at another address than
+   * this service does (docker compose: the emulator published on the host). Unset on AWS.
+   */
+  S3_PUBLIC_ENDPOINT_URL: Joi.string().uri(),
   /** Comma-separated; defaults to the ECB reference set. report-builder re-checks against its FX table. */
   SUPPORTED_CURRENCIES: Joi.string()
     .pattern(/^[A-Z]{3}(,[A-Z]{3})*$/)
@@ -76,6 +81,7 @@ export interface ExportApiConfig extends AwsEnvironment, OpsEnvironment {
   EXPORT_API_EVENTS_DLQ_URL: string;
   EXPORTS_BUCKET: string;
   DOWNLOAD_URL_TTL_SECONDS: number;
+  S3_PUBLIC_ENDPOINT_URL?: string;
   SUPPORTED_CURRENCIES: string;
   RECONCILE_INTERVAL_SECONDS: number;
   PENDING_GRACE_SECONDS: number;

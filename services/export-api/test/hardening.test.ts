@@ -297,3 +297,34 @@ describe('export-api hardening', function () {
     });
   });
 });
+
+describe('download links behind another S3 address (docker compose)', function () {
+  this.timeout(30_000);
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ S3_PUBLIC_ENDPOINT_URL: 'http://127.0.0.1:4566' });
+  });
+  after(() => h.close());
+
+  it('when S3_PUBLIC_ENDPOINT_URL is set, then links are signed for that address', async () => {
+    const done = job({
+      status: 'COMPLETED',
+      file: {
+        key: 'exports/ws_acme/j/a/report.csv',
+        bytes: 1,
+        rows: 1,
+        sha256: 'c'.repeat(64),
+        content_type: 'text/csv; charset=utf-8',
+      },
+    });
+    await h.jobs.create(done);
+    const read = await request(h.app.koa.callback())
+      .get(`${EXPORT}/${done.job_id}`)
+      .set('Authorization', `Bearer ${await h.token('ws_acme')}`);
+    assert.equal(read.status, 200);
+    assert.match(
+      read.body.download_url,
+      /^http:\/\/127\.0\.0\.1:4566\/[^/]*wevion-exports\/exports\/ws_acme\/j\/a\/report\.csv\?/,
+    );
+  });
+});

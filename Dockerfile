@@ -1,0 +1,91 @@
+# syntax=docker/dockerfile:1
+# One image per service, from one file: `docker build --target renderer .` (or through
+# docker-compose.yml). Multi-stage: dependencies and the build happen in the full image, each
+# runtime stage carries only its service's production dependencies and built JavaScript.
+#
+# node:20.19-bookworm: Node 20 is the version this project is built and tested on (engines:
+# >=20.19), and Debian 12 (bookworm) is the glibc distribution every native dependency ships
+# prebuilt binaries for (@sparticuz/chromium, @duckdb/node-api, sharp, @resvg/resvg-js) and where
+# better-sqlite3 compiles. The tag is pinned to the minor version so patch releases bring security
+# fixes while the runtime stays what CI tested.
+
+FROM node:20.19-bookworm AS build
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+COPY shared/package.json shared/
+COPY infra/package.json infra/
+COPY services/export-api/package.json services/export-api/
+COPY services/report-builder/package.json services/report-builder/
+COPY services/renderer/package.json services/renderer/
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.base.json tsconfig.json ./
+COPY shared shared
+COPY infra infra
+COPY services services
+RUN npm run build
+
+# The manifests each service's production dependencies are installed from; each *-deps stage
+# below installs one workspace's, compiled where needed (better-sqlite3) in the full image.
+FROM node:20.19-bookworm AS deps
+WORKDIR /app
+COPY --from=build /app/package.json /app/package-lock.json /app/.npmrc ./
+COPY --from=build /app/shared/package.json shared/
+COPY --from=build /app/infra/package.json infra/
+COPY --from=build /app/services/export-api/package.json services/export-api/
+COPY --from=build /app/services/report-builder/package.json services/report-builder/
+COPY --from=build /app/services/renderer/package.json services/renderer/
+
+FROM node:20.19-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+# The image's unprivileged user (uid 1000); nothing runs as root.
+USER node
+
+FROM deps AS export-api-deps
+RUN npm ci --omit=dev --no-audit --no-fund --workspace @wevion/export-api
+
+FROM runtime AS export-api
+COPY --from=export-api-deps --chown=node:node /app/node_modules node_modules
+COPY --from=build --chown=node:node /app/services/export-api/dist services/export-api/dist
+COPY --from=build --chown=node:node /app/services/export-api/web/index.html /app/services/export-api/web/styles.css services/export-api/web/
+COPY --from=build --chown=node:node /app/services/export-api/web/dist services/export-api/web/dist
+ENV PORT=8080 OPS_PORT=8083 OPS_HOST=0.0.0.0
+EXPOSE 8080 8083
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.OPS_PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# Exec form: node is PID 1 and receives SIGTERM itself (it drains and exits within 30 s).
+CMD ["node", "--enable-source-maps", "services/export-api/dist/main.js"]
+
+FROM deps AS report-builder-deps
+RUN npm ci --omit=dev --no-audit --no-fund --workspace @wevion/report-builder
+
+FROM runtime AS report-builder
+COPY --from=report-builder-deps --chown=node:node /app/node_modules node_modules
+COPY --from=build --chown=node:node /app/services/report-builder/dist services/report-builder/dist
+ENV OPS_PORT=8081 OPS_HOST=0.0.0.0
+EXPOSE 8081
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.OPS_PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "--enable-source-maps", "services/report-builder/dist/main.js"]
+
+FROM deps AS renderer-deps
+RUN npm ci --omit=dev --no-audit --no-fund --workspace @wevion/renderer
+
+FROM runtime AS renderer
+COPY --from=renderer-deps --chown=node:node /app/node_modules node_modules
+COPY --from=build --chown=node:node /app/services/renderer/dist services/renderer/dist
+COPY --from=build --chown=node:node /app/services/renderer/templates services/renderer/templates
+# Chromium comes with @sparticuz/chromium (a self-contained build, unpacked to /tmp at first
+# launch) and the report fonts from @fontsource packages, embedded in each PDF: nothing is
+# fetched at run time. Unpack it now so the first job does not pay for it.
+RUN node -e "import('@sparticuz/chromium').then(m=>m.default.executablePath()).then(p=>console.log('Chromium at',p))"
+ENV OPS_PORT=8082 OPS_HOST=0.0.0.0
+EXPOSE 8082
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.OPS_PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "--enable-source-maps", "services/renderer/dist/main.js"]
+
+# One-shot jobs of docker-compose.yml (provisioning, seeding): the full toolchain and sources.
+FROM build AS tools
+USER node
+CMD ["node", "--version"]
