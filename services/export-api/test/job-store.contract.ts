@@ -10,7 +10,7 @@ export function jobStoreContract(
   let jobs: JobStore;
   let workspaces: WorkspaceStore;
   before(async () => ({ jobs, workspaces } = await open()));
-  after(() => jobs.close());
+  after(() => jobs?.close());
 
   it('when a job is created, then it reads back exactly, JSON fields included', async () => {
     const created = job({ progress: { stage: 'queued', percent: 0 } });

@@ -19,7 +19,10 @@ describe('MongoDB job store', () => {
     );
     return;
   }
-  jobStoreContract(() =>
-    connectMongoStores(uri.replace(/\/?(\?|$)/, `/wevion_jobs_${process.pid}_${Date.now()}$1`)),
-  );
+  jobStoreContract(() => {
+    // A database of its own per run, whatever database the URI names.
+    const url = new URL(uri);
+    url.pathname = `/wevion_jobs_${process.pid}_${Date.now()}`;
+    return connectMongoStores(url.toString());
+  });
 });

@@ -13,7 +13,9 @@ describe('MongoDB insights store', () => {
   }
   insightsStoreContract(async () => {
     const database = `wevion_contract_${process.pid}_${Date.now()}`;
-    const store = await MongoInsightsStore.connect(uri.replace(/\/?(\?|$)/, `/${database}$1`));
-    return store;
+    // A database of its own per run, whatever database the URI names.
+    const url = new URL(uri);
+    url.pathname = `/${database}`;
+    return MongoInsightsStore.connect(url.toString());
   });
 });

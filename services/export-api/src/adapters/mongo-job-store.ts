@@ -95,7 +95,7 @@ export class MongoJobStore implements JobStore {
         .findOneAndUpdate(
           { _id: key, used: { $lt: quota.limit } },
           { $inc: { used: 1 } },
-          { upsert: true, new: true },
+          { upsert: true, returnDocument: 'after' },
         )
         .lean<{ used: number }>();
     } catch (error) {
@@ -170,7 +170,7 @@ export class MongoJobStore implements JobStore {
       .findOneAndUpdate(
         { _id: jobId, status: { $in: [...from] } },
         { $set: patch },
-        { projection: { workspace_id: 1, created_at: 1, status: 1 } },
+        { projection: { workspace_id: 1, created_at: 1, status: 1 }, returnDocument: 'before' },
       )
       .lean<Pick<Job, 'workspace_id' | 'created_at' | 'status'>>();
     if (!before) return false;
