@@ -157,7 +157,7 @@ describe('the AWS CDK stack (template assertions, offline)', function () {
     );
     const byMetric = (name: string) =>
       alarms.filter(([, a]) => a.Properties.MetricName === name).length;
-    assert.equal(byMetric('ApproximateNumberOfMessagesVisible'), QUEUES.length, 'one per DLQ');
+    assert.equal(byMetric('NumberOfMessagesReceived'), QUEUES.length, 'one per DLQ');
     assert.equal(byMetric('ApproximateAgeOfOldestMessage'), QUEUES.length, 'one per work queue');
     assert.equal(byMetric('RendererTaskStops'), 1);
     assert.ok(

@@ -333,11 +333,12 @@ export class ExportServiceStack extends Stack {
       alarm.addAlarmAction(new cloudwatchActions.SnsAction(alarmTopic));
 
     for (const { definition, queue: q, dlq } of Object.values(queues)) {
+      // export-api drains every DLQ at once (it fails the jobs), so count arrivals, not depth.
       notify(
         dlq
-          .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) })
+          .metricNumberOfMessagesReceived({ period: Duration.minutes(5) })
           .createAlarm(this, `${definition.name}-dead-letters`, {
-            alarmDescription: `Messages in ${definition.name}${DEAD_LETTER_SUFFIX}: their jobs ended FAILED. See docs/operations.md, "A dead-letter alarm".`,
+            alarmDescription: `Messages reached ${definition.name}${DEAD_LETTER_SUFFIX}: their jobs ended FAILED. See docs/operations.md, "Alarms".`,
             threshold: 1,
             evaluationPeriods: 1,
             comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

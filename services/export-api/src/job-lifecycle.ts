@@ -109,7 +109,14 @@ export class JobLifecycle {
         )
       : false;
     this.deps.logger.warn(
-      { job_id: jobId, source, ended, ...(jobId ? {} : { reason: 'the message names no job' }) },
+      {
+        job_id: jobId,
+        source,
+        ended,
+        // The message itself is gone once handled: its start stays in the log for inspection.
+        body: (body ?? '').slice(0, 500),
+        ...(jobId ? {} : { reason: 'the message names no job' }),
+      },
       'dead letter handled',
     );
   }
