@@ -17,6 +17,9 @@ new ExportServiceStack(app, env('STACK_NAME', 'WevionExport'), {
   repositoryName: env('IMAGE_REPOSITORY', 'wevion-export'),
   imageTag: env('IMAGE_TAG', 'latest'),
   jwtSecretName: env('JWT_SECRET_NAME', 'wevion/export/jwt-secret'),
+  ...(process.env.JWT_PREVIOUS_SECRET_NAME
+    ? { jwtPreviousSecretName: process.env.JWT_PREVIOUS_SECRET_NAME }
+    : {}),
   mongodbUriSecretName: env('MONGODB_URI_SECRET_NAME', 'wevion/export/mongodb-uri'),
   apiTasks: tasks('API', 2, 6),
   reportBuilder: tasks('REPORT_BUILDER', 1, 8),

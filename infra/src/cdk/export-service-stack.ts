@@ -37,6 +37,8 @@ export interface ExportServiceStackProps extends StackProps {
   imageTag: string;
   /** Secrets Manager names of secrets the platform owns (created outside this stack). */
   jwtSecretName: string;
+  /** During a JWT_SECRET rotation: the secret being retired (docs/operations.md). */
+  jwtPreviousSecretName?: string;
   mongodbUriSecretName: string;
   apiTasks: WorkerScaling;
   reportBuilder: WorkerScaling;
@@ -202,6 +204,17 @@ export class ExportServiceStack extends Stack {
         },
         secrets: {
           JWT_SECRET: secret(jwtSecret),
+          ...(props.jwtPreviousSecretName
+            ? {
+                JWT_SECRET_PREVIOUS: secret(
+                  secretsmanager.Secret.fromSecretNameV2(
+                    this,
+                    'JwtSecretPrevious',
+                    props.jwtPreviousSecretName,
+                  ),
+                ),
+              }
+            : {}),
           MONGODB_URI: secret(mongodbUri),
           INTERNAL_TOKEN_SECRET: secret(internalToken),
           OPS_TOKEN: secret(opsToken),

@@ -150,7 +150,12 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
       ...(deps.webDir ? { webDir: deps.webDir } : {}),
     }),
   );
-  koa.use(authenticate(config.JWT_SECRET, { maxLifetimeSeconds: config.JWT_MAX_LIFETIME_SECONDS }));
+  koa.use(
+    authenticate(
+      [config.JWT_SECRET, ...(config.JWT_SECRET_PREVIOUS ? [config.JWT_SECRET_PREVIOUS] : [])],
+      { maxLifetimeSeconds: config.JWT_MAX_LIFETIME_SECONDS },
+    ),
+  );
   const methodNotAllowed = () =>
     new AppError('method_not_allowed', 'This method is not allowed here.', { status: 405 });
   // Branding takes multipart uploads; every other route takes small JSON bodies.

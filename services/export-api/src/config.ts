@@ -32,6 +32,8 @@ const schema = Joi.object({
   INTERNAL_TOKEN_SECRET: internalTokenSecret,
   /** HS256 secret shared with the platform that issues user tokens. */
   JWT_SECRET: Joi.string().min(32).required(),
+  /** During a rotation: the secret being retired, still accepted until its tokens expire. */
+  JWT_SECRET_PREVIOUS: Joi.string().min(32),
   /** User tokens valid for longer than this (exp − iat) are refused. */
   JWT_MAX_LIFETIME_SECONDS: Joi.number().integer().min(60).default(86_400),
   ENABLE_CROSS_CHANNEL_ANALYTICS: Joi.boolean().truthy('1').falsy('0').default(true),
@@ -70,6 +72,7 @@ export interface ExportApiConfig extends AwsEnvironment, OpsEnvironment {
   REPORT_BUILDER_URL: string;
   INTERNAL_TOKEN_SECRET: string;
   JWT_SECRET: string;
+  JWT_SECRET_PREVIOUS?: string;
   JWT_MAX_LIFETIME_SECONDS: number;
   ENABLE_CROSS_CHANNEL_ANALYTICS: boolean;
   MONGODB_URI?: string;

@@ -109,6 +109,31 @@ describe('export-api hardening', function () {
     });
   });
 
+  describe('secret rotation', () => {
+    let rotated: Harness;
+    const OLD = 'the-retiring-secret-the-retiring-secret!!';
+    before(async () => {
+      rotated = await startHarness({ JWT_SECRET_PREVIOUS: OLD });
+    });
+    after(() => rotated.close());
+
+    it('when JWT_SECRET_PREVIOUS is set, then tokens signed with either secret are accepted, others not', async () => {
+      const get = (token: string) =>
+        request(rotated.app.koa.callback()).get(EXPORT).set('Authorization', `Bearer ${token}`);
+      const withSecret = (secret: string) =>
+        new SignJWT({ workspace_id: 'ws_acme', role: 'admin' })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('u')
+          .setIssuedAt()
+          .setExpirationTime('1h')
+          .sign(new TextEncoder().encode(secret));
+      assert.equal((await get(await rotated.token('ws_acme'))).status, 200, 'current secret');
+      assert.equal((await get(await withSecret(OLD))).status, 200, 'previous secret');
+      const forged = await get(await withSecret('some-other-secret-some-other-secret!!'));
+      assert.equal(forged.status, 401);
+    });
+  });
+
   describe('dates', () => {
     it('when an export names a far-future or ancient date, then 400 names the field and the window', async () => {
       for (const [body, field] of [

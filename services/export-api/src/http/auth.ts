@@ -16,23 +16,36 @@ const unauthenticated = (message: string) =>
  * never which secret.
  */
 export function authenticate(
-  secret: string,
+  /** The current secret first; during a rotation the previous one too (tokens it signed stay valid). */
+  secrets: readonly string[],
   options: { maxLifetimeSeconds: number },
 ): Koa.Middleware {
-  const key = new TextEncoder().encode(secret);
+  const keys = secrets.map((secret) => new TextEncoder().encode(secret));
+  const verify = async (token: string) => {
+    for (const [i, key] of keys.entries()) {
+      try {
+        return await jwtVerify(token, key, {
+          algorithms: ['HS256'],
+          requiredClaims: ['exp', 'iat', 'sub'],
+          // Also refuses an iat in the future.
+          maxTokenAge: options.maxLifetimeSeconds,
+          clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        });
+      } catch (error) {
+        const wrongKey =
+          (error as { code?: string }).code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED';
+        if (!wrongKey || i === keys.length - 1) throw error;
+      }
+    }
+    throw new Error('no key to verify with');
+  };
   return async (ctx, next) => {
     const header = ctx.get('authorization');
     const token = /^Bearer (.+)$/i.exec(header)?.[1];
     if (!token) throw unauthenticated('Send an "Authorization: Bearer <token>" header.');
     let payload;
     try {
-      ({ payload } = await jwtVerify(token, key, {
-        algorithms: ['HS256'],
-        requiredClaims: ['exp', 'iat', 'sub'],
-        // Also refuses an iat in the future.
-        maxTokenAge: options.maxLifetimeSeconds,
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
-      }));
+      ({ payload } = await verify(token));
     } catch (error) {
       const { code, claim } = error as { code?: string; claim?: string };
       throw unauthenticated(
