@@ -2,7 +2,7 @@ import type { CalendarDate, Platform, PlatformFreshness } from '@wevion/shared';
 import type { FxRate, InsightGroup, RankingWeight } from './domain/insight-group.ts';
 import type { LocalDay } from './domain/local-days.ts';
 
-/** One stored hourly row, as DESIGN.md section 4 defines it. Money is a decimal string. */
+/** One stored hourly row (docs/architecture.md, "How the numbers are made"). Money is a decimal string. */
 export interface HourlyInsight {
   workspace_id: string;
   platform: Platform;
