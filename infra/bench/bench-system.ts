@@ -2,18 +2,21 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SMOKE } from '../../services/report-builder/bench/record.ts';
 import { startLocalSystem, type LocalSystem } from '../src/local-system.ts';
 
 export const root = new URL('../../', import.meta.url).pathname;
 
-/** The benchmark store: 8 platforms × 250 campaigns × 180 days, hourly (8.64 M rows), built once. */
+/** The benchmark store: 8 platforms × 250 campaigns × 180 days, hourly (8.64 M rows), built once; tiny with --smoke. */
 export function ensureBenchStore(): string {
-  const storePath = process.env.BENCH_DUCKDB_PATH ?? join(root, 'data/bench-insights.duckdb');
+  const storePath = SMOKE
+    ? join(mkdtempSync(join(tmpdir(), 'wevion-bench-smoke-')), 'insights.duckdb')
+    : (process.env.BENCH_DUCKDB_PATH ?? join(root, 'data/bench-insights.duckdb'));
   const flags = {
     seed: 2026,
     workspaces: 1,
     platforms: 8,
-    campaigns: 250,
+    campaigns: SMOKE ? 2 : 250,
     days: 180,
     end: '2026-10-31',
   };

@@ -7,11 +7,12 @@ import {
   machineSummary,
   median,
   recordBenchmark,
+  SMOKE,
 } from '../../services/report-builder/bench/record.ts';
 import { PLATFORMS } from '@wevion/shared';
 import { ensureBenchStore, startBenchSystem, timeExport } from './bench-system.ts';
 
-const RUNS = 5;
+const RUNS = SMOKE ? 1 : 5;
 const system = await startBenchSystem(ensureBenchStore());
 
 const cases = [

@@ -10,6 +10,7 @@ import {
   machineSummary,
   median,
   recordBenchmark,
+  SMOKE,
 } from '../../services/report-builder/bench/record.ts';
 import { ChromiumPdfPrinter } from '../../services/renderer/src/adapters/chromium-pdf-printer.ts';
 import { HandlebarsReportTemplate } from '../../services/renderer/src/adapters/handlebars-report-template.ts';
@@ -54,7 +55,7 @@ let started = performance.now();
 const first = await printer.print(request());
 const coldMs = performance.now() - started;
 const warm: number[] = [];
-for (let i = 0; i < 10; i++) {
+for (let i = 0; i < (SMOKE ? 1 : 10); i++) {
   started = performance.now();
   await printer.print(request());
   warm.push(performance.now() - started);
@@ -65,7 +66,7 @@ console.log(`cold ${coldMs.toFixed(0)} ms; warm ${warm.map((t) => t.toFixed(0)).
 const system = await startBenchSystem(storePath);
 const endToEnd: number[] = [];
 try {
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < (SMOKE ? 2 : 6); i++) {
     const { ms } = await timeExport(system, { ...body, format: 'PDF' });
     if (i > 0) endToEnd.push(ms); // the first one warms the pipeline
   }

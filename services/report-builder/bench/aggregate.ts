@@ -6,20 +6,23 @@
  */
 import { addDays, parseReportQuery, PLATFORMS } from '@wevion/shared';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DuckDbInsightsStore } from '../src/adapters/duckdb-insights-store.ts';
 import { aggregateReport } from '../src/aggregate-report.ts';
-import { machineSummary, median, recordBenchmark } from './record.ts';
+import { machineSummary, median, recordBenchmark, SMOKE } from './record.ts';
 
-const RUNS = 5;
-const storePath =
-  process.env.BENCH_DUCKDB_PATH ??
-  new URL('../../../data/bench-insights.duckdb', import.meta.url).pathname;
+const RUNS = SMOKE ? 1 : 5;
+const storePath = SMOKE
+  ? join(mkdtempSync(join(tmpdir(), 'wevion-bench-smoke-')), 'insights.duckdb')
+  : (process.env.BENCH_DUCKDB_PATH ??
+    new URL('../../../data/bench-insights.duckdb', import.meta.url).pathname);
 const size = {
   seed: 2026,
   workspaces: 1,
   platforms: 8,
-  campaigns: 250,
+  campaigns: SMOKE ? 2 : 250,
   days: 180,
   end: '2026-10-31',
 };

@@ -3,6 +3,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 const benchmarksFile = new URL('../../../docs/benchmarks.md', import.meta.url);
 
+/**
+ * `--smoke`: every benchmark runs end to end on a tiny store, once, and records nothing. The
+ * tests run each benchmark this way, so none can rot between real measurements.
+ */
+export const SMOKE = process.argv.includes('--smoke');
+
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -18,6 +24,10 @@ export function recordBenchmark(
   name: string,
   result: { title: string; description: string; figures: Record<string, string>; machine: string },
 ): void {
+  if (SMOKE) {
+    console.log('Smoke run: the figures above are not recorded.');
+    return;
+  }
   const start = `<!-- bench:${name} -->`;
   const end = `<!-- /bench:${name} -->`;
   const section = [

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+/** Runs a benchmark script with --smoke and resolves with its exit code and output. */
+function smoke(script: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, '--smoke'], {
+      cwd: root,
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+/**
+ * Every benchmark runs end to end on a tiny store in its smoke mode, so a benchmark that no
+ * longer compiles or runs fails here, not on the day someone needs its figures.
+ */
+describe('benchmarks in smoke mode', function () {
+  this.timeout(180_000);
+
+  for (const [name, script, figure] of [
+    ['bench:aggregate', 'services/report-builder/bench/aggregate.ts', /median \(5 runs\)/],
+    ['bench:e2e', 'infra/bench/e2e.ts', /90 days × 8 platforms CSV/],
+    ['bench:pdf', 'infra/bench/pdf.ts', /warm render, median of 10/],
+  ] as const) {
+    it(`when ${name} runs with --smoke, then it completes and prints its figures without recording them`, async () => {
+      const { code, output } = await smoke(script);
+      assert.equal(code, 0, output.slice(-2000));
+      assert.match(output, figure);
+      assert.match(output, /Smoke run: the figures above are not recorded/);
+    });
+  }
+});
