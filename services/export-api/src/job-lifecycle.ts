@@ -78,11 +78,13 @@ export class JobLifecycle {
     } else {
       log.debug({ status: event.status, current: job.status }, 'duplicate or late event ignored');
     }
-    if (event.file) await this.removeUnrecorded(job, event.file);
+    // The usual COMPLETED recorded its own file; only an ignored one needs a look at the job.
+    if (event.file && !applied) await this.removeUnrecorded(job, event.file);
   }
 
   /** A file the job does not point at (a duplicate or late render) must not stay downloadable. */
   private async removeUnrecorded(job: Job, file: JobFile): Promise<void> {
+    // Read again: another event may have completed the job since `job` was read.
     const recorded = (await this.deps.jobs.get(job.job_id))?.file?.key;
     if (recorded === file.key || !ownsKey(job, file.key)) return;
     await this.deps.files.remove(file.key);

@@ -8,7 +8,7 @@ import { DEMO_WORKSPACES } from '../src/demo-workspaces.ts';
 import { loadExportApiConfig } from '../src/config.ts';
 import { monthStart } from '../src/domain/workspace.ts';
 import { job } from './factories.ts';
-import { eventually, JWT_SECRET, startHarness, type Harness } from './harness.ts';
+import { eventually, JWT_SECRET, OPS_TOKEN, startHarness, type Harness } from './harness.ts';
 
 const EXPORT = '/api/v1/analytics/export';
 const valid = {
@@ -237,6 +237,28 @@ describe('export-api hardening', function () {
     });
 
     it('when a late FAILED event or another workspace’s event arrives, then it is ignored, not dead-lettered', async () => {
+      // The DLQ is drained at once, so its depth proves nothing: count outcomes instead.
+      const outcomes = async () => {
+        const text = await (
+          await fetch(`http://127.0.0.1:${h.ports.opsPort}/metrics`, {
+            headers: { authorization: `Bearer ${OPS_TOKEN}` },
+          })
+        ).text();
+        const count = (pattern: RegExp) =>
+          [...text.matchAll(pattern)].reduce((sum, m) => sum + Number(m[1]), 0);
+        return {
+          handled: count(
+            /wevion_messages_total\{[^}]*queue="export-api-events",outcome="handled"[^}]*\} (\d+)/g,
+          ),
+          refused: count(
+            /wevion_messages_total\{[^}]*queue="export-api-events",outcome="(?:failed|invalid)"[^}]*\} (\d+)/g,
+          ),
+          deadLetters: count(
+            /wevion_messages_total\{[^}]*queue="export-api-events-dlq"[^}]*\} (\d+)/g,
+          ),
+        };
+      };
+      const before = await outcomes();
       const done = job({ status: 'COMPLETED', file: fileAt('exports/ws_acme/x/y/z.csv') });
       const running = job({ status: 'RUNNING' });
       await h.jobs.create(done);
@@ -256,6 +278,10 @@ describe('export-api hardening', function () {
       await h.drained(h.config.EXPORT_API_EVENTS_DLQ_URL);
       assert.equal((await h.jobs.get(done.job_id))!.status, 'COMPLETED');
       assert.equal((await h.jobs.get(running.job_id))!.status, 'RUNNING');
+      const after = await outcomes();
+      assert.equal(after.handled - before.handled, 2, 'both events handled (and ignored)');
+      assert.equal(after.refused, before.refused, 'neither failed nor was refused');
+      assert.equal(after.deadLetters, before.deadLetters, 'nothing reached the dead-letter queue');
     });
   });
 

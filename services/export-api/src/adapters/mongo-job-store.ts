@@ -37,8 +37,6 @@ const quotaSchema = new Schema(
   { collection: 'export_quotas', versionKey: false },
 );
 
-const DUPLICATE_KEY = 11000;
-
 const workspaceSchema = new Schema(
   { _id: String, document: Schema.Types.Mixed },
   { collection: 'workspaces', versionKey: false },
@@ -77,30 +75,34 @@ export class MongoJobStore implements JobStore {
   }
 
   /**
-   * Takes a slot with one atomic conditional increment (the upsert that would exceed the limit
-   * fails on the duplicate _id), then inserts the job, giving the slot back if that fails. The
-   * counter starts from the jobs already stored when the window's first request arrives.
+   * Takes a slot with one atomic conditional increment, then inserts the job, giving the slot
+   * back if that fails. Usually two round trips. Only the window's first request (no counter
+   * yet) counts the jobs already stored to start the counter, then tries the increment again.
    */
   async createWithinQuota(job: Job, quota: { since: string; limit: number }) {
     const key = `${job.workspace_id}|${quota.since}`;
-    const existing = await this.countTowardsQuota(job.workspace_id, quota.since);
-    await this.quotas.updateOne(
-      { _id: key },
-      { $setOnInsert: { used: existing } },
-      { upsert: true },
-    );
-    let counter;
-    try {
-      counter = await this.quotas
+    const takeSlot = () =>
+      this.quotas
         .findOneAndUpdate(
           { _id: key, used: { $lt: quota.limit } },
           { $inc: { used: 1 } },
-          { upsert: true, returnDocument: 'after' },
+          { returnDocument: 'after' },
         )
         .lean<{ used: number }>();
-    } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
-      return { created: false, used: quota.limit };
+    let counter = await takeSlot();
+    if (!counter) {
+      const existing = await this.countTowardsQuota(job.workspace_id, quota.since);
+      // $setOnInsert: of two first requests racing, one starts the counter, neither resets it.
+      await this.quotas.updateOne(
+        { _id: key },
+        { $setOnInsert: { used: existing } },
+        { upsert: true },
+      );
+      counter = await takeSlot();
+    }
+    if (!counter) {
+      const full = await this.quotas.findById(key).lean<{ used: number }>();
+      return { created: false, used: full?.used ?? quota.limit };
     }
     try {
       await this.create(job);
@@ -108,7 +110,7 @@ export class MongoJobStore implements JobStore {
       await this.quotas.updateOne({ _id: key }, { $inc: { used: -1 } });
       throw error;
     }
-    return { created: true, used: counter!.used };
+    return { created: true, used: counter.used };
   }
 
   /** A job that fails gives its quota slot back (failed exports do not count). */
