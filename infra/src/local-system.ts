@@ -9,9 +9,9 @@ import { SignJWT } from 'jose';
 import { createAwsClients, destroyAwsClients } from '@wevion/shared';
 import { LOCAL_CREDENTIALS, startLocalEmulators } from './local-emulators.ts';
 import { provision, type ProvisionOptions } from './provision.ts';
+import { SERVICES, type ServiceName } from './services.ts';
 
-export const SERVICES = ['export-api', 'report-builder', 'renderer'] as const;
-export type ServiceName = (typeof SERVICES)[number];
+export { SERVICES, type ServiceName };
 
 export interface LocalSystemOptions {
   /** Repository root (services are started from here). */

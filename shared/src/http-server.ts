@@ -40,7 +40,7 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
 }
 
 /** Serves a Koa app with the timeouts above; resolves once listening. */
-export function listen(app: Koa, port: number, host: string): Promise<Server> {
+export function listenWithTimeouts(app: Koa, port: number, host: string): Promise<Server> {
   const handle = app.callback();
   // Koa settles every request itself (its error handler answers and logs), so nothing is lost.
   const server = createServer((req, res) => void handle(req, res));
@@ -58,7 +58,7 @@ export function listen(app: Koa, port: number, host: string): Promise<Server> {
 }
 
 /** Stops accepting, closes idle keep-alive sockets, and waits for requests in flight. */
-export function close(server: Server): Promise<void> {
+export function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();

@@ -2,7 +2,7 @@ import type Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { close, listen } from './http-server.ts';
+import { closeServer, listenWithTimeouts } from './http-server.ts';
 
 export interface Readiness {
   /** Each named check resolves when its dependency answers, and throws when it does not. */
@@ -84,9 +84,9 @@ export async function startOpsServer(
   app.use(opsMiddleware(options));
   if (extra) app.use(extra);
   app.use(notFound);
-  const server = await listen(app, port, host);
+  const server = await listenWithTimeouts(app, port, host);
   return {
     port: (server.address() as { port: number }).port,
-    close: () => close(server),
+    close: () => closeServer(server),
   };
 }

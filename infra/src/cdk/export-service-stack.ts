@@ -113,7 +113,6 @@ export class ExportServiceStack extends Stack {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
-      versioned: false,
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [
         {

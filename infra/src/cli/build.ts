@@ -5,7 +5,7 @@
  * run this JavaScript, so none of them compiles TypeScript when it starts.
  */
 import { build } from 'esbuild';
-import { SERVICES } from '../local-system.ts';
+import { SERVICES } from '../services.ts';
 
 const root = new URL('../../../', import.meta.url).pathname;
 

@@ -3,9 +3,9 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
   AppError,
   awsReadinessChecks,
-  close,
+  closeServer,
   InvalidMessageError,
-  listen,
+  listenWithTimeouts,
   parseMessage,
   QueueConsumer,
   startOpsServer,
@@ -225,7 +225,7 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
           },
         },
       });
-      server = await listen(koa, port, config.HOST);
+      server = await listenWithTimeouts(koa, port, config.HOST);
       const bound = (server.address() as { port: number }).port;
       logger.info({ port: bound, ops_port: ops.port }, 'export-api listening');
       return { port: bound, opsPort: ops.port };
@@ -235,7 +235,7 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
       if (reconciler) clearInterval(reconciler);
       await Promise.all([
         ...consumers.map((c) => c.stop()),
-        server ? close(server) : undefined,
+        server ? closeServer(server) : undefined,
         ops?.close(),
       ]);
       if (signingS3 !== deps.s3) signingS3.destroy();

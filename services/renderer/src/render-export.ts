@@ -37,7 +37,7 @@ const PARTS_IN_FLIGHT = 2;
  * One key per render attempt, so no attempt can overwrite a file a job already points at: the
  * COMPLETED event names its key, export-api records the first and deletes any later one.
  */
-export const exportKey = (message: RenderReportMessage, dataset: ReportDataset, attempt: string) =>
+const exportKey = (message: RenderReportMessage, dataset: ReportDataset, attempt: string) =>
   `exports/${message.workspace_id}/${message.job_id}/${attempt}/wevion-cross-channel_${dataset.period.since}_${dataset.period.until}.${message.format.toLowerCase()}`;
 
 /** The claim check is gone (expired, or a forged key): no retry can bring it back. */
