@@ -18,20 +18,11 @@ import type { JobView } from '../../services/export-api/src/export-requests.ts';
 import { job as jobRow } from '../../services/export-api/test/factories.ts';
 import { LOCAL_CREDENTIALS } from '../src/local-emulators.ts';
 import { queueDrained, startLocalSystem, type LocalSystem } from '../src/local-system.ts';
+import { eventually } from '../src/polling.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 /** The bound: a crashed worker's job is finished by its replacement within this. */
 const RECOVERY_BUDGET_MS = 45_000;
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const alive = (pid: number) => {
   try {
@@ -54,8 +45,8 @@ describe('chaos: crashes, duplicates and poison on the running system', function
   let system: LocalSystem;
   let clients: AwsClients;
   const logs: string[] = [];
-  const until_ = addDays(todayIn('UTC'), -1);
-  const since = addDays(until_, -13);
+  const lastDay = addDays(todayIn('UTC'), -1);
+  const since = addDays(lastDay, -13);
 
   before(async () => {
     system = await startLocalSystem({
@@ -96,7 +87,7 @@ describe('chaos: crashes, duplicates and poison on the running system', function
       method: 'POST',
       body: JSON.stringify({
         since,
-        until: until_,
+        until: lastDay,
         platforms: ['meta', 'google'],
         format,
         target_currency: 'EUR',
@@ -115,7 +106,7 @@ describe('chaos: crashes, duplicates and poison on the running system', function
     return Number(Attributes.ApproximateNumberOfMessagesNotVisible);
   };
   const ended = (jobId: string, timeoutMs: number) =>
-    until(async () => {
+    eventually(async () => {
       const job = await getJob(jobId);
       return job.status === 'COMPLETED' || job.status === 'FAILED' ? job : undefined;
     }, timeoutMs);
@@ -138,7 +129,7 @@ describe('chaos: crashes, duplicates and poison on the running system', function
     // The renderer takes a PDF job and freezes holding it.
     system.freeze('renderer', true);
     crashedPdf = await submit('PDF');
-    await until(
+    await eventually(
       async () => ((await inFlight('RENDER_JOBS_QUEUE_URL')) === 1 ? true : undefined),
       20_000,
     );
@@ -146,7 +137,7 @@ describe('chaos: crashes, duplicates and poison on the running system', function
     await queueDrained(clients.sqs, system.env.EXPORT_JOBS_QUEUE_URL!);
     system.freeze('report-builder', true);
     crashedCsv = await submit('CSV');
-    await until(
+    await eventually(
       async () => ((await inFlight('EXPORT_JOBS_QUEUE_URL')) === 1 ? true : undefined),
       20_000,
     );
@@ -155,7 +146,7 @@ describe('chaos: crashes, duplicates and poison on the running system', function
     assert.ok(chromium.length > 0, 'the renderer runs a Chromium');
     const crashedAt = Date.now();
     await Promise.all([system.kill('renderer'), system.kill('report-builder')]);
-    await until(async () => (chromium.some(alive) ? undefined : true), 15_000);
+    await eventually(async () => (chromium.some(alive) ? undefined : true), 15_000);
 
     await Promise.all([system.restart('renderer'), system.restart('report-builder')]);
     const [csv, pdf] = await Promise.all([

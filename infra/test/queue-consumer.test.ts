@@ -25,15 +25,12 @@ import {
   startLocalEmulators,
   type LocalEmulators,
 } from '../src/local-emulators.ts';
+import { eventually } from '../src/polling.ts';
 import { provision, type ResourceEnv } from '../src/provision.ts';
 
-async function waitFor(condition: () => Promise<boolean> | boolean, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** Waits for a yes/no condition (see `eventually`). */
+const waitFor = (condition: () => Promise<boolean> | boolean, timeoutMs = 15_000) =>
+  eventually(async () => ((await condition()) ? true : undefined), timeoutMs);
 
 describe('queue consumer on real SQS (fauxqs)', function () {
   this.timeout(40_000);

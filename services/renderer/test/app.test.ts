@@ -1,6 +1,7 @@
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { LOCAL_CREDENTIALS, startLocalEmulators } from '@wevion/infra/local-emulators.ts';
+import { jobEventReader } from '@wevion/infra/polling.ts';
 import { provision } from '@wevion/infra/provision.ts';
 import {
   createAwsClients,
@@ -8,7 +9,6 @@ import {
   createMetrics,
   destroyAwsClients,
   type AwsClients,
-  type JobEventMessage,
   type RenderReportMessage,
 } from '@wevion/shared';
 import assert from 'node:assert/strict';
@@ -38,12 +38,15 @@ describe('renderer service', function () {
   let emulators: Awaited<ReturnType<typeof startLocalEmulators>>;
   let resources: Record<string, string>;
   let app: ReturnType<typeof createApp>;
+  /** One reader for the suite: events read while waiting for one are kept for the next. */
+  let nextEvent: ReturnType<typeof jobEventReader>;
   const logger = createLogger('renderer-test', 'silent');
 
   before(async () => {
     emulators = await startLocalEmulators({ sqsPort: 0, s3Port: 0, s3Directory: dir });
     clients = createAwsClients({ AWS_REGION: 'us-east-1', ...emulators.env }, LOCAL_CREDENTIALS);
     ({ env: resources } = await provision(clients, { prefix: `r${randomUUID().slice(0, 6)}-` }));
+    nextEvent = jobEventReader(clients.sqs, resources.EXPORT_API_EVENTS_QUEUE_URL!);
     const config = loadRendererConfig({
       ...emulators.env,
       ...resources,
@@ -86,24 +89,6 @@ describe('renderer service', function () {
         Body: gzipSync(JSON.stringify(dataset)),
       }),
     );
-  const events: JobEventMessage[] = [];
-  async function nextEvent(predicate: (e: JobEventMessage) => boolean): Promise<JobEventMessage> {
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline) {
-      const seen = events.find(predicate);
-      if (seen) return seen;
-      const { Messages = [] } = await clients.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: resources.EXPORT_API_EVENTS_QUEUE_URL,
-          WaitTimeSeconds: 1,
-          MaxNumberOfMessages: 10,
-        }),
-      );
-      events.push(...Messages.map((m) => JSON.parse(m.Body!) as JobEventMessage));
-    }
-    throw new Error('no such event in time');
-  }
-
   it('when the same render is delivered twice, then each attempt writes its own file and neither is overwritten', async () => {
     const render = message({ format: 'PDF' });
     await putDataset(render.dataset_key, fixtureDataset());

@@ -1,5 +1,6 @@
-import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { LOCAL_CREDENTIALS, startLocalEmulators } from '@wevion/infra/local-emulators.ts';
+import { jobEventReader } from '@wevion/infra/polling.ts';
 import { provision } from '@wevion/infra/provision.ts';
 import {
   createAwsClients,
@@ -9,7 +10,6 @@ import {
   signInternalToken,
   SUMMARY_AUDIENCE,
   type AwsClients,
-  type JobEventMessage,
 } from '@wevion/shared';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -32,6 +32,8 @@ describe('report-builder service', function () {
   let emulators: Awaited<ReturnType<typeof startLocalEmulators>>;
   let resources: Record<string, string>;
   let store: DuckDbInsightsStore;
+  /** The job events of the app started last. */
+  let nextEvent: ReturnType<typeof jobEventReader>;
   const apps: ReturnType<typeof createApp>[] = [];
 
   before(async () => {
@@ -60,6 +62,7 @@ describe('report-builder service', function () {
   /** A fresh set of queues per app, so each test reads only its own events. */
   async function start(env: Record<string, string> = {}, insights: InsightsStore = store) {
     ({ env: resources } = await provision(clients, { prefix: `rb${randomUUID().slice(0, 6)}-` }));
+    nextEvent = jobEventReader(clients.sqs, resources.EXPORT_API_EVENTS_QUEUE_URL!);
     const config = loadReportBuilderConfig({
       ...emulators.env,
       ...resources,
@@ -94,22 +97,6 @@ describe('report-builder service', function () {
       },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-
-  async function nextEvent(predicate: (e: JobEventMessage) => boolean): Promise<JobEventMessage> {
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
-      const { Messages = [] } = await clients.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: resources.EXPORT_API_EVENTS_QUEUE_URL,
-          WaitTimeSeconds: 1,
-          MaxNumberOfMessages: 10,
-        }),
-      );
-      const match = Messages.map((m) => JSON.parse(m.Body!) as JobEventMessage).find(predicate);
-      if (match) return match;
-    }
-    throw new Error('no such event in time');
-  }
 
   const exportMessage = (query: Record<string, unknown>) => ({
     type: 'EXPORT_UNIFIED_REPORT',
