@@ -44,7 +44,6 @@ export async function startBenchSystem(storePath: string): Promise<LocalSystem> 
   const system = await startLocalSystem({
     root,
     dataDir,
-    ports: { api: 0, apiOps: 0, sqs: 0, s3: 0, reportBuilderOps: 0, rendererOps: 0 },
     jwtSecret: 'bench-secret-bench-secret-bench-secret!',
     insightsPath: storePath,
     env: { LOG_LEVEL: 'warn' },

@@ -17,15 +17,15 @@ export interface LocalSystemOptions {
   /** Repository root (services are started from here). */
   root: string;
   dataDir: string;
-  /** 0 picks a free port. */
-  ports: {
+  /** A missing port or 0 picks a free one (tests); `npm start` names fixed ones. */
+  ports?: Partial<{
     api: number;
     apiOps: number;
     sqs: number;
     s3: number;
     reportBuilderOps: number;
     rendererOps: number;
-  };
+  }>;
   jwtSecret: string;
   insightsPath: string;
   /** Flags for `npm run seed` when the insights store is empty. */
@@ -68,7 +68,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-const resolvePort = async (port: number) => (port === 0 ? freePort() : port);
+const resolvePort = async (port = 0) => (port === 0 ? freePort() : port);
 
 /** Brands the demo workspace through the real API, as an admin would. */
 async function uploadDemoLogo(apiUrl: string, token: string): Promise<void> {
@@ -165,15 +165,16 @@ function stopChild(child: ChildProcess): Promise<void> {
  * separate processes. Used by `npm start` and by the end-to-end tests.
  */
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
+  const wanted = options.ports ?? {};
   const ports = {
-    api: await resolvePort(options.ports.api),
-    apiOps: await resolvePort(options.ports.apiOps),
-    reportBuilderOps: await resolvePort(options.ports.reportBuilderOps),
-    rendererOps: await resolvePort(options.ports.rendererOps),
+    api: await resolvePort(wanted.api),
+    apiOps: await resolvePort(wanted.apiOps),
+    reportBuilderOps: await resolvePort(wanted.reportBuilderOps),
+    rendererOps: await resolvePort(wanted.rendererOps),
   };
   const emulators = await startLocalEmulators({
-    sqsPort: options.ports.sqs,
-    s3Port: options.ports.s3,
+    sqsPort: wanted.sqs ?? 0,
+    s3Port: wanted.s3 ?? 0,
     s3Directory: join(options.dataDir, 's3'),
   });
   const children = new Map<ServiceName, ChildProcess>();

@@ -21,7 +21,6 @@ describe('the /analytics page in a browser', function () {
     system = await startLocalSystem({
       root,
       dataDir,
-      ports: { api: 0, apiOps: 0, sqs: 0, s3: 0, reportBuilderOps: 0, rendererOps: 0 },
       jwtSecret: 'ui-secret-ui-secret-ui-secret-ui-secret!',
       insightsPath: join(dataDir, 'insights.duckdb'),
       seedArgs: ['--workspaces', '2', '--platforms', '4', '--campaigns', '3', '--days', '120'],

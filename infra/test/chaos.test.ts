@@ -52,7 +52,6 @@ describe('chaos: crashes, duplicates and poison on the running system', function
     system = await startLocalSystem({
       root,
       dataDir,
-      ports: { api: 0, apiOps: 0, sqs: 0, s3: 0, reportBuilderOps: 0, rendererOps: 0 },
       jwtSecret: 'chaos-secret-chaos-secret-chaos-secret!',
       insightsPath: join(dataDir, 'insights.duckdb'),
       seedArgs: ['--workspaces', '1', '--platforms', '3', '--campaigns', '3', '--days', '40'],

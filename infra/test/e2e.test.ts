@@ -38,7 +38,6 @@ describe('the export pipeline end to end (three services, emulators, real protoc
     system = await startLocalSystem({
       root,
       dataDir,
-      ports: { api: 0, apiOps: 0, sqs: 0, s3: 0, reportBuilderOps: 0, rendererOps: 0 },
       jwtSecret: 'e2e-secret-e2e-secret-e2e-secret-e2e!',
       insightsPath,
       seedArgs: ['--workspaces', '2', '--platforms', '4', '--campaigns', '3', '--days', '90'],
