@@ -1,4 +1,3 @@
-import { PublishCommand } from '@aws-sdk/client-sns';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { SignJWT } from 'jose';
 import assert from 'node:assert/strict';
@@ -206,19 +205,7 @@ describe('export-api', function () {
     it('when events arrive through SNS late or twice, then the status only moves forward', async () => {
       const { body } = await post(valid);
       const publish = (event: Record<string, unknown>) =>
-        h.clients.sns.send(
-          new PublishCommand({
-            TopicArn: h.resources.EXPORT_EVENTS_TOPIC_ARN,
-            Message: JSON.stringify({
-              type: 'JOB_EVENT',
-              version: 1,
-              job_id: body.job_id,
-              workspace_id: 'ws_acme',
-              at: new Date().toISOString(),
-              ...event,
-            }),
-          }),
-        );
+        h.publishEvent({ job_id: body.job_id, ...event });
       const file = {
         key: `exports/ws_acme/${body.job_id}/f.csv`,
         bytes: 10,

@@ -1,5 +1,4 @@
 import { PutObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
-import { PublishCommand } from '@aws-sdk/client-sns';
 import { SignJWT } from 'jose';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
@@ -191,19 +190,7 @@ describe('export-api hardening', function () {
   });
 
   describe('job events', () => {
-    const publish = (event: Record<string, unknown>) =>
-      h.clients.sns.send(
-        new PublishCommand({
-          TopicArn: h.resources.EXPORT_EVENTS_TOPIC_ARN,
-          Message: JSON.stringify({
-            type: 'JOB_EVENT',
-            version: 1,
-            workspace_id: 'ws_acme',
-            at: new Date().toISOString(),
-            ...event,
-          }),
-        }),
-      );
+    const publish = (event: Record<string, unknown>) => h.publishEvent(event);
     const putFile = (key: string) =>
       h.clients.s3.send(
         new PutObjectCommand({ Bucket: h.config.EXPORTS_BUCKET, Key: key, Body: key }),

@@ -1,3 +1,4 @@
+import { PublishCommand } from '@aws-sdk/client-sns';
 import {
   createAwsClients,
   createLogger,
@@ -40,6 +41,8 @@ export interface Harness {
   token(workspace: string, role?: string): Promise<string>;
   /** Resolves once a queue holds no message, visible or in flight (everything sent was handled). */
   drained(queueUrl: string): Promise<void>;
+  /** Publishes a JOB_EVENT to the topic as a worker would (workspace ws_acme unless given). */
+  publishEvent(event: Record<string, unknown>): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -97,6 +100,19 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     token: (workspace, role = 'admin') =>
       signDevToken(JWT_SECRET, { sub: 'user_test', workspace_id: workspace, role }),
     drained: (queueUrl) => queueDrained(clients.sqs, queueUrl),
+    publishEvent: (event) =>
+      clients.sns.send(
+        new PublishCommand({
+          TopicArn: resources.EXPORT_EVENTS_TOPIC_ARN,
+          Message: JSON.stringify({
+            type: 'JOB_EVENT',
+            version: 1,
+            workspace_id: 'ws_acme',
+            at: new Date().toISOString(),
+            ...event,
+          }),
+        }),
+      ),
     async close() {
       await app.stop();
       destroyAwsClients(clients);

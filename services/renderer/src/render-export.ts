@@ -40,6 +40,16 @@ const PARTS_IN_FLIGHT = 2;
 const exportKey = (message: RenderReportMessage, dataset: ReportDataset, attempt: string) =>
   `exports/${message.workspace_id}/${message.job_id}/${attempt}/wevion-cross-channel_${dataset.period.since}_${dataset.period.until}.${message.format.toLowerCase()}`;
 
+/** One rendering of one message: what to render, where it goes, and how it reports. */
+interface RenderAttempt {
+  message: RenderReportMessage;
+  dataset: ReportDataset;
+  /** This attempt's own key (see `exportKey`). */
+  key: string;
+  signal: AbortSignal;
+  event: ReturnType<typeof jobEvents>;
+}
+
 /** The claim check is gone (expired, or a forged key): no retry can bring it back. */
 class DatasetMissingError extends Error {}
 
@@ -112,7 +122,7 @@ export async function renderExport(
   }
   const key = exportKey(message, dataset, randomUUID());
   const render = message.format === 'PDF' ? renderPdf : renderCsv;
-  await render(message, dataset, key, deps, signal);
+  await render({ message, dataset, key, signal, event }, deps);
   deps.metrics.stageDuration.observe(
     { stage: `render_${message.format.toLowerCase()}` },
     (performance.now() - started) / 1000,
@@ -120,13 +130,9 @@ export async function renderExport(
 }
 
 async function renderCsv(
-  message: RenderReportMessage,
-  dataset: ReportDataset,
-  key: string,
+  { message, dataset, key, signal, event }: RenderAttempt,
   deps: RenderDeps,
-  signal: AbortSignal,
 ): Promise<void> {
-  const event = jobEvents(deps.sns, deps.topicArn, message);
   await event({ status: 'RUNNING', progress: { stage: 'uploading', percent: 80 } });
   signal.throwIfAborted();
 
@@ -183,13 +189,9 @@ async function readLogo(
 }
 
 async function renderPdf(
-  message: RenderReportMessage,
-  dataset: ReportDataset,
-  key: string,
+  { message, dataset, key, signal, event }: RenderAttempt,
   deps: RenderDeps,
-  signal: AbortSignal,
 ): Promise<void> {
-  const event = jobEvents(deps.sns, deps.topicArn, message);
   await event({ status: 'RUNNING', progress: { stage: 'rendering', percent: 70 } });
   const view = buildReportView(dataset, message.workspace, {
     logoDataUrl: await readLogo(deps.s3, deps.bucket, message.workspace.branding?.logo_key),
