@@ -1,5 +1,6 @@
 import Joi from 'joi';
 import { AppError } from './errors.ts';
+import type { CsvLayout } from './csv-layout.ts';
 import type { ReportQuery } from './report-query.ts';
 
 /**
@@ -36,6 +37,8 @@ export interface ExportUnifiedReportMessage {
   workspace_id: string;
   format: ExportFormat;
   query: ReportQuery;
+  /** The CSV's shape; `null` for a PDF. */
+  csv: CsvLayout | null;
   options: RenderOptions;
   workspace: WorkspaceCard;
   requested_at: string;
@@ -47,8 +50,13 @@ export interface RenderReportMessage {
   job_id: string;
   workspace_id: string;
   format: ExportFormat;
-  /** S3 key of the gzip JSON ReportDataset (claim check). */
+  /**
+   * S3 key of the claim check: gzip NDJSON export rows for a CSV, the gzip JSON ReportDataset
+   * for a PDF.
+   */
   dataset_key: string;
+  /** How many rows the CSV claim check holds, so rendering can report its progress. */
+  dataset_rows?: number;
   options: RenderOptions;
   workspace: WorkspaceCard;
 }
@@ -56,6 +64,8 @@ export interface RenderReportMessage {
 export interface JobProgress {
   stage: 'queued' | 'aggregating' | 'rendering' | 'uploading' | 'done';
   percent: number;
+  /** CSV rows written so far in this stage (aggregating: by report-builder; rendering: into the file). */
+  rows?: number;
 }
 
 export interface JobFile {
@@ -114,6 +124,8 @@ const schemas: Record<BusMessage['type'], Joi.ObjectSchema> = {
     format,
     // Field rules need the FX table; report-builder applies them with parseReportQuery.
     query: Joi.object().unknown(true).required(),
+    // Likewise the CSV layout: report-builder validates it with parseCsvLayout.
+    csv: Joi.object().unknown(true).allow(null).required(),
     options,
     workspace,
     requested_at: Joi.string().isoDate().required(),
@@ -129,6 +141,7 @@ const schemas: Record<BusMessage['type'], Joi.ObjectSchema> = {
       .pattern(/^datasets\/[\w./-]+$/)
       .max(1024)
       .required(),
+    dataset_rows: Joi.number().integer().min(0),
     options,
     workspace,
   }),
@@ -144,6 +157,7 @@ const schemas: Record<BusMessage['type'], Joi.ObjectSchema> = {
         .valid('queued', 'aggregating', 'rendering', 'uploading', 'done')
         .required(),
       percent: Joi.number().min(0).max(100).required(),
+      rows: Joi.number().integer().min(0),
     }),
     file: Joi.object({
       key: Joi.string().required(),

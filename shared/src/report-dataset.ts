@@ -3,11 +3,11 @@ import type { Platform } from './platforms.ts';
 import type { ReportQuery } from './report-query.ts';
 
 /**
- * The claim-check document report-builder writes to S3 and renderer reads: everything a CSV or
- * PDF shows, already converted and rounded to the target currency. Bump `schema_version` on any
+ * The claim-check document report-builder writes to S3 and renderer reads for a PDF (and serves
+ * as the on-screen summary): everything the report shows, already converted and rounded to the target currency. Bump `schema_version` on any
  * change a renderer of the previous version could misread.
  */
-export const REPORT_DATASET_SCHEMA_VERSION = 1;
+export const REPORT_DATASET_SCHEMA_VERSION = 2;
 
 export const METRIC_NAMES = [
   'spend',
@@ -43,17 +43,6 @@ export interface Metrics {
   roas: number | null;
   /** spend / conversions */
   cpa: number | null;
-}
-
-export interface PlatformDayRow extends Metrics {
-  /** Local date in the query's time zone; `null` for rows of a `total` granularity report. */
-  date: CalendarDate | null;
-  platform: Platform;
-}
-
-export interface CampaignDayRow extends PlatformDayRow {
-  campaign_id: string;
-  campaign_name: string;
 }
 
 export interface CampaignTotal extends Metrics {
@@ -125,8 +114,6 @@ export interface ReportDataset {
   query: ReportQuery;
   currency: { code: string; minor_units: number };
   period: { since: CalendarDate; until: CalendarDate; days: number; timezone: string };
-  rows: PlatformDayRow[];
-  campaign_rows: CampaignDayRow[] | null;
   totals: Metrics;
   platforms: PlatformTotal[];
   channel_mix: { platform: Platform; spend: number; share: number | null }[];

@@ -7,8 +7,6 @@ import { MAX_PLATFORMS_PER_REPORT, PLATFORMS, type Platform } from './platforms.
 export const MAX_DATE_RANGE_DAYS = 90;
 export const DEFAULT_TOP_N = 10;
 
-export type Granularity = 'daily' | 'total';
-
 /** What the aggregation engine computes; the export API adds `format` on top of it. */
 export interface ReportQuery {
   workspace_id: string;
@@ -17,11 +15,8 @@ export interface ReportQuery {
   platforms: Platform[];
   target_currency: string;
   timezone: string;
-  granularity: Granularity;
   compare_previous: boolean;
   top_n: number;
-  /** Adds one row per campaign per date per platform to the dataset (CSV "by campaign"). */
-  include_campaigns: boolean;
 }
 
 export interface ReportQueryContext {
@@ -93,7 +88,6 @@ export function reportQueryFields(context: ReportQueryContext) {
     timezone: Joi.string()
       .custom((value: string, helpers) => (isTimeZone(value) ? value : helpers.error('tz.iana')))
       .messages({ 'tz.iana': '"timezone" must be an IANA time zone name such as Europe/Berlin' }),
-    granularity: Joi.string().valid('daily', 'total').default('daily'),
     compare_previous: Joi.boolean().default(true),
   };
 }
@@ -133,7 +127,6 @@ export function parseReportQuery(input: unknown, context: ReportQueryContext): R
     ...fields,
     timezone: fields.timezone.default('UTC'),
     top_n: Joi.number().integer().min(1).max(100).default(DEFAULT_TOP_N),
-    include_campaigns: Joi.boolean().default(false),
   });
   const { value, error } = schema.validate(input, { abortEarly: true, convert: false });
   if (error) throw toValidationError(error);

@@ -26,10 +26,8 @@ describe('report query validation', () => {
   it('when a query is valid, then defaults are filled in', () => {
     const query = parseReportQuery({ ...valid, timezone: undefined }, context);
     assert.equal(query.timezone, 'UTC');
-    assert.equal(query.granularity, 'daily');
     assert.equal(query.compare_previous, true);
     assert.equal(query.top_n, 10);
-    assert.equal(query.include_campaigns, false);
   });
 
   it('when the range spans exactly 90 days, then it is accepted; 91 days is rejected on "until"', () => {

@@ -1,3 +1,4 @@
+import { DEFAULT_CSV_LAYOUT } from '@wevion/shared';
 import { randomUUID } from 'node:crypto';
 import type { Job } from './domain/job.ts';
 import { PLANS, type Workspace } from './domain/workspace.ts';
@@ -51,21 +52,22 @@ export function kumoHistory(now: Date): Job[] {
   const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
   return Array.from({ length: used }, (_, i) => {
     const at = new Date(monthStart + ((now.getTime() - monthStart) * i) / used).toISOString();
+    const format: Job['format'] = i % 3 === 0 ? 'PDF' : 'CSV';
     return {
       job_id: randomUUID(),
       workspace_id: 'ws_kumo',
       requested_by: 'user_demo',
       status: 'COMPLETED',
-      format: i % 3 === 0 ? 'PDF' : 'CSV',
+      format,
       params: {
         since: '2026-08-01',
         until: '2026-08-31',
         platforms: ['meta', 'google'],
         target_currency: 'JPY',
         timezone: 'Asia/Tokyo',
-        granularity: 'daily',
         compare_previous: true,
         csv_bom: false,
+        ...(format === 'CSV' ? DEFAULT_CSV_LAYOUT : {}),
       },
       progress: { stage: 'done', percent: 100 },
       file: null,

@@ -139,6 +139,62 @@ describe('export-api', function () {
       ['timezone is not IANA', { timezone: 'CEST' }, 'timezone', /IANA time zone/],
       ['a mode field is sent', { mode: 'cross_channel' }, 'mode', /not allowed/],
       ['csv_bom is not a boolean', { csv_bom: 'yes' }, 'csv_bom', /must be a boolean/],
+      [
+        'a dimension is unknown',
+        { dimensions: ['date', 'country'] },
+        'dimensions.1',
+        /may contain only date, platform, account, campaign/,
+      ],
+      ['a dimension repeats', { dimensions: ['date', 'date'] }, 'dimensions.1', /must not repeat/],
+      [
+        'granularity is unknown',
+        { granularity: 'hourly' },
+        'granularity',
+        /one of day, week, month, total/,
+      ],
+      [
+        'a week is asked without a date dimension',
+        { dimensions: ['campaign'], granularity: 'week' },
+        'granularity',
+        /needs "date" among the dimensions/,
+      ],
+      [
+        'a metric is unknown',
+        { metrics: ['spend', 'reach'] },
+        'metrics.1',
+        /may contain only spend, impressions, clicks, ctr, cpc, cpm, conversions, conversion_value, roas, cpa/,
+      ],
+      ['metrics is empty', { metrics: [] }, 'metrics', /at least one of spend/],
+      [
+        'include_currency is not a boolean',
+        { include_currency: 1 },
+        'include_currency',
+        /must be a boolean/,
+      ],
+      [
+        'a PDF names dimensions',
+        { format: 'PDF', dimensions: ['campaign'] },
+        'dimensions',
+        /applies to CSV exports only/,
+      ],
+      [
+        'a PDF names a granularity',
+        { format: 'PDF', granularity: 'total' },
+        'granularity',
+        /applies to CSV exports only/,
+      ],
+      [
+        'a PDF names metrics',
+        { format: 'PDF', metrics: ['spend'] },
+        'metrics',
+        /applies to CSV exports only/,
+      ],
+      [
+        'a PDF asks for a currency column',
+        { format: 'PDF', include_currency: true },
+        'include_currency',
+        /applies to CSV exports only/,
+      ],
     ];
     for (const [why, patch, field, message] of cases) {
       it(`when ${why}, then 400 names "${field}"`, async () => {
@@ -148,6 +204,36 @@ describe('export-api', function () {
         assert.match(response.body.error.message, message);
       });
     }
+
+    it('when a CSV names its layout, then the job keeps it with defaults filled; old values still work', async () => {
+      const shaped = await post({
+        ...valid,
+        dimensions: ['account', 'campaign'],
+        metrics: ['spend', 'conversion_value'],
+        include_currency: true,
+      });
+      assert.equal(shaped.status, 202, JSON.stringify(shaped.body));
+      const stored = (await h.jobs.get(shaped.body.job_id))!;
+      assert.deepEqual(
+        [
+          stored.params.dimensions,
+          stored.params.granularity,
+          stored.params.metrics,
+          stored.params.include_currency,
+        ],
+        [['account', 'campaign'], 'total', ['spend', 'conversion_value'], true],
+      );
+      const plain = (await h.jobs.get((await post(valid)).body.job_id))!;
+      assert.deepEqual(plain.params.dimensions, ['date', 'platform']);
+      assert.equal(plain.params.granularity, 'day');
+      assert.equal(plain.params.metrics!.length, 9);
+      const daily = (await h.jobs.get(
+        (await post({ ...valid, granularity: 'daily' })).body.job_id,
+      ))!;
+      assert.equal(daily.params.granularity, 'day');
+      const pdf = (await h.jobs.get((await post({ ...valid, format: 'PDF' })).body.job_id))!;
+      assert.equal(pdf.params.dimensions, undefined);
+    });
 
     it('when the body is not JSON, then 400 without a stack trace', async () => {
       const response = await http()
@@ -235,11 +321,11 @@ describe('export-api', function () {
       assert.match(read.body.download_url, /-wevion-exports\/exports\/ws_acme\/.*f\.csv\?X-Amz-/);
       assert.match(
         decodeURIComponent(read.body.download_url),
-        /filename="wevion-cross-channel_2026-08-01_2026-10-29\.csv"/,
+        /filename="wevion-cross-channel_2026-08-01_2026-10-29_EUR\.csv"/,
       );
       const ttl = Date.parse(read.body.expires_at) - Date.now();
       assert.ok(ttl > 890_000 && ttl <= 900_000, `expires in ~15 minutes, got ${ttl} ms`);
-      assert.equal(read.body.file.filename, 'wevion-cross-channel_2026-08-01_2026-10-29.csv');
+      assert.equal(read.body.file.filename, 'wevion-cross-channel_2026-08-01_2026-10-29_EUR.csv');
       assert.equal(read.body.file.key, undefined, 'storage keys stay private');
     });
 

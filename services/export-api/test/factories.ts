@@ -1,3 +1,4 @@
+import { DEFAULT_CSV_LAYOUT } from '@wevion/shared';
 import { randomUUID } from 'node:crypto';
 import type { Job } from '../src/domain/job.ts';
 
@@ -15,9 +16,9 @@ export function job(overrides: Partial<Job> = {}): Job {
       platforms: ['meta'],
       target_currency: 'EUR',
       timezone: 'Europe/Berlin',
-      granularity: 'daily',
       compare_previous: true,
       csv_bom: false,
+      ...DEFAULT_CSV_LAYOUT,
     },
     progress: { stage: 'queued', percent: 0 },
     file: null,

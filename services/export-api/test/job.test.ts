@@ -43,6 +43,17 @@ describe('job status rules', () => {
     );
   });
 
+  it('when rows are counted at one percent, then more rows move progress on and fewer do not', () => {
+    const writing = job({
+      status: 'RUNNING',
+      progress: { stage: 'aggregating', percent: 10, rows: 5_000 },
+    });
+    const more = event('RUNNING', { progress: { stage: 'aggregating', percent: 10, rows: 9_000 } });
+    assert.equal(applyEvent(writing, more)!.patch.progress!.rows, 9_000);
+    const late = event('RUNNING', { progress: { stage: 'aggregating', percent: 10, rows: 4_000 } });
+    assert.equal(applyEvent(writing, late), null);
+  });
+
   it('when a job is COMPLETED or FAILED, then no event changes it again', () => {
     for (const status of ['COMPLETED', 'FAILED'] as const) {
       for (const next of ['RUNNING', 'COMPLETED', 'FAILED'] as const) {
@@ -71,11 +82,18 @@ describe('job status rules', () => {
     assert.deepEqual(change.patch.error, { code: 'fx_rate_missing', message: 'No USD rate' });
   });
 
-  it('when a file is named, then it carries the product and the exact range', () => {
-    assert.equal(exportFilename(job()), 'wevion-cross-channel_2026-08-01_2026-10-29.csv');
+  it('when a file is named, then it carries the product, the exact range and the currency', () => {
+    assert.equal(exportFilename(job()), 'wevion-cross-channel_2026-08-01_2026-10-29_EUR.csv');
     assert.equal(
       exportFilename(job({ format: 'PDF' })),
-      'wevion-cross-channel_2026-08-01_2026-10-29.pdf',
+      'wevion-cross-channel_2026-08-01_2026-10-29_EUR.pdf',
+    );
+    const before = job();
+    const { dimensions: _d, metrics: _m, include_currency: _i, ...legacy } = before.params;
+    assert.equal(
+      exportFilename(job({ params: { ...legacy, granularity: 'daily' } })),
+      'wevion-cross-channel_2026-08-01_2026-10-29_EUR.csv',
+      'a job stored before layouts keeps its name',
     );
   });
 });

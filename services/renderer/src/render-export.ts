@@ -1,20 +1,24 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { Upload } from '@aws-sdk/lib-storage';
 import {
+  EXPORT_ROWS_SCHEMA_VERSION,
+  exportFilename,
   jobEvents,
   logoDataUrl,
   REPORT_DATASET_SCHEMA_VERSION,
+  uploadStream,
+  type ExportRow,
+  type ExportRowsHeader,
+  type ExportRowsTrailer,
   type Logger,
   type RenderReportMessage,
   type ReportDataset,
   type ServiceMetrics,
 } from '@wevion/shared';
 import { createHash, randomUUID } from 'node:crypto';
-import { PassThrough, Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { gunzipSync } from 'node:zlib';
-import { csvLines } from './domain/csv.ts';
+import { pipeline, Readable } from 'node:stream';
+import { createGunzip, gunzipSync } from 'node:zlib';
+import { CsvWriter } from './domain/csv.ts';
 import { buildReportView } from './domain/report-view.ts';
 import type { PdfPrinter, ReportTemplate } from './ports.ts';
 
@@ -29,23 +33,21 @@ export interface RenderDeps {
   metrics: ServiceMetrics;
 }
 
-/** Multipart parts of 5 MiB, two in flight: memory stays bounded whatever the file's size. */
-const PART_SIZE = 5 * 1024 * 1024;
-const PARTS_IN_FLIGHT = 2;
-
 /**
  * One key per render attempt, so no attempt can overwrite a file a job already points at: the
  * COMPLETED event names its key, export-api records the first and deletes any later one.
  */
-const exportKey = (message: RenderReportMessage, dataset: ReportDataset, attempt: string) =>
-  `exports/${message.workspace_id}/${message.job_id}/${attempt}/wevion-cross-channel_${dataset.period.since}_${dataset.period.until}.${message.format.toLowerCase()}`;
+const exportKey = (message: RenderReportMessage, filename: string) =>
+  `exports/${message.workspace_id}/${message.job_id}/${randomUUID()}/${filename}`;
 
-/** One rendering of one message: what to render, where it goes, and how it reports. */
+/** How often a long CSV reports the rows written so far. */
+const PROGRESS_EVERY_MS = 1_000;
+const CHUNK_CHARS = 64 * 1024;
+
+/** One rendering of one message: what to render, and how it reports. */
 interface RenderAttempt {
   message: RenderReportMessage;
-  dataset: ReportDataset;
-  /** This attempt's own key (see `exportKey`). */
-  key: string;
+  claimCheck: Readable;
   signal: AbortSignal;
   event: ReturnType<typeof jobEvents>;
 }
@@ -53,49 +55,27 @@ interface RenderAttempt {
 /** The claim check is gone (expired, or a forged key): no retry can bring it back. */
 class DatasetMissingError extends Error {}
 
-async function readDataset(
+async function openClaimCheck(
   s3: S3Client,
   bucket: string,
   key: string,
   signal: AbortSignal,
-): Promise<ReportDataset> {
-  let object;
+): Promise<Readable> {
   try {
-    object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
       abortSignal: signal,
     });
+    return object.Body as Readable;
   } catch (error) {
     if ((error as Error).name === 'NoSuchKey') throw new DatasetMissingError(key);
     throw error;
   }
-  const bytes = await object.Body!.transformToByteArray();
-  const dataset = JSON.parse(gunzipSync(bytes).toString('utf8')) as ReportDataset;
-  if (dataset.schema_version !== REPORT_DATASET_SCHEMA_VERSION) {
-    throw new Error(
-      `dataset ${key} has schema ${dataset.schema_version}, this renderer reads ${REPORT_DATASET_SCHEMA_VERSION}`,
-    );
-  }
-  return dataset;
-}
-
-/** Counts and hashes what streams through, so the job records exact bytes and sha256. */
-function measure() {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const stream = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      callback(null, chunk);
-    },
-  });
-  return { stream, result: () => ({ bytes, sha256: hash.digest('hex') }) };
 }
 
 /**
- * RENDER_REPORT: read the dataset, render the file to S3 under this attempt's own key, publish
- * COMPLETED with its facts. A redelivery renders again under another key; export-api keeps the
- * first file a job completed with. Once `signal` aborts (time limit) no upload starts.
+ * RENDER_REPORT: read the claim check, render the file to S3 under this attempt's own key,
+ * publish COMPLETED with its facts. A redelivery renders again under another key; export-api
+ * keeps the first file a job completed with. Once `signal` aborts (time limit) no upload starts.
  */
 export async function renderExport(
   message: RenderReportMessage,
@@ -104,9 +84,9 @@ export async function renderExport(
 ): Promise<void> {
   const event = jobEvents(deps.sns, deps.topicArn, message);
   const started = performance.now();
-  let dataset;
+  let claimCheck;
   try {
-    dataset = await readDataset(deps.s3, deps.bucket, message.dataset_key, signal);
+    claimCheck = await openClaimCheck(deps.s3, deps.bucket, message.dataset_key, signal);
   } catch (error) {
     if (!(error instanceof DatasetMissingError)) throw error;
     deps.logger.warn({ job_id: message.job_id, key: message.dataset_key }, 'dataset missing');
@@ -120,61 +100,117 @@ export async function renderExport(
     });
     return;
   }
-  const key = exportKey(message, dataset, randomUUID());
   const render = message.format === 'PDF' ? renderPdf : renderCsv;
-  await render({ message, dataset, key, signal, event }, deps);
+  await render({ message, claimCheck, signal, event }, deps);
   deps.metrics.stageDuration.observe(
     { stage: `render_${message.format.toLowerCase()}` },
     (performance.now() - started) / 1000,
   );
 }
 
+/** Lines of gzip NDJSON as they arrive; an error anywhere in the stream rejects the iteration. */
+async function* gunzippedLines(compressed: Readable): AsyncGenerator<string> {
+  const text = pipeline(compressed, createGunzip(), () => undefined).setEncoding('utf8');
+  let rest = '';
+  for await (const chunk of text as AsyncIterable<string>) {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop()!;
+    for (const line of lines) if (line) yield line;
+  }
+  if (rest) yield rest;
+}
+
+/** The rows claim check line by line: header, rows, trailer (a missing trailer means cut short). */
+async function* claimCheckLines(claimCheck: Readable, key: string) {
+  const lines = gunzippedLines(claimCheck);
+  let header: ExportRowsHeader | null = null;
+  let trailer: ExportRowsTrailer | null = null;
+  for await (const line of lines) {
+    const parsed = JSON.parse(line) as ExportRow | ExportRowsHeader | ExportRowsTrailer;
+    if (!header) {
+      header = parsed as ExportRowsHeader;
+      if (header.type !== 'header' || header.schema_version !== EXPORT_ROWS_SCHEMA_VERSION) {
+        throw new Error(
+          `${key} is not export rows of schema ${EXPORT_ROWS_SCHEMA_VERSION}; this renderer cannot read it`,
+        );
+      }
+      yield header;
+    } else if ('type' in parsed && parsed.type === 'end') {
+      trailer = parsed;
+    } else if (trailer) {
+      throw new Error(`${key} has lines after its trailer`);
+    } else {
+      yield parsed as ExportRow;
+    }
+  }
+  if (!header || !trailer) throw new Error(`${key} ended before its trailer: it was cut short`);
+  return trailer;
+}
+
 async function renderCsv(
-  { message, dataset, key, signal, event }: RenderAttempt,
+  { message, claimCheck, signal, event }: RenderAttempt,
   deps: RenderDeps,
 ): Promise<void> {
-  await event({ status: 'RUNNING', progress: { stage: 'uploading', percent: 80 } });
-  signal.throwIfAborted();
-
-  let rows = -1; // the header is not a data row
-  const lines = Readable.from(
-    (function* () {
-      for (const line of csvLines(dataset, { bom: message.options.csv_bom })) {
-        rows++;
-        yield Buffer.from(line, 'utf8');
+  const lines = claimCheckLines(claimCheck, message.dataset_key);
+  const first = await lines.next();
+  const header = first.value as ExportRowsHeader;
+  const writer = new CsvWriter(header, { bom: message.options.csv_bom });
+  const total = message.dataset_rows;
+  let rows = 0;
+  async function* csv(): AsyncGenerator<string> {
+    let chunk = writer.headerLine();
+    let reported = performance.now();
+    let next = await lines.next();
+    while (!next.done) {
+      chunk += writer.line(next.value as ExportRow);
+      rows++;
+      if (chunk.length >= CHUNK_CHARS) {
+        yield chunk;
+        chunk = '';
       }
-    })(),
-  );
-  const measured = measure();
-  const body = new PassThrough();
-  const contentType = 'text/csv; charset=utf-8';
-  const upload = new Upload({
-    client: deps.s3,
-    params: { Bucket: deps.bucket, Key: key, Body: body, ContentType: contentType },
-    partSize: PART_SIZE,
-    queueSize: PARTS_IN_FLIGHT,
-  });
-  const abortUpload = () => void upload.abort().catch(() => undefined);
-  signal.addEventListener('abort', abortUpload, { once: true });
-  try {
-    // pipeline (unlike .pipe) passes an error in any stage on: the body fails, so the upload
-    // rejects instead of waiting forever for the rest of the file.
-    await Promise.all([
-      pipeline(lines, measured.stream, body),
-      upload.done().catch((error: unknown) => {
-        body.destroy(error as Error);
-        throw error;
-      }),
-    ]);
-  } finally {
-    signal.removeEventListener('abort', abortUpload);
+      if (performance.now() - reported >= PROGRESS_EVERY_MS) {
+        const percent = total ? 60 + Math.floor((35 * Math.min(rows, total)) / total) : 60;
+        await event({ status: 'RUNNING', progress: { stage: 'rendering', percent, rows } });
+        reported = performance.now();
+      }
+      next = await lines.next();
+    }
+    if (next.value.rows !== rows) {
+      throw new Error(`${message.dataset_key} promises ${next.value.rows} rows but holds ${rows}`);
+    }
+    yield chunk;
   }
-  const { bytes, sha256 } = measured.result();
+
+  const { query, layout } = header;
+  const key = exportKey(
+    message,
+    exportFilename({ ...query, currency: query.target_currency, format: 'CSV', layout }),
+  );
+  const contentType = 'text/csv; charset=utf-8';
+  const { bytes, sha256 } = await uploadStream(
+    deps.s3,
+    { Bucket: deps.bucket, Key: key, ContentType: contentType },
+    Readable.from(csv()),
+    [],
+    signal,
+  );
   await event({
     status: 'COMPLETED',
     file: { key, bytes, rows, sha256, content_type: contentType },
   });
   deps.logger.info({ job_id: message.job_id, key, bytes, rows }, 'CSV rendered');
+}
+
+async function readDataset(claimCheck: Readable, key: string): Promise<ReportDataset> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of claimCheck) chunks.push(chunk as Buffer);
+  const dataset = JSON.parse(gunzipSync(Buffer.concat(chunks)).toString('utf8')) as ReportDataset;
+  if (dataset.schema_version !== REPORT_DATASET_SCHEMA_VERSION) {
+    throw new Error(
+      `dataset ${key} has schema ${dataset.schema_version}, this renderer reads ${REPORT_DATASET_SCHEMA_VERSION}`,
+    );
+  }
+  return dataset;
 }
 
 /** The workspace logo from our own bucket (branding/ keys only; never a URL from outside). */
@@ -189,9 +225,15 @@ async function readLogo(
 }
 
 async function renderPdf(
-  { message, dataset, key, signal, event }: RenderAttempt,
+  { message, claimCheck, signal, event }: RenderAttempt,
   deps: RenderDeps,
 ): Promise<void> {
+  const dataset = await readDataset(claimCheck, message.dataset_key);
+  const { query } = dataset;
+  const key = exportKey(
+    message,
+    exportFilename({ ...query, currency: query.target_currency, format: 'PDF', layout: null }),
+  );
   await event({ status: 'RUNNING', progress: { stage: 'rendering', percent: 70 } });
   const view = buildReportView(dataset, message.workspace, {
     logoDataUrl: await readLogo(deps.s3, deps.bucket, message.workspace.branding?.logo_key),
@@ -202,7 +244,7 @@ async function renderPdf(
   await event({ status: 'RUNNING', progress: { stage: 'uploading', percent: 90 } });
   const contentType = 'application/pdf';
   const sha256 = createHash('sha256').update(pdf).digest('hex');
-  const rows = dataset.rows.length;
+  const rows = dataset.platforms.length * dataset.trend.length;
   await deps.s3.send(
     new PutObjectCommand({ Bucket: deps.bucket, Key: key, Body: pdf, ContentType: contentType }),
     { abortSignal: signal },

@@ -1,4 +1,4 @@
-import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { LOCAL_CREDENTIALS, startLocalEmulators } from '@wevion/infra/local-emulators.ts';
 import { jobEventReader } from '@wevion/infra/polling.ts';
@@ -7,7 +7,9 @@ import {
   createAwsClients,
   createLogger,
   createMetrics,
+  csvLayoutOf,
   destroyAwsClients,
+  EXPORT_ROWS_SCHEMA_VERSION,
   type AwsClients,
   type RenderReportMessage,
 } from '@wevion/shared';
@@ -76,7 +78,7 @@ describe('renderer service', function () {
     job_id: randomUUID(),
     workspace_id: 'ws_acme',
     format: 'CSV',
-    dataset_key: `datasets/${randomUUID()}/a.json.gz`,
+    dataset_key: `datasets/${randomUUID()}/a.ndjson.gz`,
     options: { csv_bom: false },
     workspace: { name: 'Acme', branding: null },
     ...overrides,
@@ -89,6 +91,117 @@ describe('renderer service', function () {
         Body: gzipSync(JSON.stringify(dataset)),
       }),
     );
+  /** A rows claim check as report-builder writes it, optionally cut short or corrupted. */
+  const putRows = (key: string, lines: readonly unknown[]) =>
+    clients.s3.send(
+      new PutObjectCommand({
+        Bucket: resources.EXPORTS_BUCKET,
+        Key: key,
+        Body: gzipSync(
+          lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n'),
+        ),
+      }),
+    );
+  const rowsHeader = {
+    type: 'header',
+    schema_version: EXPORT_ROWS_SCHEMA_VERSION,
+    generated_at: new Date().toISOString(),
+    query: {
+      workspace_id: 'ws_acme',
+      since: '2026-08-01',
+      until: '2026-08-31',
+      platforms: ['meta'],
+      target_currency: 'EUR',
+      timezone: 'UTC',
+      compare_previous: false,
+      top_n: 10,
+    },
+    layout: csvLayoutOf({ dimensions: ['campaign'], metrics: ['spend', 'clicks'] }),
+    currency: { code: 'EUR', minor_units: 2 },
+    period: { since: '2026-08-01', until: '2026-08-31', timezone: 'UTC' },
+  };
+  const rowLines = (count: number) =>
+    Array.from({ length: count }, (_, i) => ({
+      campaign_id: `c${i}`,
+      campaign_name: `=Campaign ${i}, "quoted"`,
+      spend: '0.01',
+      impressions: 1,
+      clicks: i,
+      conversions: 0,
+      conversion_value: '0.00',
+      ctr: i,
+      cpc: null,
+      cpm: 10,
+      roas: 0,
+      cpa: null,
+    }));
+  const renderDeps = () => ({
+    printer: fakePrinter,
+    template: { html: () => '' },
+    ...clients,
+    bucket: resources.EXPORTS_BUCKET!,
+    topicArn: resources.EXPORT_EVENTS_TOPIC_ARN!,
+    logger,
+    metrics: createMetrics('renderer'),
+  });
+  const filesOf = async (jobId: string) =>
+    (
+      await clients.s3.send(
+        new ListObjectsV2Command({
+          Bucket: resources.EXPORTS_BUCKET,
+          Prefix: `exports/ws_acme/${jobId}/`,
+        }),
+      )
+    ).Contents ?? [];
+
+  it('when a rows claim check is rendered, then the CSV streams to S3 with its layout, facts and name', async () => {
+    const render = message({ dataset_rows: 3 });
+    await putRows(render.dataset_key, [
+      rowsHeader,
+      ...rowLines(3),
+      { type: 'end', rows: 3, totals: { spend: '0.03', conversion_value: '0.00' } },
+    ]);
+    await clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: resources.RENDER_JOBS_QUEUE_URL,
+        MessageBody: JSON.stringify(render),
+      }),
+    );
+    const completed = await nextEvent(
+      (e) => e.job_id === render.job_id && e.status === 'COMPLETED',
+    );
+    const file = completed.file!;
+    assert.equal(file.rows, 3);
+    assert.match(file.key, /\/wevion-cross-channel_2026-08-01_2026-08-31_EUR_campaign_total\.csv$/);
+    const object = await clients.s3.send(
+      new GetObjectCommand({ Bucket: resources.EXPORTS_BUCKET, Key: file.key }),
+    );
+    const text = await object.Body!.transformToString();
+    assert.equal(file.bytes, Buffer.byteLength(text));
+    assert.equal(
+      text,
+      'campaign_id,campaign_name,spend,clicks\r\n' +
+        `c0,"'=Campaign 0, ""quoted""",0.01,0\r\n` +
+        `c1,"'=Campaign 1, ""quoted""",0.01,1\r\n` +
+        `c2,"'=Campaign 2, ""quoted""",0.01,2\r\n`,
+    );
+  });
+
+  it('when a rows claim check was cut short, then rendering rejects and leaves no file', async () => {
+    const render = message();
+    await putRows(render.dataset_key, [rowsHeader, ...rowLines(5)]);
+    await assert.rejects(renderExport(render, renderDeps()), /ended before its trailer/);
+    const miscounted = message();
+    await putRows(miscounted.dataset_key, [
+      rowsHeader,
+      ...rowLines(5),
+      { type: 'end', rows: 6, totals: { spend: '0.06', conversion_value: '0.00' } },
+    ]);
+    await assert.rejects(renderExport(miscounted, renderDeps()), /promises 6 rows but holds 5/);
+    assert.deepEqual(await filesOf(render.job_id), []);
+    assert.deepEqual(await filesOf(miscounted.job_id), []);
+  });
+
   it('when the same render is delivered twice, then each attempt writes its own file and neither is overwritten', async () => {
     const render = message({ format: 'PDF' });
     await putDataset(render.dataset_key, fixtureDataset());
@@ -130,20 +243,14 @@ describe('renderer service', function () {
 
   it('when writing the CSV fails midway, then rendering rejects promptly instead of hanging the worker', async () => {
     const render = message();
-    const broken = fixtureDataset();
-    await putDataset(render.dataset_key, { ...broken, rows: [...broken.rows, null] });
-    await assert.rejects(
-      renderExport(render, {
-        printer: fakePrinter,
-        template: { html: () => '' },
-        ...clients,
-        bucket: resources.EXPORTS_BUCKET!,
-        topicArn: resources.EXPORT_EVENTS_TOPIC_ARN!,
-        logger,
-        metrics: createMetrics('renderer'),
-      }),
-      TypeError,
-    );
+    await putRows(render.dataset_key, [
+      rowsHeader,
+      ...rowLines(20_000),
+      '{"broken":',
+      ...rowLines(2),
+    ]);
+    await assert.rejects(renderExport(render, renderDeps()), SyntaxError);
+    assert.deepEqual(await filesOf(render.job_id), []);
   });
 });
 

@@ -1,14 +1,19 @@
-import type { Metrics, ReportDataset } from '@wevion/shared';
+import {
+  csvLayoutOf,
+  type CsvLayoutInput,
+  type ExportRow,
+  type ExportRowsHeader,
+} from '@wevion/shared';
 import { parse } from 'csv-parse/sync';
 import assert from 'node:assert/strict';
-import { CSV_COLUMNS, csvLines, textCell } from '../src/domain/csv.ts';
+import { CsvWriter, textCell } from '../src/domain/csv.ts';
 
-const metrics = (overrides: Partial<Metrics> = {}): Metrics => ({
-  spend: 1234.5,
+const metrics = (overrides: Partial<ExportRow> = {}): ExportRow => ({
+  spend: '1234.50',
   impressions: 100000,
   clicks: 1234,
   conversions: 12.5,
-  conversion_value: 4000,
+  conversion_value: '4000.00',
   ctr: 0.01234,
   cpc: 1.000405186385737,
   cpm: 12.345,
@@ -17,27 +22,44 @@ const metrics = (overrides: Partial<Metrics> = {}): Metrics => ({
   ...overrides,
 });
 
-function dataset(overrides: Partial<ReportDataset> = {}): ReportDataset {
+function header(layout: CsvLayoutInput = {}, currency = { code: 'EUR', minor_units: 2 }) {
   return {
-    currency: { code: 'EUR', minor_units: 2 },
-    period: { since: '2026-08-01', until: '2026-08-02', days: 2, timezone: 'UTC' },
-    rows: [
-      { date: '2026-08-01', platform: 'meta', ...metrics() },
-      {
-        date: '2026-08-02',
-        platform: 'google',
-        ...metrics({ clicks: 0, ctr: 0, cpc: null, cpa: null, conversions: 0, roas: 0 }),
-      },
-    ],
-    ...overrides,
-  } as ReportDataset;
+    type: 'header',
+    schema_version: 1,
+    generated_at: '2026-08-03T10:00:00.000Z',
+    query: {
+      workspace_id: 'ws_test',
+      since: '2026-08-01',
+      until: '2026-08-02',
+      platforms: ['meta', 'google'],
+      target_currency: currency.code,
+      timezone: 'UTC',
+      compare_previous: true,
+      top_n: 10,
+    },
+    layout: csvLayoutOf(layout),
+    currency,
+    period: { since: '2026-08-01', until: '2026-08-02', timezone: 'UTC' },
+  } satisfies ExportRowsHeader;
 }
 
-const render = (d: ReportDataset, bom = false) => [...csvLines(d, { bom })].join('');
+const defaultRows: ExportRow[] = [
+  { date: '2026-08-01', platform: 'meta', ...metrics() },
+  {
+    date: '2026-08-02',
+    platform: 'google',
+    ...metrics({ clicks: 0, ctr: 0, cpc: null, cpa: null, conversions: 0, roas: 0 }),
+  },
+];
+
+function render(h: ExportRowsHeader, rows: readonly ExportRow[], bom = false): string {
+  const writer = new CsvWriter(h, { bom });
+  return writer.headerLine() + rows.map((r) => writer.line(r)).join('');
+}
 
 describe('CSV rendering', () => {
-  it('when rendered, then the header is the spec’s and numbers are fixed-point without thousands separators', () => {
-    const text = render(dataset());
+  it('when rendered by default, then the header is the spec’s and numbers are fixed-point without thousands separators', () => {
+    const text = render(header(), defaultRows);
     assert.ok(
       text.startsWith(
         'date,platform,spend,impressions,clicks,ctr,cpc,cpm,conversions,roas,cpa\r\n',
@@ -55,14 +77,32 @@ describe('CSV rendering', () => {
     );
   });
 
-  it('when the currency is JPY, then money has no decimals and unit costs two', () => {
-    const text = render(
-      dataset({
-        currency: { code: 'JPY', minor_units: 0 },
-        rows: [{ date: '2026-08-01', platform: 'meta', ...metrics({ spend: 16240, cpc: 13.16 }) }],
-      }),
-    );
+  it('when the currency is JPY, then money is as rounded (no decimals) and unit costs have two', () => {
+    const text = render(header({}, { code: 'JPY', minor_units: 0 }), [
+      { date: '2026-08-01', platform: 'meta', ...metrics({ spend: '16240', cpc: 13.16 }) },
+    ]);
     assert.match(text, /\r\n2026-08-01,meta,16240,100000,1234,0\.012340,13\.16,12\.35,/);
+  });
+
+  it('when a layout names dimensions, metrics and the currency, then the columns follow it in order', () => {
+    const h = header({
+      dimensions: ['account', 'campaign'],
+      granularity: 'total',
+      metrics: ['conversion_value', 'spend', 'roas'],
+      include_currency: true,
+    });
+    const row: ExportRow = {
+      account_id: 'act_1',
+      account_currency: 'USD',
+      campaign_id: 'c1',
+      campaign_name: 'Brand',
+      ...metrics(),
+    };
+    assert.equal(
+      render(h, [row]),
+      'account_id,account_currency,campaign_id,campaign_name,currency,conversion_value,spend,roas\r\n' +
+        'act_1,USD,c1,Brand,EUR,4000.00,1234.50,3.2402\r\n',
+    );
   });
 
   it('when text starts with = + - @ tab or CR, then it is neutralised; quotes, commas and line breaks are quoted', () => {
@@ -75,24 +115,56 @@ describe('CSV rendering', () => {
     assert.equal(textCell('双十一 🎁'), '双十一 🎁');
   });
 
-  it('when a real CSV parser reads the output, then every row and value comes back', () => {
-    const records = parse(render(dataset()), { columns: true }) as Record<string, string>[];
-    assert.deepEqual(Object.keys(records[0]!), [...CSV_COLUMNS]);
-    assert.equal(records.length, 2);
-    assert.equal(Number(records[0]!.spend), 1234.5);
-    assert.equal(records[1]!.cpc, '');
+  it('when campaign names are hostile or in any script, then a real CSV parser reads each back byte for byte', () => {
+    const names = [
+      'Retargeting, EU',
+      'Prospecting "Broad"',
+      'Two\r\nlines\nand a bare\rCR',
+      '=IMPORTXML(A1)',
+      '+Lookalike 1%',
+      '-20% Sale',
+      '@handle',
+      'تخفيضات الصيف',
+      'מבצע חורף',
+      '双十一大促 · 限时',
+      '🚀 Launch 👩🏽‍💻',
+      '',
+      '"',
+    ];
+    const h = header({ dimensions: ['campaign'], granularity: 'total' });
+    const rows = names.map((campaign_name, i) => ({
+      campaign_id: `c,${i}`,
+      campaign_name,
+      ...metrics(),
+    }));
+    const bytes = Buffer.from(render(h, rows), 'utf8');
+    const records = parse(bytes, { columns: true }) as Record<string, string>[];
+    assert.equal(records.length, names.length);
+    records.forEach((record, i) => {
+      const name = names[i]!;
+      const expected = /^[=+\-@\t\r]/.test(name) ? `'${name}` : name;
+      assert.equal(
+        Buffer.from(record.campaign_name!, 'utf8').toString('hex'),
+        Buffer.from(expected, 'utf8').toString('hex'),
+        `name ${JSON.stringify(name)}`,
+      );
+      assert.equal(record.campaign_id, `c,${i}`);
+      assert.equal(record.spend, '1234.50', 'numbers are never neutralised');
+    });
   });
 
   it('when a BOM is asked for, then the file starts with one and parsers still see the header', () => {
-    const text = render(dataset(), true);
+    const text = render(header(), defaultRows, true);
     assert.equal(text.charCodeAt(0), 0xfeff);
     const records = parse(text, { columns: true, bom: true }) as Record<string, string>[];
     assert.equal(records[0]!.date, '2026-08-01');
-    assert.notEqual(render(dataset()).charCodeAt(0), 0xfeff);
+    assert.notEqual(render(header(), defaultRows).charCodeAt(0), 0xfeff);
   });
 
   it('when the report is aggregated over the period, then the date column holds the ISO interval', () => {
-    const text = render(dataset({ rows: [{ date: null, platform: 'meta', ...metrics() }] }));
+    const text = render(header({ granularity: 'total' }), [
+      { date: null, platform: 'meta', ...metrics() },
+    ]);
     assert.match(text, /\r\n2026-08-01\/2026-08-02,meta,/);
   });
 });

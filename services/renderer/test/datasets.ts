@@ -5,9 +5,10 @@ import {
   type Metrics,
   type MetricName,
   type Platform,
-  type PlatformDayRow,
   type ReportDataset,
 } from '@wevion/shared';
+
+type PlatformDayRow = Metrics & { date: string; platform: Platform };
 
 /** Metrics from raw sums, the way the engine derives them. */
 export function metricsOf(
@@ -55,7 +56,7 @@ export interface FixtureOptions {
   minorUnits?: number;
 }
 
-/** A consistent ReportDataset (totals are the sums of its rows) with deterministic numbers. */
+/** A consistent ReportDataset (totals are the sums of its days) with deterministic numbers. */
 export function fixtureDataset(options: FixtureOptions = {}): ReportDataset {
   const platforms = PLATFORMS.slice(0, options.platforms ?? 2) as Platform[];
   const days = options.days ?? 7;
@@ -110,7 +111,7 @@ export function fixtureDataset(options: FixtureOptions = {}): ReportDataset {
     }),
   ) as NonNullable<ReportDataset['previous']>['deltas'];
   return {
-    schema_version: 1,
+    schema_version: 2,
     generated_at: '2026-11-27T10:00:00.000Z',
     query: {
       workspace_id: 'ws_test',
@@ -119,15 +120,11 @@ export function fixtureDataset(options: FixtureOptions = {}): ReportDataset {
       platforms,
       target_currency: options.currency ?? 'EUR',
       timezone: 'Europe/Berlin',
-      granularity: 'daily',
       compare_previous: true,
       top_n: 10,
-      include_campaigns: false,
     },
     currency: { code: options.currency ?? 'EUR', minor_units: options.minorUnits ?? 2 },
     period: { since, until, days, timezone: 'Europe/Berlin' },
-    rows,
-    campaign_rows: null,
     totals,
     platforms: platformTotals.sort((a, b) => b.spend - a.spend),
     channel_mix: platformTotals.map((p) => ({

@@ -39,9 +39,7 @@ export async function aggregateReport(
     store.aggregate({
       ...request,
       days,
-      campaigns: query.include_campaigns
-        ? { kind: 'all' }
-        : { kind: 'top', limit: query.top_n + RANKING_MARGIN, weights },
+      campaigns: { kind: 'top', limit: query.top_n + RANKING_MARGIN, weights },
     }),
     previous
       ? store.aggregate({

@@ -3,11 +3,13 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
   AppError,
+  parseCsvLayout,
   parseReportQuery,
   jobEvents,
   sendToQueue,
   type ExportUnifiedReportMessage,
   type Logger,
+  type ReportQuery,
   type ServiceMetrics,
 } from '@wevion/shared';
 import { randomUUID } from 'node:crypto';
@@ -16,6 +18,7 @@ import { gzip } from 'node:zlib';
 import { aggregateReport } from './aggregate-report.ts';
 import { explainCurrency } from './currency-error.ts';
 import type { InsightsStore } from './ports.ts';
+import { exportRowsKey, writeExportRows } from './write-export-rows.ts';
 
 const gzipAsync = promisify(gzip);
 
@@ -36,11 +39,12 @@ export const datasetKey = (jobId: string, attempt: string) =>
   `datasets/${jobId}/${attempt}.json.gz`;
 
 /**
- * EXPORT_UNIFIED_REPORT: aggregate, store the dataset in S3 (claim check), hand it to the
- * renderer. Safe to run twice for one job: each attempt writes its own dataset, and export-api
- * ignores events that would move a job backwards. A problem with the request itself ends the job
- * FAILED with the reason; anything else throws so SQS redelivers (and finally dead-letters) it.
- * Once `signal` aborts (the time limit passed) no further step starts.
+ * EXPORT_UNIFIED_REPORT: aggregate, store the claim check in S3, hand it to the renderer. A CSV's
+ * rows stream from the store into gzip NDJSON; a PDF gets the summary dataset. Safe to run twice
+ * for one job: each attempt writes its own claim check, and export-api ignores events that would
+ * move a job backwards. A problem with the request itself ends the job FAILED with the reason;
+ * anything else throws so SQS redelivers (and finally dead-letters) it. Once `signal` aborts
+ * (the time limit passed) no further step starts.
  */
 export async function buildExport(
   message: ExportUnifiedReportMessage,
@@ -52,14 +56,17 @@ export async function buildExport(
 
   await event({ status: 'RUNNING', progress: { stage: 'aggregating', percent: 10 } });
   const started = performance.now();
-  let dataset;
   const currencies = await deps.store.fxCurrencies();
+  let claim: { key: string; rows?: number; facts: Record<string, number> };
   try {
     const query = parseReportQuery(
       { ...message.query, workspace_id: message.workspace_id },
       { currencies },
     );
-    dataset = await aggregateReport(deps.store, query);
+    claim =
+      message.format === 'CSV'
+        ? await writeRows(message, query, deps, signal)
+        : await writeSummary(message, query, deps, signal);
   } catch (error) {
     if (!(error instanceof AppError) || !error.expose) throw error;
     const { code, message: reason } = explainCurrency(
@@ -74,6 +81,58 @@ export async function buildExport(
   deps.metrics.stageDuration.observe({ stage: 'aggregate' }, (performance.now() - started) / 1000);
 
   signal.throwIfAborted();
+  await sendToQueue(deps.sqs, deps.renderQueueUrl, {
+    type: 'RENDER_REPORT',
+    version: 1,
+    job_id: message.job_id,
+    workspace_id: message.workspace_id,
+    format: message.format,
+    dataset_key: claim.key,
+    ...(claim.rows === undefined ? {} : { dataset_rows: claim.rows }),
+    options: message.options,
+    workspace: message.workspace,
+  });
+  await event({
+    status: 'RUNNING',
+    progress: {
+      stage: 'rendering',
+      percent: 60,
+      ...(claim.rows === undefined ? {} : { rows: 0 }),
+    },
+  });
+  log.info({ ...claim.facts, ms: Math.round(performance.now() - started) }, 'dataset built');
+}
+
+/** A CSV's rows, streamed; progress events say how many are written. */
+async function writeRows(
+  message: ExportUnifiedReportMessage,
+  query: ReportQuery,
+  deps: BuildExportDeps,
+  signal: AbortSignal,
+) {
+  const event = jobEvents(deps.sns, deps.topicArn, message);
+  const key = exportRowsKey(message.job_id, randomUUID());
+  const { rows } = await writeExportRows(query, parseCsvLayout(message.csv), {
+    store: deps.store,
+    s3: deps.s3,
+    bucket: deps.bucket,
+    key,
+    signal,
+    onProgress: (written) =>
+      event({ status: 'RUNNING', progress: { stage: 'aggregating', percent: 10, rows: written } }),
+  });
+  return { key, rows, facts: { rows } };
+}
+
+/** A PDF's summary dataset, as one gzip JSON document. */
+async function writeSummary(
+  message: ExportUnifiedReportMessage,
+  query: ReportQuery,
+  deps: BuildExportDeps,
+  signal: AbortSignal,
+) {
+  const dataset = await aggregateReport(deps.store, query);
+  signal.throwIfAborted();
   const key = datasetKey(message.job_id, randomUUID());
   await deps.s3.send(
     new PutObjectCommand({
@@ -85,20 +144,5 @@ export async function buildExport(
     }),
     { abortSignal: signal },
   );
-  signal.throwIfAborted();
-  await sendToQueue(deps.sqs, deps.renderQueueUrl, {
-    type: 'RENDER_REPORT',
-    version: 1,
-    job_id: message.job_id,
-    workspace_id: message.workspace_id,
-    format: message.format,
-    dataset_key: key,
-    options: message.options,
-    workspace: message.workspace,
-  });
-  await event({ status: 'RUNNING', progress: { stage: 'rendering', percent: 60 } });
-  log.info(
-    { rows_scanned: dataset.rows_scanned, ms: Math.round(performance.now() - started) },
-    'dataset built',
-  );
+  return { key, facts: { rows_scanned: dataset.rows_scanned } };
 }

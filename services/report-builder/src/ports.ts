@@ -1,5 +1,5 @@
-import type { CalendarDate, Platform, PlatformFreshness } from '@wevion/shared';
-import type { FxRate, InsightGroup, RankingWeight } from './domain/insight-group.ts';
+import type { CalendarDate, Dimension, Platform, PlatformFreshness } from '@wevion/shared';
+import type { FxRate, InsightGroup, RankingWeight, RowGroup } from './domain/insight-group.ts';
 import type { LocalDay } from './domain/local-days.ts';
 
 /** One stored hourly row (docs/architecture.md, "How the numbers are made"). Money is a decimal string. */
@@ -20,14 +20,12 @@ export interface HourlyInsight {
 }
 
 /**
- * Which campaign detail an aggregate returns besides the per-day totals: none (previous period),
- * all of it (campaign rows in a CSV), or only the campaigns that rank highest by spend converted
- * with `weights` (top campaigns), so millions of rows never cross into JavaScript.
+ * Which campaign detail an aggregate returns besides the per-day totals: none (previous period)
+ * or only the campaigns that rank highest by spend converted with `weights` (top campaigns), so
+ * millions of rows never cross into JavaScript.
  */
 export type CampaignDetail =
-  | { kind: 'none' }
-  | { kind: 'all' }
-  | { kind: 'top'; limit: number; weights: readonly RankingWeight[] };
+  { kind: 'none' } | { kind: 'top'; limit: number; weights: readonly RankingWeight[] };
 
 export interface AggregateRequest {
   workspaceId: string;
@@ -46,10 +44,29 @@ export interface AggregateResult {
   campaignGroups: InsightGroup[];
 }
 
+/** The groups of a CSV export, streamed in file order. */
+export interface ExportGroupsRequest {
+  workspaceId: string;
+  /** In the request's order, which is also the sort order of the platform dimension. */
+  platforms: readonly Platform[];
+  timezone: string;
+  days: readonly LocalDay[];
+  /** Row key dimensions, in sort order. */
+  dimensions: readonly Dimension[];
+  /** Each local date's row period (`periodStart`); only read when `date` is a dimension. */
+  periodOf: ReadonlyMap<CalendarDate, CalendarDate | null>;
+}
+
 /** The analytics data report-builder reads: embedded DuckDB locally, MongoDB in production. */
 export interface InsightsStore {
   /** The pushed-down aggregate: hourly rows summed per local date, platform, campaign, currency. */
   aggregate(request: AggregateRequest): Promise<AggregateResult>;
+  /**
+   * Hourly rows summed per row key, local date and currency, sorted by the key in dimension
+   * order (platforms in request order, ids ascending), then date: consecutive groups with one
+   * key make one row of the file. Streamed: the store never returns the whole result at once.
+   */
+  exportGroups(request: ExportGroupsRequest): AsyncIterable<RowGroup>;
   /** The newest hourly row per platform, whatever the period. */
   freshness(workspaceId: string, platforms: readonly Platform[]): Promise<PlatformFreshness[]>;
   /** Rates in [from, until] plus, per currency, the latest one before `from` (for fallbacks). */

@@ -4,6 +4,7 @@ import { jobEventReader } from '@wevion/infra/polling.ts';
 import { provision } from '@wevion/infra/provision.ts';
 import {
   createAwsClients,
+  DEFAULT_CSV_LAYOUT,
   createLogger,
   createMetrics,
   destroyAwsClients,
@@ -108,12 +109,11 @@ describe('report-builder service', function () {
       workspace_id: 'ws_acme',
       ...summaryQuery,
       timezone: 'UTC',
-      granularity: 'daily',
       compare_previous: true,
       top_n: 10,
-      include_campaigns: false,
       ...query,
     },
+    csv: DEFAULT_CSV_LAYOUT,
     options: { csv_bom: false },
     workspace: { name: 'Acme', branding: null },
     requested_at: new Date().toISOString(),
@@ -174,8 +174,10 @@ describe('report-builder service', function () {
   });
 
   it('when aggregating outlives the handler time limit, then the job ends FAILED with a timeout', async () => {
+    const never = () => new Promise<never>(() => {});
     const stalled: InsightsStore = Object.assign(Object.create(store) as InsightsStore, {
-      aggregate: () => new Promise<never>(() => {}),
+      aggregate: never,
+      exportGroups: () => ({ [Symbol.asyncIterator]: () => ({ next: never }) }),
     });
     await start({ HANDLER_TIMEOUT_SECONDS: '1' }, stalled);
     const message = exportMessage({});

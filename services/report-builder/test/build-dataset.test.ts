@@ -111,37 +111,66 @@ describe('aggregation engine', () => {
     assert.equal(dataset.totals.cpa, 210.005 / 19);
   });
 
-  it('when rows are daily, then there is one row per date per platform with data, in order', () => {
+  it('when the trend is shown, then there is one point per day, money footed to the total', () => {
+    // 150.00 then 60.005: on its own the second day rounds to 60.00 or 60.01 depending on the
+    // rule; footed it is whatever makes the days add up to the rounded total of 210.00.
     assert.deepEqual(
-      dataset.rows.map((r) => [r.date, r.platform, r.spend]),
+      dataset.trend.map((t) => [t.date, t.spend, t.clicks]),
       [
-        ['2026-03-02', 'meta', 100],
-        ['2026-03-02', 'google', 50],
-        ['2026-03-03', 'meta', 50],
-        ['2026-03-03', 'google', 10],
+        ['2026-03-02', 150, 300],
+        ['2026-03-03', 60, 100],
       ],
     );
   });
 
-  it('when totals are compared with the rows, then counts are equal and money differs by rounding only', () => {
-    const sum = (key: 'spend' | 'impressions' | 'clicks' | 'conversions') =>
-      dataset.rows.reduce((s, r) => s + r[key], 0);
-    assert.equal(sum('impressions'), dataset.totals.impressions);
-    assert.equal(sum('clicks'), dataset.totals.clicks);
-    assert.equal(sum('conversions'), dataset.totals.conversions);
-    assert.ok(Math.abs(sum('spend') - dataset.totals.spend) <= dataset.rows.length * 0.005);
-    const trendSpend = dataset.trend.reduce((s, t) => s + t.spend, 0);
-    assert.equal(Math.round(trendSpend * 100), Math.round(dataset.totals.spend * 100));
+  it('when totals are compared with the trend and the platform table, then every column adds up exactly', () => {
+    for (const rows of [dataset.trend, dataset.platforms]) {
+      const sum = (key: 'spend' | 'conversion_value' | 'impressions' | 'clicks' | 'conversions') =>
+        rows.reduce((s, r) => s + r[key], 0);
+      assert.equal(Math.round(sum('spend') * 100), Math.round(dataset.totals.spend * 100));
+      assert.equal(
+        Math.round(sum('conversion_value') * 100),
+        Math.round(dataset.totals.conversion_value * 100),
+      );
+      assert.equal(sum('impressions'), dataset.totals.impressions);
+      assert.equal(sum('clicks'), dataset.totals.clicks);
+      assert.equal(sum('conversions'), dataset.totals.conversions);
+    }
+  });
+
+  it('when each platform rounds down on its own, then the footed table still adds up to the total', () => {
+    const q = query({ platforms: ['meta', 'google', 'tiktok'], compare_previous: false });
+    const thirds = buildReportDataset(
+      inputs({
+        q,
+        previous: null,
+        current: split(
+          (['meta', 'google', 'tiktok'] as const).map((platform) =>
+            group({ platform, campaign_id: platform, spend: '10.005', impressions: 1n }),
+          ),
+        ),
+      }),
+    );
+    // 30.015 rounds half-even to 30.02; 10.005 alone rounds to 10.00, three times 30.00.
+    assert.equal(thirds.totals.spend, 30.02);
+    assert.deepEqual(
+      thirds.platforms.map((p) => [p.platform, p.spend]),
+      [
+        ['meta', 10],
+        ['google', 10.01],
+        ['tiktok', 10.01],
+      ],
+    );
   });
 
   it('when a day has impressions but no clicks or conversions, then ratios over zero are null, not NaN', () => {
-    const zeroClick = dataset.rows.find((r) => r.date === '2026-03-03' && r.platform === 'google')!;
-    assert.equal(zeroClick.ctr, 0);
-    assert.equal(zeroClick.cpc, null);
-    assert.equal(zeroClick.cpa, null);
-    assert.equal(zeroClick.roas, 0);
-    assert.equal(zeroClick.cpm, 10);
-    const json = JSON.stringify(dataset);
+    const zeroClick = buildReportDataset(inputs({ current: split([detail[3]!]), previous: null }));
+    assert.equal(zeroClick.totals.ctr, 0);
+    assert.equal(zeroClick.totals.cpc, null);
+    assert.equal(zeroClick.totals.cpa, null);
+    assert.equal(zeroClick.totals.roas, 0);
+    assert.equal(zeroClick.totals.cpm, 10);
+    const json = JSON.stringify(zeroClick);
     assert.doesNotMatch(json, /NaN|Infinity/);
   });
 
@@ -171,7 +200,7 @@ describe('aggregation engine', () => {
       }),
     );
     assert.equal(eurOnly.totals.spend, 150);
-    assert.equal(eurOnly.rows[1]!.spend, 50);
+    assert.equal(eurOnly.trend[1]!.spend, 50);
     assert.equal(eurOnly.totals.cpc, 150.005 / 300);
   });
 
@@ -233,31 +262,6 @@ describe('aggregation engine', () => {
     );
     const top1 = buildReportDataset(inputs({ q: query({ top_n: 1 }) }));
     assert.equal(top1.top_campaigns.length, 1);
-  });
-
-  it('when granularity is total, then one row per platform covers the whole period', () => {
-    const total = buildReportDataset(inputs({ q: query({ granularity: 'total' }) }));
-    assert.deepEqual(
-      total.rows.map((r) => [r.date, r.platform, r.spend, r.clicks]),
-      [
-        [null, 'meta', 150, 300],
-        [null, 'google', 60, 100],
-      ],
-    );
-  });
-
-  it('when campaign rows are asked, then there is one per campaign per date', () => {
-    const withCampaigns = buildReportDataset(inputs({ q: query({ include_campaigns: true }) }));
-    assert.deepEqual(
-      withCampaigns.campaign_rows!.map((r) => [r.date, r.platform, r.campaign_id, r.spend]),
-      [
-        ['2026-03-02', 'google', 'g1', 50],
-        ['2026-03-02', 'meta', 'c1', 100],
-        ['2026-03-03', 'google', 'g1', 10],
-        ['2026-03-03', 'meta', 'c1', 50],
-      ],
-    );
-    assert.equal(dataset.campaign_rows, null);
   });
 
   it('when a requested platform has no data or the period is still running, then warnings say so', () => {

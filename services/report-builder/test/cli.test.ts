@@ -93,7 +93,8 @@ describe('command-line tools', function () {
       assert.deepEqual(printed.totals, direct.totals);
       assert.deepEqual(printed.previous?.totals, direct.previous?.totals);
       assert.ok(printed.totals.spend > 0);
-      assert.equal(printed.rows.length, 60 * 2);
+      assert.equal(printed.trend.length, 60);
+      assert.equal(printed.platforms.length, 2);
       assert.equal(printed.previous!.since, '2026-03-02');
       assert.ok(
         printed.fx.notes.some((n) => n.currency === 'EUR' && !n.identity && n.fallbacks.length > 0),

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import {
-  convertMicros,
+  conversionFactor,
   divRoundHalfEven,
+  minorToDecimal,
   parseDecimal,
-  roundAtto,
+  roundExact,
 } from '../src/domain/exact-money.ts';
 
 describe('exact money', () => {
@@ -24,18 +25,37 @@ describe('exact money', () => {
   });
 
   it('when money is rounded to minor units, then JPY has none and EUR has two, half-even', () => {
-    const atto = (text: string) => parseDecimal(text, 18);
-    assert.equal(roundAtto(atto('199.752'), 0), 200);
-    assert.equal(roundAtto(atto('2.5'), 0), 2);
-    assert.equal(roundAtto(atto('3.5'), 0), 4);
-    assert.equal(roundAtto(atto('50.005'), 2), 50);
-    assert.equal(roundAtto(atto('50.015'), 2), 50.02);
-    assert.equal(roundAtto(atto('0.0049999'), 2), 0);
+    const exact = (text: string) => parseDecimal(text, 24);
+    assert.equal(roundExact(exact('199.752'), 0), 200);
+    assert.equal(roundExact(exact('2.5'), 0), 2);
+    assert.equal(roundExact(exact('3.5'), 0), 4);
+    assert.equal(roundExact(exact('50.005'), 2), 50);
+    assert.equal(roundExact(exact('50.015'), 2), 50.02);
+    assert.equal(roundExact(exact('0.0049999'), 2), 0);
   });
 
-  it('when USD is converted to EUR through EUR-based rates, then 54.25 USD at 1.085 is exactly 50 EUR', () => {
-    const usdRate = parseDecimal('1.085', 10);
-    const eurRate = parseDecimal('1', 10);
-    assert.equal(convertMicros(54_250_000n, usdRate, eurRate), parseDecimal('50', 18));
+  it('when USD is converted to EUR through EUR-based rates, then 54.25 USD at 1.085 is 50 EUR to 18 decimals', () => {
+    const factor = conversionFactor(parseDecimal('1.085', 10), parseDecimal('1', 10));
+    const converted = 54_250_000n * factor;
+    assert.ok(converted - parseDecimal('50', 24) < 10n ** 6n, 'within 10⁻¹⁸ EUR');
+    assert.equal(roundExact(converted, 2), 50);
+  });
+
+  it('when parts are converted apart, then they add up to the whole converted at once (linear)', () => {
+    const factor = conversionFactor(parseDecimal('0.8573', 10), parseDecimal('1.1702', 10));
+    const parts = [1_234_567n, 89n, 10_000_001n, 3n];
+    const whole = parts.reduce((a, b) => a + b, 0n);
+    assert.equal(
+      parts.reduce((sum, micros) => sum + micros * factor, 0n),
+      whole * factor,
+    );
+  });
+
+  it('when minor units are written out, then they are exact decimals with a sign', () => {
+    assert.equal(minorToDecimal(12_345n, 2), '123.45');
+    assert.equal(minorToDecimal(-5n, 2), '-0.05');
+    assert.equal(minorToDecimal(0n, 2), '0.00');
+    assert.equal(minorToDecimal(16_240n, 0), '16240');
+    assert.equal(minorToDecimal(7n, 3), '0.007');
   });
 });

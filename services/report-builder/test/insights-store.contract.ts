@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { localDays } from '../src/domain/local-days.ts';
-import type { InsightsStore } from '../src/ports.ts';
+import type { RowGroup } from '../src/domain/insight-group.ts';
+import type { ExportGroupsRequest, InsightsStore } from '../src/ports.ts';
 import { everyHour, hourly } from './factories.ts';
+
+async function collect(groups: AsyncIterable<RowGroup>): Promise<RowGroup[]> {
+  const all: RowGroup[] = [];
+  for await (const group of groups) all.push(group);
+  return all;
+}
+
+/** More groups than one DuckDB chunk (2,048 rows) or one MongoDB cursor batch holds. */
+const MANY_CAMPAIGNS = 2_100;
 
 /**
  * What every InsightsStore adapter must do, with hand-computed expectations. Run against
@@ -46,6 +56,35 @@ export function insightsStoreContract(open: () => Promise<InsightsStore>): void 
         platform: 'tiktok',
         ts: new Date('2026-11-02T07:00:00Z'),
       }),
+      // A campaign renamed mid-week, in a second ad account.
+      ...everyHour('2026-10-19T00:00:00Z', '2026-10-22T00:00:00Z', {
+        workspace_id: 'ws_weeks',
+        account_id: 'act_b',
+        campaign_id: 'c9',
+        campaign_name: 'Old name',
+        spend: '0.01',
+      }),
+      ...everyHour('2026-10-22T00:00:00Z', '2026-11-03T00:00:00Z', {
+        workspace_id: 'ws_weeks',
+        account_id: 'act_b',
+        campaign_id: 'c9',
+        campaign_name: 'New name',
+        spend: '0.01',
+      }),
+      ...everyHour('2026-10-19T00:00:00Z', '2026-11-03T00:00:00Z', {
+        workspace_id: 'ws_weeks',
+        account_id: 'act_a',
+        platform: 'google',
+        currency: 'USD',
+        spend: '0.02',
+      }),
+      ...Array.from({ length: MANY_CAMPAIGNS }, (_, i) =>
+        hourly({
+          workspace_id: 'ws_many',
+          campaign_id: `c${String(i).padStart(5, '0')}`,
+          ts: new Date('2026-10-20T10:00:00Z'),
+        }),
+      ),
     ]);
     await store.replaceFxRates(
       [
@@ -80,32 +119,32 @@ export function insightsStoreContract(open: () => Promise<InsightsStore>): void 
   });
 
   it('when Berlin falls back, then the day holds 25 rows, sums are exact and currencies stay apart', async () => {
-    const groups = await store.aggregate({
-      workspaceId: 'ws_berlin',
-      platforms: ['meta', 'google'],
-      timezone: 'Europe/Berlin',
-      days: localDays('2026-10-25', '2026-10-25', 'Europe/Berlin'),
-      campaigns: { kind: 'all' },
-    });
-    const detail = groups.campaignGroups.sort((a, b) => a.platform.localeCompare(b.platform));
-    assert.equal(detail.length, 2);
-    const [google, meta] = detail;
-    assert.deepEqual(
-      { ...meta, row_count: meta!.row_count },
-      {
-        date: '2026-10-25',
-        platform: 'meta',
-        campaign_id: 'c1',
-        campaign_name: 'Campaign one',
-        currency: 'EUR',
-        spend_micros: 2_500_000n,
-        impressions: 2_500n,
-        clicks: 25n,
-        conversions_micros: 0n,
-        conversion_value_micros: 0n,
-        row_count: 25,
-      },
+    const detail = await collect(
+      store.exportGroups({
+        workspaceId: 'ws_berlin',
+        platforms: ['meta', 'google'],
+        timezone: 'Europe/Berlin',
+        days: localDays('2026-10-25', '2026-10-25', 'Europe/Berlin'),
+        dimensions: ['date', 'platform', 'account', 'campaign'],
+        periodOf: new Map([['2026-10-25', '2026-10-25']]),
+      }),
     );
+    assert.equal(detail.length, 2);
+    const [meta, google] = detail;
+    assert.deepEqual(meta, {
+      period: '2026-10-25',
+      platform: 'meta',
+      account_id: 'act_1',
+      campaign_id: 'c1',
+      campaign_name: 'Campaign one',
+      date: '2026-10-25',
+      currency: 'EUR',
+      spend_micros: 2_500_000n,
+      impressions: 2_500n,
+      clicks: 25n,
+      conversions_micros: 0n,
+      conversion_value_micros: 0n,
+    });
     assert.equal(google!.currency, 'USD');
     assert.equal(google!.campaign_name, '=SUM(A1:A9), "quoted"\nsecond line 🚀');
     assert.equal(google!.spend_micros, 1_234_567_891_234n * 25n);
@@ -114,13 +153,20 @@ export function insightsStoreContract(open: () => Promise<InsightsStore>): void 
     assert.equal(google!.clicks, 0n);
   });
 
-  it('when campaign detail is asked, then per-day totals still carry no campaign', async () => {
-    const { groups } = await store.aggregate({
+  it('when top campaign detail is asked, then per-day totals still carry no campaign', async () => {
+    const { groups, campaignGroups } = await store.aggregate({
       workspaceId: 'ws_berlin',
       platforms: ['meta', 'google'],
       timezone: 'Europe/Berlin',
       days: localDays('2026-10-25', '2026-10-25', 'Europe/Berlin'),
-      campaigns: { kind: 'all' },
+      campaigns: {
+        kind: 'top',
+        limit: 10,
+        weights: [
+          { currency: 'EUR', date: '2026-10-25', weight: 1 },
+          { currency: 'USD', date: '2026-10-25', weight: 1 },
+        ],
+      },
     });
     assert.deepEqual(
       groups
@@ -131,6 +177,89 @@ export function insightsStoreContract(open: () => Promise<InsightsStore>): void 
         ['meta', null, null, 'EUR', 25],
       ],
     );
+    assert.deepEqual(campaignGroups.map((g) => g.campaign_id).sort(), ['c1', 'c2']);
+  });
+
+  it('when an export is grouped by platform then week, then groups come in key order with their periods', async () => {
+    const since = '2026-10-21'; // a Wednesday: its week's row starts on the range's first day
+    const days = localDays(since, '2026-11-02', 'UTC');
+    const weekOf = (date: string) =>
+      date < '2026-10-26' ? since : date < '2026-11-02' ? '2026-10-26' : '2026-11-02';
+    const request: ExportGroupsRequest = {
+      workspaceId: 'ws_weeks',
+      platforms: ['google', 'meta'],
+      timezone: 'UTC',
+      days,
+      dimensions: ['platform', 'date'],
+      periodOf: new Map(days.map((d) => [d.date, weekOf(d.date)])),
+    };
+    const groups = await collect(store.exportGroups(request));
+    assert.deepEqual(
+      [...new Set(groups.map((g) => `${g.platform} ${g.period}`))],
+      [
+        'google 2026-10-21',
+        'google 2026-10-26',
+        'google 2026-11-02',
+        'meta 2026-10-21',
+        'meta 2026-10-26',
+        'meta 2026-11-02',
+      ],
+    );
+    assert.equal(groups.length, 2 * 13, 'one group per platform, local date and currency');
+    assert.ok(groups.every((g) => g.account_id === null && g.campaign_id === null));
+    const dates = groups.filter((g) => g.platform === 'meta').map((g) => g.date);
+    assert.deepEqual(dates, [...dates].sort(), 'dates ascend within a key');
+    assert.equal(
+      groups.filter((g) => g.platform === 'meta').reduce((n, g) => n + g.spend_micros, 0n),
+      13n * 24n * 10_000n,
+    );
+  });
+
+  it('when an export is grouped by account and campaign, then ids sort and a renamed campaign has its latest name', async () => {
+    const groups = await collect(
+      store.exportGroups({
+        workspaceId: 'ws_weeks',
+        platforms: ['meta', 'google'],
+        timezone: 'UTC',
+        days: localDays('2026-10-19', '2026-10-25', 'UTC'),
+        dimensions: ['account', 'campaign'],
+        periodOf: new Map(),
+      }),
+    );
+    assert.deepEqual(
+      [...new Set(groups.map((g) => `${g.account_id} ${g.currency} ${g.campaign_id}`))],
+      ['act_a USD c1', 'act_b EUR c9'],
+    );
+    assert.deepEqual(
+      groups.filter((g) => g.campaign_id === 'c9').map((g) => [g.date, g.campaign_name]),
+      [
+        ['2026-10-19', 'Old name'],
+        ['2026-10-20', 'Old name'],
+        ['2026-10-21', 'Old name'],
+        ['2026-10-22', 'New name'],
+        ['2026-10-23', 'New name'],
+        ['2026-10-24', 'New name'],
+        ['2026-10-25', 'New name'],
+      ],
+    );
+    assert.ok(groups.every((g) => g.platform === null && g.period === null));
+  });
+
+  it('when an export has more groups than one batch, then every group streams through once, in order', async () => {
+    const groups = await collect(
+      store.exportGroups({
+        workspaceId: 'ws_many',
+        platforms: ['meta'],
+        timezone: 'UTC',
+        days: localDays('2026-10-20', '2026-10-20', 'UTC'),
+        dimensions: ['campaign'],
+        periodOf: new Map(),
+      }),
+    );
+    assert.equal(groups.length, MANY_CAMPAIGNS);
+    const ids = groups.map((g) => g.campaign_id!);
+    assert.deepEqual(ids, [...ids].sort());
+    assert.equal(new Set(ids).size, MANY_CAMPAIGNS);
   });
 
   it('when only top campaigns are asked, then the store ranks by weighted spend and returns their detail', async () => {
@@ -179,19 +308,22 @@ export function insightsStoreContract(open: () => Promise<InsightsStore>): void 
   });
 
   it('when platforms are filtered, then only those platforms come back', async () => {
-    const groups = await store.aggregate({
+    const request = {
       workspaceId: 'ws_berlin',
-      platforms: ['google'],
+      platforms: ['google'] as const,
       timezone: 'UTC',
       days: localDays('2026-10-24', '2026-10-26', 'UTC'),
-      campaigns: { kind: 'all' },
-    });
+    };
+    const groups = await store.aggregate({ ...request, campaigns: { kind: 'none' } });
     assert.deepEqual([...new Set(groups.groups.map((g) => g.platform))], ['google']);
-    assert.deepEqual([...new Set(groups.campaignGroups.map((g) => g.platform))], ['google']);
     assert.equal(
       groups.groups.reduce((n, g) => n + g.row_count, 0),
       29,
     );
+    const exported = await collect(
+      store.exportGroups({ ...request, dimensions: ['platform', 'campaign'], periodOf: new Map() }),
+    );
+    assert.deepEqual([...new Set(exported.map((g) => g.platform))], ['google']);
   });
 
   it('when freshness is asked, then the newest hour per platform comes back, null without data', async () => {

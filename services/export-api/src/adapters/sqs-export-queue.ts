@@ -1,6 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { sendToQueue, type ExportUnifiedReportMessage } from '@wevion/shared';
-import type { Job } from '../domain/job.ts';
+import { csvLayoutOfParams, type Job } from '../domain/job.ts';
 import type { Workspace } from '../domain/workspace.ts';
 import type { ExportQueue } from '../ports.ts';
 
@@ -12,14 +12,25 @@ export class SqsExportQueue implements ExportQueue {
   ) {}
 
   async enqueue(job: Job, workspace: Workspace): Promise<void> {
-    const { csv_bom, ...query } = job.params;
+    const { since, until, platforms, target_currency, timezone, compare_previous, csv_bom } =
+      job.params;
     const message: ExportUnifiedReportMessage = {
       type: 'EXPORT_UNIFIED_REPORT',
       version: 1,
       job_id: job.job_id,
       workspace_id: job.workspace_id,
       format: job.format,
-      query: { workspace_id: job.workspace_id, ...query, top_n: 10, include_campaigns: false },
+      query: {
+        workspace_id: job.workspace_id,
+        since,
+        until,
+        platforms,
+        target_currency,
+        timezone,
+        compare_previous,
+        top_n: 10,
+      },
+      csv: csvLayoutOfParams(job.format, job.params),
       options: { csv_bom },
       workspace: { name: workspace.name, branding: workspace.branding },
       requested_at: job.created_at,

@@ -1,24 +1,46 @@
-import type {
-  ExportFormat,
-  Granularity,
-  JobError,
-  JobEventMessage,
-  JobFile,
-  JobProgress,
-  JobStatus,
-  Platform,
+import {
+  csvLayoutOf,
+  exportFilename as filenameOf,
+  type CsvLayout,
+  type Dimension,
+  type ExportFormat,
+  type Granularity,
+  type JobError,
+  type JobEventMessage,
+  type JobFile,
+  type JobProgress,
+  type JobStatus,
+  type MetricName,
+  type Platform,
 } from '@wevion/shared';
 
-/** What the user asked for, as validated at the API. */
+/** What the user asked for, as validated at the API (a CSV's layout with its defaults filled). */
 export interface ExportParams {
   since: string;
   until: string;
   platforms: Platform[];
   target_currency: string;
   timezone: string;
-  granularity: Granularity;
   compare_previous: boolean;
   csv_bom: boolean;
+  /** CSV only, like the rest of the layout. Jobs stored before week and month say `daily`. */
+  granularity?: Granularity | 'daily';
+  dimensions?: Dimension[];
+  metrics?: MetricName[];
+  include_currency?: boolean;
+}
+
+/** The CSV layout of a job's params (`null` for a PDF); older jobs get the defaults. */
+export function csvLayoutOfParams(format: ExportFormat, params: ExportParams): CsvLayout | null {
+  if (format !== 'CSV') return null;
+  const { dimensions, granularity, metrics, include_currency } = params;
+  return csvLayoutOf({
+    // A job from before layouts has no dimensions: date and platform, as its file had.
+    ...(dimensions ? { dimensions } : {}),
+    ...(granularity ? { granularity } : {}),
+    ...(metrics ? { metrics } : {}),
+    ...(include_currency === undefined ? {} : { include_currency }),
+  });
 }
 
 /** A row of `job_results`. Timestamps are ISO strings (UTC). */
@@ -49,6 +71,12 @@ function isTerminal(status: JobStatus): boolean {
   return TERMINAL.includes(status);
 }
 
+/** Progress moves forward: a higher percent, or more rows written at the same percent. */
+function isAhead(next: JobProgress | undefined, current: JobProgress | null): boolean {
+  const [percent, was] = [next?.percent ?? 0, current?.percent ?? 0];
+  return percent > was || (percent === was && (next?.rows ?? 0) > (current?.rows ?? 0));
+}
+
 /**
  * How an event changes a job, or `null` when it must not: statuses only move forward
  * (PENDING → RUNNING → COMPLETED | FAILED), so a duplicate or late event is ignored, and progress
@@ -62,12 +90,7 @@ export function applyEvent(
   const at = event.at;
   switch (event.status) {
     case 'RUNNING': {
-      if (
-        job.status === 'RUNNING' &&
-        (job.progress?.percent ?? 0) >= (event.progress?.percent ?? 0)
-      ) {
-        return null;
-      }
+      if (job.status === 'RUNNING' && !isAhead(event.progress, job.progress)) return null;
       return {
         from: job.status,
         patch: {
@@ -109,7 +132,13 @@ export function failure(error: JobError, at: string, job?: Pick<Job, 'started_at
   };
 }
 
-/** `wevion-cross-channel_2026-08-01_2026-10-29.csv` */
+/** `wevion-cross-channel_2026-08-01_2026-10-29_EUR.csv` (see the shared `exportFilename`). */
 export function exportFilename(job: Pick<Job, 'params' | 'format'>): string {
-  return `wevion-cross-channel_${job.params.since}_${job.params.until}.${job.format.toLowerCase()}`;
+  return filenameOf({
+    since: job.params.since,
+    until: job.params.until,
+    currency: job.params.target_currency,
+    format: job.format,
+    layout: csvLayoutOfParams(job.format, job.params),
+  });
 }

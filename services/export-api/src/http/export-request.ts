@@ -1,5 +1,7 @@
 import {
   checkDateRange,
+  csvLayoutFields,
+  csvLayoutOf,
   EXPORT_FORMATS,
   JOB_STATUSES,
   calendarDate,
@@ -13,6 +15,19 @@ import Joi from 'joi';
 import type { ExportParams } from '../domain/job.ts';
 import type { JobFilter } from '../ports.ts';
 
+/** The CSV layout fields, refused on a PDF: its sections are fixed. */
+const csvOnlyFields = Object.fromEntries(
+  Object.entries(csvLayoutFields).map(([name, rule]) => [
+    name,
+    rule.when('format', {
+      is: 'PDF',
+      then: Joi.forbidden().messages({
+        'any.unknown': `"${name}" applies to CSV exports only; a PDF has fixed sections`,
+      }),
+    }),
+  ]),
+);
+
 /** POST /api/v1/analytics/export: the spec's fields plus the extras it implies, nothing else. */
 export function parseExportRequest(
   body: unknown,
@@ -20,13 +35,14 @@ export function parseExportRequest(
 ): { format: ExportFormat; params: ExportParams } {
   const fields = reportQueryFields(context);
   const schema = Joi.object({
-    ...fields,
-    timezone: fields.timezone.default(context.defaultTimezone),
     format: Joi.string()
       .valid(...EXPORT_FORMATS)
       .required()
       .messages({ 'any.only': '"format" must be CSV or PDF (uppercase)' }),
+    ...fields,
+    timezone: fields.timezone.default(context.defaultTimezone),
     csv_bom: Joi.boolean().default(false),
+    ...csvOnlyFields,
   });
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ValidationError(
@@ -37,8 +53,12 @@ export function parseExportRequest(
   const { value, error } = schema.validate(body, { abortEarly: true, convert: false });
   if (error) throw toValidationError(error);
   checkDateRange(value.since, value.until);
-  const { format, ...params } = value;
-  return { format, params };
+  const { format, dimensions, granularity, metrics, include_currency, ...params } = value;
+  if (format === 'PDF') return { format, params };
+  return {
+    format,
+    params: { ...params, ...csvLayoutOf({ dimensions, granularity, metrics, include_currency }) },
+  };
 }
 
 const historyQuery = Joi.object({

@@ -1,19 +1,10 @@
-import type { Metrics, PlatformDayRow, ReportDataset } from '@wevion/shared';
-
-/** The spec's cross-channel header, in order. */
-export const CSV_COLUMNS = [
-  'date',
-  'platform',
-  'spend',
-  'impressions',
-  'clicks',
-  'ctr',
-  'cpc',
-  'cpm',
-  'conversions',
-  'roas',
-  'cpa',
-] as const;
+import {
+  csvColumns,
+  DIMENSION_COLUMNS,
+  type ExportRow,
+  type ExportRowsHeader,
+  type MetricName,
+} from '@wevion/shared';
 
 const FORMULA_TRIGGERS = /^[=+\-@\t\r]/;
 
@@ -36,30 +27,69 @@ function compact(value: number): string {
   return String(Number(value.toFixed(6)));
 }
 
-/** Number columns: money in the currency's minor units, unit costs two places finer. */
-function metricCells(m: Metrics, minorUnits: number): string[] {
-  return [
-    fixed(m.spend, minorUnits),
-    String(m.impressions),
-    String(m.clicks),
-    fixed(m.ctr, 6),
-    fixed(m.cpc, minorUnits + 2),
-    fixed(m.cpm, minorUnits + 2),
-    compact(m.conversions),
-    fixed(m.roas, 4),
-    fixed(m.cpa, minorUnits + 2),
-  ];
+type Cell = (row: ExportRow) => string;
+
+/**
+ * Number columns: money as the exact decimals report-builder rounded (minor units), unit costs
+ * two places finer, rates and ROAS at fixed precision.
+ */
+function metricCell(metric: MetricName, minorUnits: number): Cell {
+  switch (metric) {
+    case 'spend':
+      return (r) => r.spend;
+    case 'conversion_value':
+      return (r) => r.conversion_value;
+    case 'impressions':
+      return (r) => String(r.impressions);
+    case 'clicks':
+      return (r) => String(r.clicks);
+    case 'conversions':
+      return (r) => compact(r.conversions);
+    case 'ctr':
+      return (r) => fixed(r.ctr, 6);
+    case 'roas':
+      return (r) => fixed(r.roas, 4);
+    case 'cpc':
+    case 'cpm':
+    case 'cpa':
+      return (r) => fixed(r[metric], minorUnits + 2);
+  }
 }
 
 /**
- * The CSV, line by line (CRLF as RFC 4180 says), so it can be streamed without ever holding the
- * whole file. A `total` report writes its period as an ISO 8601 interval in the date column.
+ * Writes one export's CSV: the header the layout names (the spec's by default), then each row,
+ * CRLF as RFC 4180 says. A row of a `total` report writes its period as an ISO 8601 interval
+ * in the date column.
  */
-export function* csvLines(dataset: ReportDataset, options: { bom: boolean }): Generator<string> {
-  const period = `${dataset.period.since}/${dataset.period.until}`;
-  const minor = dataset.currency.minor_units;
-  yield `${options.bom ? '\uFEFF' : ''}${CSV_COLUMNS.join(',')}\r\n`;
-  for (const row of dataset.rows as PlatformDayRow[]) {
-    yield `${[row.date ?? period, textCell(row.platform), ...metricCells(row, minor)].join(',')}\r\n`;
+export class CsvWriter {
+  private readonly cells: Cell[];
+
+  constructor(
+    private readonly header: ExportRowsHeader,
+    private readonly options: { bom: boolean },
+  ) {
+    const { layout, currency, period } = header;
+    const interval = `${period.since}/${period.until}`;
+    const text =
+      (column: keyof ExportRow): Cell =>
+      (r) =>
+        textCell(String(r[column] ?? ''));
+    this.cells = [
+      ...layout.dimensions.flatMap((d) =>
+        d === 'date'
+          ? [(r: ExportRow) => r.date ?? interval]
+          : DIMENSION_COLUMNS[d].map((column) => text(column as keyof ExportRow)),
+      ),
+      ...(layout.include_currency ? [() => currency.code] : []),
+      ...layout.metrics.map((m) => metricCell(m, currency.minor_units)),
+    ];
+  }
+
+  headerLine(): string {
+    return `${this.options.bom ? '\uFEFF' : ''}${csvColumns(this.header.layout).join(',')}\r\n`;
+  }
+
+  line(row: ExportRow): string {
+    return `${this.cells.map((cell) => cell(row)).join(',')}\r\n`;
   }
 }

@@ -188,10 +188,6 @@ export function buildReportView(
         ['Date range', `${period.since} to ${period.until} inclusive (${period.days} days)`],
         ['Time zone', period.timezone],
         ['Currency', dataset.currency.code],
-        [
-          'Rows',
-          dataset.query.granularity === 'daily' ? 'one per date per platform' : 'one per platform',
-        ],
         ['Compared with', previous ? `${previous.since} to ${previous.until}` : 'no comparison'],
       ],
       timezoneNote: dataset.timezone_note,

@@ -5,13 +5,19 @@ import {
   listValue,
   timestampValue,
 } from '@duckdb/node-api';
-import { FX_BASE_CURRENCY, type CalendarDate, type Platform } from '@wevion/shared';
+import { FX_BASE_CURRENCY, type CalendarDate, type Dimension, type Platform } from '@wevion/shared';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MICRO_DIGITS, parseDecimal } from '../domain/exact-money.ts';
-import type { FxRate } from '../domain/insight-group.ts';
-import { offsetSegments } from '../domain/local-days.ts';
-import type { AggregateRequest, AggregateResult, HourlyInsight, InsightsStore } from '../ports.ts';
+import type { FxRate, RowGroup } from '../domain/insight-group.ts';
+import { offsetSegments, type LocalDay } from '../domain/local-days.ts';
+import type {
+  AggregateRequest,
+  AggregateResult,
+  ExportGroupsRequest,
+  HourlyInsight,
+  InsightsStore,
+} from '../ports.ts';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS insights_hourly (
@@ -41,6 +47,35 @@ const SCHEMA = `
 const MICROS = (column: string) => `(${column} * 1000000)::BIGINT`;
 const sqlTimestamp = (d: Date): string =>
   `TIMESTAMP '${d.toISOString().replace('T', ' ').slice(0, 23)}'`;
+
+/**
+ * The UTC bounds of the days and the SQL for an hourly row's local date: UTC plus the offset in
+ * force, from a handful of constant-offset segments.
+ */
+function localDateOf(days: readonly LocalDay[], timezone: string) {
+  const from = days[0]!.startsAt;
+  const to = days[days.length - 1]!.endsAt;
+  const segments = offsetSegments(from, to, timezone);
+  const offset = segments
+    .slice(1)
+    .reverse()
+    .reduce(
+      (otherwise, s) =>
+        `CASE WHEN i.ts >= ${sqlTimestamp(s.startsAt)} THEN ${s.offsetMinutes} ELSE ${otherwise} END`,
+      String(segments[0]!.offsetMinutes),
+    );
+  return { from, to, localDate: `(i.ts + to_minutes(${offset}))::DATE` };
+}
+
+/** Per dimension: the grouped columns and their sort order (platforms as the request lists them). */
+const DIMENSION_SQL: Record<Dimension, { columns: string[]; order: string[] }> = {
+  date: { columns: ['p.period'], order: ['p.period'] },
+  platform: { columns: ['i.platform'], order: ['list_position($platforms, i.platform)'] },
+  account: { columns: ['i.account_id'], order: ['i.account_id', 'i.currency'] },
+  campaign: { columns: ['i.campaign_id'], order: ['i.campaign_id'] },
+};
+
+const sqlDate = (date: string | null) => (date === null ? 'NULL::DATE' : `DATE '${date}'`);
 
 /**
  * Insights in an embedded DuckDB file. Local dates come from UTC plus the zone's offset, taken
@@ -82,18 +117,7 @@ export class DuckDbInsightsStore implements InsightsStore {
     campaigns,
   }: AggregateRequest): Promise<AggregateResult> {
     if (days.length === 0 || platforms.length === 0) return { groups: [], campaignGroups: [] };
-    const from = days[0]!.startsAt;
-    const to = days[days.length - 1]!.endsAt;
-    // Local wall-clock time = UTC + the offset in force; its date is the row's local date.
-    const segments = offsetSegments(from, to, timezone);
-    const offset = segments
-      .slice(1)
-      .reverse()
-      .reduce(
-        (otherwise, s) =>
-          `CASE WHEN i.ts >= ${sqlTimestamp(s.startsAt)} THEN ${s.offsetMinutes} ELSE ${otherwise} END`,
-        String(segments[0]!.offsetMinutes),
-      );
+    const { from, to, localDate } = localDateOf(days, timezone);
     const detail = campaigns.kind !== 'none';
     const sums = (t: string) =>
       `SUM(${t}.spend) AS spend, SUM(${t}.impressions) AS impressions, SUM(${t}.clicks) AS clicks,
@@ -102,7 +126,7 @@ export class DuckDbInsightsStore implements InsightsStore {
     // totals and the campaign detail are both read from it.
     const parts = [
       `grouped AS (
-         SELECT (i.ts + to_minutes(${offset}))::DATE AS day, i.platform,
+         SELECT ${localDate} AS day, i.platform,
                 ${detail ? 'i.campaign_id, i.campaign_name' : 'NULL AS campaign_id, NULL AS campaign_name'},
                 i.currency, ${sums('i')}, COUNT(*) AS row_count
          FROM insights_hourly i
@@ -112,9 +136,7 @@ export class DuckDbInsightsStore implements InsightsStore {
          GROUP BY ALL)`,
     ];
     let selectDetail = '';
-    if (campaigns.kind === 'all') {
-      selectDetail = 'UNION ALL SELECT 1, * FROM grouped';
-    } else if (campaigns.kind === 'top') {
+    if (campaigns.kind === 'top') {
       const weights = campaigns.weights.length
         ? campaigns.weights
             .map((w) => `('${w.currency}', DATE '${w.date}', ${w.weight}::DOUBLE)`)
@@ -162,6 +184,69 @@ export class DuckDbInsightsStore implements InsightsStore {
       });
     }
     return result;
+  }
+
+  async *exportGroups({
+    workspaceId,
+    platforms,
+    timezone,
+    days,
+    dimensions,
+    periodOf,
+  }: ExportGroupsRequest): AsyncGenerator<RowGroup> {
+    if (days.length === 0 || platforms.length === 0) return;
+    const { from, to, localDate } = localDateOf(days, timezone);
+    const has = (d: Dimension) => dimensions.includes(d);
+    const periods = days
+      .map((d) => `(${sqlDate(d.date)}, ${sqlDate(periodOf.get(d.date) ?? null)})`)
+      .join(', ');
+    const keyColumns = dimensions.flatMap((d) => DIMENSION_SQL[d].columns);
+    const order = dimensions.flatMap((d) => DIMENSION_SQL[d].order);
+    const sql = `
+      WITH local AS (
+        SELECT ${localDate} AS day, i.* FROM insights_hourly i
+        WHERE i.workspace_id = $workspace
+          AND list_contains($platforms, i.platform)
+          AND i.ts >= ${sqlTimestamp(from)} AND i.ts < ${sqlTimestamp(to)}
+      ),
+      periods(day, period) AS (VALUES ${periods})
+      SELECT ${has('date') ? "strftime(p.period, '%Y-%m-%d')" : 'NULL'},
+             ${has('platform') ? 'i.platform' : 'NULL'},
+             ${has('account') ? 'i.account_id' : 'NULL'},
+             ${has('campaign') ? 'i.campaign_id, arg_max(i.campaign_name, i.ts)' : 'NULL, NULL'},
+             strftime(i.day, '%Y-%m-%d'), i.currency,
+             ${MICROS('SUM(i.spend)')}, SUM(i.impressions)::BIGINT, SUM(i.clicks)::BIGINT,
+             ${MICROS('SUM(i.conversions)')}, ${MICROS('SUM(i.conversion_value)')}
+      FROM local i JOIN periods p USING (day)
+      GROUP BY ${[...keyColumns, 'i.day', 'i.currency'].join(', ')}
+      ORDER BY ${[...order, 'i.day', 'i.currency'].join(', ')}`;
+    const connection = await this.instance.connect();
+    try {
+      const result = await connection.stream(sql, {
+        workspace: workspaceId,
+        platforms: listValue([...platforms]),
+      });
+      for await (const rows of result.yieldRows()) {
+        for (const r of rows) {
+          yield {
+            period: r[0] as string | null,
+            platform: r[1] as Platform | null,
+            account_id: r[2] as string | null,
+            campaign_id: r[3] as string | null,
+            campaign_name: r[4] as string | null,
+            date: r[5] as string,
+            currency: r[6] as string,
+            spend_micros: r[7] as bigint,
+            impressions: r[8] as bigint,
+            clicks: r[9] as bigint,
+            conversions_micros: r[10] as bigint,
+            conversion_value_micros: r[11] as bigint,
+          };
+        }
+      }
+    } finally {
+      connection.closeSync();
+    }
   }
 
   async freshness(workspaceId: string, platforms: readonly Platform[]) {

@@ -1,8 +1,14 @@
 import { FX_BASE_CURRENCY, type CalendarDate, type Platform } from '@wevion/shared';
 import mongoose, { Schema, type Connection } from 'mongoose';
-import type { FxRate, InsightGroup } from '../domain/insight-group.ts';
+import type { FxRate, InsightGroup, RowGroup } from '../domain/insight-group.ts';
 import { rollUpByDay, topCampaignDetail } from '../domain/campaign-ranking.ts';
-import type { AggregateRequest, AggregateResult, HourlyInsight, InsightsStore } from '../ports.ts';
+import type {
+  AggregateRequest,
+  AggregateResult,
+  ExportGroupsRequest,
+  HourlyInsight,
+  InsightsStore,
+} from '../ports.ts';
 
 const { Decimal128 } = mongoose.Types;
 
@@ -49,6 +55,9 @@ const metadataSchema = new Schema(
 /** Exact integer micros of a Decimal128 sum, as a string so no double ever holds it. */
 const microsOf = (field: string) => ({ $toString: { $toLong: { $multiply: [field, 1_000_000] } } });
 const integerOf = (field: string) => ({ $toString: { $toLong: field } });
+
+/** Groups per cursor batch of a CSV export: a few hundred KB per round trip, whatever the result. */
+const EXPORT_BATCH_SIZE = 2_000;
 
 export class MongoInsightsStore implements InsightsStore {
   private readonly insights;
@@ -144,11 +153,117 @@ export class MongoInsightsStore implements InsightsStore {
     if (!byCampaign) return { groups: detail, campaignGroups: [] };
     return {
       groups: rollUpByDay(detail),
-      campaignGroups:
-        campaigns.kind === 'all'
-          ? detail
-          : topCampaignDetail(detail, campaigns.weights, campaigns.limit),
+      campaignGroups: topCampaignDetail(detail, campaigns.weights, campaigns.limit),
     };
+  }
+
+  /**
+   * The aggregation cursor streams the sorted groups in batches; `allowDiskUse` lets the server
+   * spill the group and sort stages instead of failing on a large export.
+   */
+  async *exportGroups({
+    workspaceId,
+    platforms,
+    timezone,
+    days,
+    dimensions,
+    periodOf,
+  }: ExportGroupsRequest): AsyncGenerator<RowGroup> {
+    if (days.length === 0 || platforms.length === 0) return;
+    const has = (d: ExportGroupsRequest['dimensions'][number]) => dimensions.includes(d);
+    const dates = days.map((d) => d.date);
+    const periods = dates.map((date) => periodOf.get(date) ?? null);
+    const sortKeys: Record<string, 1> = {};
+    for (const d of dimensions) {
+      if (d === 'date') sortKeys['_id.period'] = 1;
+      if (d === 'platform') sortKeys['_id.platform_position'] = 1;
+      if (d === 'account') Object.assign(sortKeys, { '_id.account_id': 1, '_id.currency': 1 });
+      if (d === 'campaign') sortKeys['_id.campaign_id'] = 1;
+    }
+    const cursor = this.insights
+      .aggregate<{
+        _id: {
+          period: string | null;
+          platform: Platform | null;
+          account_id: string | null;
+          campaign_id: string | null;
+          day: string;
+          currency: string;
+        };
+        campaign_name: string | null;
+        spend: string;
+        impressions: string;
+        clicks: string;
+        conversions: string;
+        conversion_value: string;
+      }>([
+        {
+          $match: {
+            'meta.workspace_id': workspaceId,
+            'meta.platform': { $in: [...platforms] },
+            ts: { $gte: days[0]!.startsAt, $lt: days[days.length - 1]!.endsAt },
+          },
+        },
+        { $set: { day: { $dateToString: { format: '%Y-%m-%d', date: '$ts', timezone } } } },
+        {
+          $group: {
+            _id: {
+              period: has('date')
+                ? { $arrayElemAt: [{ $literal: periods }, { $indexOfArray: [dates, '$day'] }] }
+                : null,
+              platform: has('platform') ? '$meta.platform' : null,
+              platform_position: has('platform')
+                ? { $indexOfArray: [[...platforms], '$meta.platform'] }
+                : null,
+              account_id: has('account') ? '$meta.account_id' : null,
+              campaign_id: has('campaign') ? '$meta.campaign_id' : null,
+              day: '$day',
+              currency: '$meta.currency',
+            },
+            campaign_name: has('campaign')
+              ? { $bottom: { sortBy: { ts: 1 }, output: '$meta.campaign_name' } }
+              : { $first: null },
+            spend: { $sum: '$spend' },
+            impressions: { $sum: '$impressions' },
+            clicks: { $sum: '$clicks' },
+            conversions: { $sum: '$conversions' },
+            conversion_value: { $sum: '$conversion_value' },
+          },
+        },
+        { $sort: { ...sortKeys, '_id.day': 1, '_id.currency': 1 } },
+        {
+          $project: {
+            campaign_name: 1,
+            spend: microsOf('$spend'),
+            impressions: integerOf('$impressions'),
+            clicks: integerOf('$clicks'),
+            conversions: microsOf('$conversions'),
+            conversion_value: microsOf('$conversion_value'),
+          },
+        },
+      ])
+      .allowDiskUse(true)
+      .cursor({ batchSize: EXPORT_BATCH_SIZE });
+    try {
+      for await (const g of cursor) {
+        yield {
+          period: g._id.period,
+          platform: g._id.platform,
+          account_id: g._id.account_id,
+          campaign_id: g._id.campaign_id,
+          campaign_name: g.campaign_name,
+          date: g._id.day,
+          currency: g._id.currency,
+          spend_micros: BigInt(g.spend),
+          impressions: BigInt(g.impressions),
+          clicks: BigInt(g.clicks),
+          conversions_micros: BigInt(g.conversions),
+          conversion_value_micros: BigInt(g.conversion_value),
+        };
+      }
+    } finally {
+      await cursor.close();
+    }
   }
 
   async freshness(workspaceId: string, platforms: readonly Platform[]) {

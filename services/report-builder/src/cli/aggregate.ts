@@ -11,8 +11,8 @@ import { cliArgs, defaultStorePath } from './args.ts';
 
 const usage =
   'npm run aggregate -- --workspace W --since YYYY-MM-DD --until YYYY-MM-DD --platforms meta,google ' +
-  '--currency EUR [--timezone Europe/Berlin] [--granularity daily|total] [--no-compare] [--top 10] ' +
-  '[--campaigns] [--json] [--store data/insights.duckdb]';
+  '--currency EUR [--timezone Europe/Berlin] [--no-compare] [--top 10] ' +
+  '[--json] [--store data/insights.duckdb]';
 const args = cliArgs(
   {
     workspace: { type: 'string' },
@@ -21,10 +21,8 @@ const args = cliArgs(
     platforms: { type: 'string' },
     currency: { type: 'string' },
     timezone: { type: 'string' },
-    granularity: { type: 'string' },
     'no-compare': { type: 'boolean', default: false },
     top: { type: 'string' },
-    campaigns: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     store: { type: 'string' },
   },
@@ -105,10 +103,8 @@ try {
       platforms: args.platforms?.split(',').map((p) => p.trim()),
       target_currency: args.currency,
       ...(args.timezone ? { timezone: args.timezone } : {}),
-      ...(args.granularity ? { granularity: args.granularity } : {}),
       compare_previous: !args['no-compare'],
       ...(args.top ? { top_n: Number(args.top) } : {}),
-      include_campaigns: args.campaigns,
     },
     { currencies: await store.fxCurrencies() },
   );

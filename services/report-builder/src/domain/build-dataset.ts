@@ -5,13 +5,11 @@ import {
   REPORT_DATASET_SCHEMA_VERSION,
   todayIn,
   type CalendarDate,
-  type CampaignDayRow,
   type CampaignTotal,
   type DatasetWarning,
   type MetricDelta,
   type Metrics,
   type Platform,
-  type PlatformDayRow,
   type PlatformFreshness,
   type ReportDataset,
   type ReportQuery,
@@ -20,7 +18,7 @@ import { CurrencyConverter } from './currency-converter.ts';
 import { FxTable } from './fx-table.ts';
 import type { FxRate, InsightGroup } from './insight-group.ts';
 import { offsetLabel, type LocalDay } from './local-days.ts';
-import { addInto, emptySums, toMetrics, type Sums } from './metrics.ts';
+import { addInto, emptySums, footedMetrics, toMetrics, type Sums } from './metrics.ts';
 
 export interface DatasetInputs {
   query: ReportQuery;
@@ -76,10 +74,8 @@ export function buildReportDataset(inputs: DatasetInputs): ReportDataset {
   const converter = new CurrencyConverter(new FxTable(inputs.fx.rates), query.target_currency);
   const metrics = (sums: Sums): Metrics => toMetrics(sums, minor);
 
-  const byDatePlatform = new SumsByKey<{ date: CalendarDate; platform: Platform }>();
   const byPlatform = new SumsByKey<Platform>();
   const byDate = new SumsByKey<CalendarDate>();
-  const byCampaignDay = new SumsByKey<Omit<CampaignDayRow, keyof Metrics>>();
   const byCampaign = new SumsByKey<{ platform: Platform; campaign_id: string }>();
   const latestCampaignName = new Map<string, { date: CalendarDate; name: string }>();
   const totals = emptySums();
@@ -89,7 +85,6 @@ export function buildReportDataset(inputs: DatasetInputs): ReportDataset {
     const sums = converter.toTarget(group);
     rowsScanned += group.row_count;
     addInto(totals, sums);
-    byDatePlatform.add(`${group.date}|${group.platform}`, group, sums);
     byPlatform.add(group.platform, group.platform, sums);
     byDate.add(group.date, group.date, sums);
   }
@@ -103,45 +98,28 @@ export function buildReportDataset(inputs: DatasetInputs): ReportDataset {
     if (!known || known.date <= group.date) {
       latestCampaignName.set(campaignKey, { date: group.date, name: group.campaign_name ?? '' });
     }
-    if (query.include_campaigns) {
-      byCampaignDay.add(
-        `${group.date}|${campaignKey}`,
-        {
-          date: query.granularity === 'daily' ? group.date : null,
-          platform: group.platform,
-          campaign_id: campaignId,
-          campaign_name: group.campaign_name ?? '',
-        },
-        sums,
-      );
-    }
   }
 
   const platformsWithData = query.platforms.filter((p) => byPlatform.get(p));
   const totalMetrics = metrics(totals);
   const zero = emptySums();
 
-  const rows: PlatformDayRow[] =
-    query.granularity === 'daily'
-      ? days.flatMap((day) =>
-          platformsWithData.map((platform) => ({
-            date: day.date,
-            platform,
-            ...metrics(byDatePlatform.get(`${day.date}|${platform}`) ?? zero),
-          })),
-        )
-      : platformsWithData.map((platform) => ({
-          date: null,
-          platform,
-          ...metrics(byPlatform.get(platform)!),
-        }));
-
-  const platforms = query.platforms
-    .map((platform) => {
-      const m = metrics(byPlatform.get(platform) ?? zero);
-      return { platform, ...m, spend_share: share(m.spend, totalMetrics.spend) };
-    })
-    .sort((a, b) => b.spend - a.spend);
+  // The platform table and the trend add up to the totals: footed in display order.
+  const platformSums = query.platforms
+    .map((platform) => ({ platform, sums: byPlatform.get(platform) ?? zero }))
+    .sort((a, b) => (b.sums.spend > a.sums.spend ? 1 : b.sums.spend < a.sums.spend ? -1 : 0));
+  const platforms = footedMetrics(
+    platformSums.map((p) => p.sums),
+    minor,
+  ).map((m, i) => ({
+    platform: platformSums[i]!.platform,
+    ...m,
+    spend_share: share(m.spend, totalMetrics.spend),
+  }));
+  const trend = footedMetrics(
+    days.map((day) => byDate.get(day.date) ?? zero),
+    minor,
+  ).map((m, i) => ({ date: days[i]!.date, ...m }));
 
   const topCampaigns: CampaignTotal[] = [...byCampaign.entries.entries()]
     .map(([id, { key, sums }]) => ({
@@ -151,10 +129,6 @@ export function buildReportDataset(inputs: DatasetInputs): ReportDataset {
     }))
     .sort((a, b) => b.spend - a.spend || a.campaign_name.localeCompare(b.campaign_name))
     .slice(0, query.top_n);
-
-  const campaignRows = query.include_campaigns
-    ? mergeCampaignRows(byCampaignDay, metrics, query.granularity)
-    : null;
 
   let previous: ReportDataset['previous'] = null;
   if (inputs.previous) {
@@ -181,8 +155,6 @@ export function buildReportDataset(inputs: DatasetInputs): ReportDataset {
     query,
     currency: { code: query.target_currency, minor_units: minor },
     period: { since: query.since, until: query.until, days: days.length, timezone: query.timezone },
-    rows,
-    campaign_rows: campaignRows,
     totals: totalMetrics,
     platforms,
     channel_mix: platforms.map(({ platform, spend, spend_share }) => ({
@@ -190,7 +162,7 @@ export function buildReportDataset(inputs: DatasetInputs): ReportDataset {
       spend,
       share: spend_share,
     })),
-    trend: days.map((day) => ({ date: day.date, ...metrics(byDate.get(day.date) ?? zero) })),
+    trend,
     top_campaigns: topCampaigns,
     previous,
     fx: { source: inputs.fx.source, notes: currencyNotes },
@@ -199,30 +171,6 @@ export function buildReportDataset(inputs: DatasetInputs): ReportDataset {
     warnings: warningsFor(inputs, platformsWithData, currencyNotes, previous),
     rows_scanned: rowsScanned,
   };
-}
-
-function mergeCampaignRows(
-  byCampaignDay: SumsByKey<Omit<CampaignDayRow, keyof Metrics>>,
-  metrics: (sums: Sums) => Metrics,
-  granularity: ReportQuery['granularity'],
-): CampaignDayRow[] {
-  let entries = [...byCampaignDay.entries.values()];
-  if (granularity === 'total') {
-    // One row per campaign over the whole period.
-    const merged = new SumsByKey<Omit<CampaignDayRow, keyof Metrics>>();
-    for (const { key, sums } of entries)
-      merged.add(`${key.platform}|${key.campaign_id}`, key, sums);
-    entries = [...merged.entries.values()];
-  }
-  return entries
-    .map(({ key, sums }) => ({ ...key, ...metrics(sums) }))
-    .sort(
-      (a, b) =>
-        (a.date ?? '').localeCompare(b.date ?? '') ||
-        a.platform.localeCompare(b.platform) ||
-        b.spend - a.spend ||
-        a.campaign_id.localeCompare(b.campaign_id),
-    );
 }
 
 function timezoneNote(timezone: string, days: readonly LocalDay[]): string {

@@ -1,5 +1,5 @@
 import type { CalendarDate, CurrencyNote, FxFallback } from '@wevion/shared';
-import { convertMicros, microsToAtto } from './exact-money.ts';
+import { conversionFactor, IDENTITY_FACTOR } from './exact-money.ts';
 import type { FxTable } from './fx-table.ts';
 import type { InsightGroup } from './insight-group.ts';
 import type { Sums } from './metrics.ts';
@@ -10,54 +10,71 @@ interface NoteBuilder {
   fallbacks: Map<string, FxFallback>;
 }
 
+/** What conversion reads of a store group: its local date, currency and sums. */
+export type ConvertibleGroup = Pick<
+  InsightGroup,
+  | 'date'
+  | 'currency'
+  | 'spend_micros'
+  | 'impressions'
+  | 'clicks'
+  | 'conversions_micros'
+  | 'conversion_value_micros'
+>;
+
 /**
  * Converts store groups into exact target-currency sums at each group's local-date rate, and
  * remembers every rate and fallback it used so the report can disclose them.
  */
 export class CurrencyConverter {
   private readonly notes = new Map<string, NoteBuilder>();
+  private readonly factors = new Map<string, bigint>();
 
   constructor(
     private readonly fx: FxTable,
     private readonly target: string,
   ) {}
 
-  toTarget(group: InsightGroup): Sums {
-    const note = this.noteFor(group.currency);
-    if (group.currency === this.target) {
-      note.crossRateByDate.set(group.date, 1);
-      return {
-        spend: microsToAtto(group.spend_micros),
-        impressions: group.impressions,
-        clicks: group.clicks,
-        conversions: group.conversions_micros,
-        conversion_value: microsToAtto(group.conversion_value_micros),
-      };
-    }
-    const source = this.fx.rateOn(group.currency, group.date);
-    const target = this.fx.rateOn(this.target, group.date);
-    if (!note.crossRateByDate.has(group.date)) {
-      note.crossRateByDate.set(group.date, Number(target.rate) / Number(source.rate));
-      for (const [currency, applied] of [
-        [group.currency, source],
+  toTarget(group: ConvertibleGroup): Sums {
+    const factor = this.factorFor(group.currency, group.date);
+    return {
+      spend: group.spend_micros * factor,
+      impressions: group.impressions,
+      clicks: group.clicks,
+      conversions: group.conversions_micros,
+      conversion_value: group.conversion_value_micros * factor,
+    };
+  }
+
+  /** Target exact units per source micro on a local date; notes the rate and any fallback once. */
+  private factorFor(currency: string, date: CalendarDate): bigint {
+    const key = `${currency}|${date}`;
+    let factor = this.factors.get(key);
+    if (factor !== undefined) return factor;
+    const note = this.noteFor(currency);
+    if (currency === this.target) {
+      note.crossRateByDate.set(date, 1);
+      factor = IDENTITY_FACTOR;
+    } else {
+      const source = this.fx.rateOn(currency, date);
+      const target = this.fx.rateOn(this.target, date);
+      note.crossRateByDate.set(date, Number(target.rate) / Number(source.rate));
+      for (const [rated, applied] of [
+        [currency, source],
         [this.target, target],
       ] as const) {
-        if (applied.rateDate !== group.date) {
-          note.fallbacks.set(`${currency}|${group.date}`, {
-            currency,
-            date: group.date,
+        if (applied.rateDate !== date) {
+          note.fallbacks.set(`${rated}|${date}`, {
+            currency: rated,
+            date,
             rate_date: applied.rateDate,
           });
         }
       }
+      factor = conversionFactor(source.rate, target.rate);
     }
-    return {
-      spend: convertMicros(group.spend_micros, source.rate, target.rate),
-      impressions: group.impressions,
-      clicks: group.clicks,
-      conversions: group.conversions_micros,
-      conversion_value: convertMicros(group.conversion_value_micros, source.rate, target.rate),
-    };
+    this.factors.set(key, factor);
+    return factor;
   }
 
   currencyNotes(): CurrencyNote[] {

@@ -1,14 +1,15 @@
 /**
  * Exact money arithmetic on bigints. Stores hand us sums as integer micros (10⁻⁶); converted
- * amounts are carried as atto-units (10⁻¹⁸) of the target currency, so the only rounding that can
- * show in a report is the final half-even one to the currency's minor units.
+ * amounts are carried in exact units (10⁻²⁴) of the target currency, so the only rounding that
+ * can show in a report is the final one to the currency's minor units.
  */
 
 export const MICRO_DIGITS = 6;
-export const ATTO_DIGITS = 18;
+export const EXACT_DIGITS = 24;
 export const RATE_DIGITS = 10;
 
-const MICROS_TO_ATTO = 10n ** BigInt(ATTO_DIGITS - MICRO_DIGITS);
+/** Exact units per micro: a conversion factor of this is the identity. */
+const FACTOR_SCALE = 10n ** BigInt(EXACT_DIGITS - MICRO_DIGITS);
 
 /** Parses a plain decimal string ("-12.5", "163.45") into an integer scaled by 10^digits. */
 export function parseDecimal(text: string, digits: number): bigint {
@@ -32,29 +33,43 @@ export function divRoundHalfEven(n: bigint, d: bigint): bigint {
   return negative ? -q : q;
 }
 
-export function microsToAtto(micros: bigint): bigint {
-  return micros * MICROS_TO_ATTO;
-}
+export const IDENTITY_FACTOR = FACTOR_SCALE;
 
 /**
- * Converts micros of a source currency into atto-units of the target through EUR-based rates
- * (units per 1 EUR, scaled by 10^RATE_DIGITS): amount / source rate × target rate.
+ * Exact target units per source micro through EUR-based rates (units per 1 EUR, scaled by
+ * 10^RATE_DIGITS): target rate / source rate, to 18 decimals, rounded half-even once per rate
+ * pair and day. Converting is then a multiplication, so it is linear: the converted sums of any
+ * grouping of the same rows (per campaign, per platform, per day) add up to the same exact total.
  */
-export function convertMicros(micros: bigint, sourceRate: bigint, targetRate: bigint): bigint {
-  return divRoundHalfEven(micros * MICROS_TO_ATTO * targetRate, sourceRate);
+export function conversionFactor(sourceRate: bigint, targetRate: bigint): bigint {
+  return divRoundHalfEven(FACTOR_SCALE * targetRate, sourceRate);
 }
 
-/** The one final rounding: atto-units to a number with `minorUnits` decimals, half-even. */
-export function roundAtto(atto: bigint, minorUnits: number): number {
-  const units = divRoundHalfEven(atto, 10n ** BigInt(ATTO_DIGITS - minorUnits));
-  return Number(units) / 10 ** minorUnits;
+/** The one final rounding: exact units to whole minor units, half-even. */
+export function exactToMinor(exact: bigint, minorUnits: number): bigint {
+  return divRoundHalfEven(exact, 10n ** BigInt(EXACT_DIGITS - minorUnits));
+}
+
+/** The final rounding as a number with `minorUnits` decimals. */
+export function roundExact(exact: bigint, minorUnits: number): number {
+  return Number(exactToMinor(exact, minorUnits)) / 10 ** minorUnits;
 }
 
 /** Unrounded value for ratios (cpc, roas…), where double precision is plenty. */
-export function attoToNumber(atto: bigint): number {
-  return Number(atto) / 1e18;
+export function exactToNumber(exact: bigint): number {
+  // Through 10⁻¹⁸ first: a double of the whole 10⁻²⁴ integer divided by 10²⁴ would show
+  // representation noise (10.000000000000002) where the amount is a round number.
+  return Number(exact / 10n ** BigInt(EXACT_DIGITS - 18)) / 1e18;
 }
 
 export function microsToNumber(micros: bigint): number {
   return Number(micros) / 1e6;
+}
+
+/** Whole minor units as a decimal string: 12345n with 2 minor units is "123.45", -5n is "-0.05". */
+export function minorToDecimal(minor: bigint, minorUnits: number): string {
+  if (minorUnits === 0) return minor.toString();
+  const digits = (minor < 0n ? -minor : minor).toString().padStart(minorUnits + 1, '0');
+  const sign = minor < 0n ? '-' : '';
+  return `${sign}${digits.slice(0, -minorUnits)}.${digits.slice(-minorUnits)}`;
 }

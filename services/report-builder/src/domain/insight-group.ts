@@ -33,3 +33,25 @@ export interface RankingWeight {
   date: CalendarDate;
   weight: number;
 }
+
+/**
+ * One group of a CSV export's stream: hourly rows summed per row key (the layout's dimensions),
+ * local date and currency. Fields of dimensions the layout lacks are `null`.
+ */
+export interface RowGroup {
+  /** First date of the row's period (`periodStart`); `null` when the file has no date column or one period. */
+  period: CalendarDate | null;
+  platform: Platform | null;
+  account_id: string | null;
+  campaign_id: string | null;
+  /** The campaign's name on its latest hour in this group. */
+  campaign_name: string | null;
+  /** Local date: the one whose FX rate converts this group. */
+  date: CalendarDate;
+  currency: string;
+  spend_micros: bigint;
+  impressions: bigint;
+  clicks: bigint;
+  conversions_micros: bigint;
+  conversion_value_micros: bigint;
+}

@@ -1,7 +1,8 @@
 import type { Metrics } from '@wevion/shared';
-import { attoToNumber, microsToNumber, roundAtto } from './exact-money.ts';
+import { exactToNumber, microsToNumber, roundExact } from './exact-money.ts';
+import { RunningTotalRounding } from './running-total.ts';
 
-/** Exact running sums in the target currency: money in atto-units, conversions in micros. */
+/** Exact running sums in the target currency: money in exact units, conversions in micros. */
 export interface Sums {
   spend: bigint;
   impressions: bigint;
@@ -26,23 +27,44 @@ function ratio(numerator: number, denominator: number): number | null {
   return denominator === 0 ? null : numerator / denominator;
 }
 
-/** Rounds money once and derives the ratios from the exact sums, `null` on a zero denominator. */
-export function toMetrics(sums: Sums, minorUnits: number): Metrics {
-  const spend = attoToNumber(sums.spend);
+/** Counts and the ratios, derived from the exact sums; `null` on a zero denominator. */
+export function unroundedMetrics(sums: Sums): Omit<Metrics, 'spend' | 'conversion_value'> {
+  const spend = exactToNumber(sums.spend);
   const impressions = Number(sums.impressions);
   const clicks = Number(sums.clicks);
   const conversions = microsToNumber(sums.conversions);
-  const conversionValue = attoToNumber(sums.conversion_value);
   return {
-    spend: roundAtto(sums.spend, minorUnits),
     impressions,
     clicks,
     conversions,
-    conversion_value: roundAtto(sums.conversion_value, minorUnits),
     ctr: ratio(clicks, impressions),
     cpc: ratio(spend, clicks),
     cpm: impressions === 0 ? null : (1000 * spend) / impressions,
-    roas: ratio(conversionValue, spend),
+    roas: ratio(exactToNumber(sums.conversion_value), spend),
     cpa: ratio(spend, conversions),
   };
+}
+
+/** One figure on its own (a total, a top campaign): money rounded once, half-even. */
+export function toMetrics(sums: Sums, minorUnits: number): Metrics {
+  return {
+    spend: roundExact(sums.spend, minorUnits),
+    conversion_value: roundExact(sums.conversion_value, minorUnits),
+    ...unroundedMetrics(sums),
+  };
+}
+
+/**
+ * Rows that together make up a total (platforms, days), in display order: money rounded by the
+ * running-total rule, so the shown rows add up to the shown total to the minor unit.
+ */
+export function footedMetrics(rows: readonly Sums[], minorUnits: number): Metrics[] {
+  const spend = new RunningTotalRounding(minorUnits);
+  const value = new RunningTotalRounding(minorUnits);
+  const scale = 10 ** minorUnits;
+  return rows.map((sums) => ({
+    spend: Number(spend.next(sums.spend)) / scale,
+    conversion_value: Number(value.next(sums.conversion_value)) / scale,
+    ...unroundedMetrics(sums),
+  }));
 }

@@ -1,0 +1,188 @@
+import {
+  addDays,
+  type CalendarDate,
+  type CsvLayout,
+  type ExportRow,
+  type ExportRowsTrailer,
+  type Granularity,
+  type Platform,
+} from '@wevion/shared';
+import type { CurrencyConverter } from './currency-converter.ts';
+import type { RowGroup } from './insight-group.ts';
+import { minorToDecimal } from './exact-money.ts';
+import { addInto, emptySums, unroundedMetrics, type Sums } from './metrics.ts';
+import { RunningTotalRounding } from './running-total.ts';
+
+/**
+ * The first date of the row a local date falls in: the date itself, its ISO week's Monday or its
+ * month's first day, never before the report's first day (a period cut by the range starts with
+ * the range); `null` when the whole period is one row.
+ */
+export function periodStart(
+  date: CalendarDate,
+  granularity: Granularity,
+  since: CalendarDate,
+): CalendarDate | null {
+  let start: CalendarDate;
+  switch (granularity) {
+    case 'total':
+      return null;
+    case 'day':
+      return date;
+    case 'week': {
+      const isoWeekday = new Date(`${date}T00:00:00Z`).getUTCDay() || 7;
+      start = addDays(date, 1 - isoWeekday);
+      break;
+    }
+    case 'month':
+      start = `${date.slice(0, 8)}01`;
+      break;
+  }
+  return start < since ? since : start;
+}
+
+/** What identifies one row of the file: the layout's dimensions (account with its currency). */
+interface RowKey {
+  period: CalendarDate | null;
+  platform: Platform | null;
+  account_id: string | null;
+  account_currency: string | null;
+  campaign_id: string | null;
+}
+
+interface KeyedSums {
+  key: RowKey;
+  campaignName: string | null;
+  sums: Sums;
+}
+
+export interface ExportRowsContext {
+  layout: CsvLayout;
+  /** Platforms in the order the request named them: the order of a date × platform grid. */
+  platforms: readonly Platform[];
+  /** The row periods of the report in order (`periodStart` of each local date, deduplicated). */
+  periods: readonly (CalendarDate | null)[];
+  converter: CurrencyConverter;
+  minorUnits: number;
+}
+
+function keyOf(group: RowGroup, layout: CsvLayout): RowKey {
+  const has = (d: CsvLayout['dimensions'][number]) => layout.dimensions.includes(d);
+  return {
+    period: has('date') ? group.period : null,
+    platform: has('platform') ? group.platform : null,
+    account_id: has('account') ? group.account_id : null,
+    account_currency: has('account') ? group.currency : null,
+    campaign_id: has('campaign') ? group.campaign_id : null,
+  };
+}
+
+const sameKey = (a: RowKey, b: RowKey) =>
+  a.period === b.period &&
+  a.platform === b.platform &&
+  a.account_id === b.account_id &&
+  a.account_currency === b.account_currency &&
+  a.campaign_id === b.campaign_id;
+
+/**
+ * Store groups arrive sorted by row key (then date): consecutive groups with one key are one row,
+ * converted at each group's own date rate. A campaign is named as on its latest date in the row.
+ */
+async function* mergeAdjacent(
+  groups: AsyncIterable<RowGroup>,
+  context: ExportRowsContext,
+): AsyncGenerator<KeyedSums> {
+  let current: KeyedSums | null = null;
+  for await (const group of groups) {
+    const key = keyOf(group, context.layout);
+    if (current && !sameKey(current.key, key)) {
+      yield current;
+      current = null;
+    }
+    current ??= { key, campaignName: null, sums: emptySums() };
+    addInto(current.sums, context.converter.toTarget(group));
+    if (group.campaign_name !== null) current.campaignName = group.campaign_name;
+  }
+  if (current) yield current;
+}
+
+/**
+ * Files keyed by date and platform alone are a complete grid, as the spec's file always was:
+ * every period for every platform that has data in the report, zero where a day had none.
+ * Such a file has at most 90 × 8 rows, so it is gathered before it is ordered.
+ */
+async function* completeGrid(
+  rows: AsyncIterable<KeyedSums>,
+  context: ExportRowsContext,
+): AsyncGenerator<KeyedSums> {
+  const byKey = new Map<string, KeyedSums>();
+  const withData = new Set<Platform>();
+  for await (const row of rows) {
+    byKey.set(`${row.key.period}|${row.key.platform}`, row);
+    if (row.key.platform) withData.add(row.key.platform);
+  }
+  if (byKey.size === 0) return;
+  const { dimensions } = context.layout;
+  const platforms = dimensions.includes('platform')
+    ? context.platforms.filter((p) => withData.has(p))
+    : [null];
+  const periods = dimensions.includes('date') ? context.periods : [null];
+  const keys =
+    dimensions[0] === 'platform'
+      ? platforms.flatMap((platform) => periods.map((period) => ({ period, platform })))
+      : periods.flatMap((period) => platforms.map((platform) => ({ period, platform })));
+  for (const { period, platform } of keys) {
+    yield (
+      byKey.get(`${period}|${platform}`) ?? {
+        key: { period, platform, account_id: null, account_currency: null, campaign_id: null },
+        campaignName: null,
+        sums: emptySums(),
+      }
+    );
+  }
+}
+
+const isGrid = (layout: CsvLayout) =>
+  layout.dimensions.every((d) => d === 'date' || d === 'platform');
+
+/**
+ * The rows of a CSV export, in file order, from the store's sorted groups: exact sums per row,
+ * money rounded by the running-total rule (so each money column adds up to the report total),
+ * ratios from the exact sums. Holds one row at a time, except for the small date × platform grid.
+ * Returns the money columns' sums, which are the report totals rounded once.
+ */
+export async function* exportRows(
+  groups: AsyncIterable<RowGroup>,
+  context: ExportRowsContext,
+): AsyncGenerator<ExportRow, ExportRowsTrailer['totals']> {
+  const { layout, minorUnits } = context;
+  const spend = new RunningTotalRounding(minorUnits);
+  const value = new RunningTotalRounding(minorUnits);
+  const merged = mergeAdjacent(groups, context);
+  for await (const { key, campaignName, sums } of isGrid(layout)
+    ? completeGrid(merged, context)
+    : merged) {
+    const row: ExportRow = {
+      spend: minorToDecimal(spend.next(sums.spend), minorUnits),
+      conversion_value: minorToDecimal(value.next(sums.conversion_value), minorUnits),
+      ...unroundedMetrics(sums),
+    };
+    for (const dimension of layout.dimensions) {
+      if (dimension === 'date') row.date = key.period;
+      if (dimension === 'platform') row.platform = key.platform!;
+      if (dimension === 'account') {
+        row.account_id = key.account_id!;
+        row.account_currency = key.account_currency!;
+      }
+      if (dimension === 'campaign') {
+        row.campaign_id = key.campaign_id!;
+        row.campaign_name = campaignName ?? '';
+      }
+    }
+    yield row;
+  }
+  return {
+    spend: minorToDecimal(spend.total, minorUnits),
+    conversion_value: minorToDecimal(value.total, minorUnits),
+  };
+}

@@ -1,0 +1,157 @@
+import Joi from 'joi';
+import { ValidationError } from './errors.ts';
+import { METRIC_NAMES, type MetricName } from './report-dataset.ts';
+
+/**
+ * The shape of a CSV export: which dimensions key its rows (in column and sort order), how
+ * dates are grouped, which metrics follow, and whether a currency column says what the money is.
+ * The API validates it, report-builder groups by it, the renderer writes its columns.
+ */
+export const DIMENSIONS = ['date', 'platform', 'account', 'campaign'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+export const GRANULARITIES = ['day', 'week', 'month', 'total'] as const;
+export type Granularity = (typeof GRANULARITIES)[number];
+
+/** Values accepted before week and month existed; `total` kept its name. */
+const GRANULARITY_ALIASES: Readonly<Record<string, Granularity>> = { daily: 'day' };
+
+/** The spec's nine metrics in the spec's order (`conversion_value` is the optional tenth). */
+export const DEFAULT_CSV_METRICS: readonly MetricName[] = [
+  'spend',
+  'impressions',
+  'clicks',
+  'ctr',
+  'cpc',
+  'cpm',
+  'conversions',
+  'roas',
+  'cpa',
+];
+
+export interface CsvLayout {
+  dimensions: Dimension[];
+  granularity: Granularity;
+  metrics: MetricName[];
+  include_currency: boolean;
+}
+
+/** The spec's file: one row per date per platform, `date,platform,spend,…,cpa`. */
+export const DEFAULT_CSV_LAYOUT: Readonly<CsvLayout> = Object.freeze({
+  dimensions: ['date', 'platform'] as Dimension[],
+  granularity: 'day' as const,
+  metrics: [...DEFAULT_CSV_METRICS],
+  include_currency: false,
+});
+
+/** The columns each dimension contributes, in order. */
+export const DIMENSION_COLUMNS: Readonly<Record<Dimension, readonly string[]>> = {
+  date: ['date'],
+  platform: ['platform'],
+  account: ['account_id', 'account_currency'],
+  campaign: ['campaign_id', 'campaign_name'],
+};
+
+export function csvColumns(layout: CsvLayout): string[] {
+  return [
+    ...layout.dimensions.flatMap((d) => DIMENSION_COLUMNS[d]),
+    ...(layout.include_currency ? ['currency'] : []),
+    ...layout.metrics,
+  ];
+}
+
+function orderedSubset<T extends string>(field: string, allowed: readonly T[]) {
+  return Joi.array()
+    .items(
+      Joi.string()
+        .valid(...allowed)
+        .messages({ 'any.only': `"${field}" may contain only ${allowed.join(', ')}` }),
+    )
+    .min(1)
+    .unique()
+    .messages({
+      'array.base': `"${field}" must be a list drawn from ${allowed.join(', ')}`,
+      'array.min': `"${field}" must name at least one of ${allowed.join(', ')}`,
+      'array.unique': `"${field}" must not repeat a value`,
+    });
+}
+
+/** Field rules for the CSV layout, as a request names them; `csvLayoutOf` fills the defaults. */
+export const csvLayoutFields = {
+  dimensions: orderedSubset('dimensions', DIMENSIONS),
+  granularity: Joi.string()
+    .valid(...GRANULARITIES, ...Object.keys(GRANULARITY_ALIASES))
+    .messages({
+      'any.only': `"granularity" must be one of ${GRANULARITIES.join(', ')} (daily is accepted for day)`,
+    }),
+  metrics: orderedSubset('metrics', METRIC_NAMES),
+  include_currency: Joi.boolean(),
+};
+
+export type CsvLayoutInput = Partial<Omit<CsvLayout, 'granularity'>> & { granularity?: string };
+
+/**
+ * The layout a validated request asks for, defaults filled in: without `date` among the
+ * dimensions a row covers the whole period, so granularity can only be `total` (its default
+ * then); naming a finer one is a mistake worth saying.
+ */
+export function csvLayoutOf(input: CsvLayoutInput): CsvLayout {
+  const dimensions = input.dimensions ?? [...DEFAULT_CSV_LAYOUT.dimensions];
+  const named = input.granularity && (GRANULARITY_ALIASES[input.granularity] ?? input.granularity);
+  const granularity = (named ?? (dimensions.includes('date') ? 'day' : 'total')) as Granularity;
+  if (!dimensions.includes('date') && granularity !== 'total') {
+    throw new ValidationError(
+      'invalid_field',
+      `"granularity" ${granularity} needs "date" among the dimensions; add it, or use total`,
+      'granularity',
+    );
+  }
+  return {
+    dimensions,
+    granularity,
+    metrics: input.metrics ?? [...DEFAULT_CSV_METRICS],
+    include_currency: input.include_currency ?? false,
+  };
+}
+
+const layoutSchema = Joi.object(csvLayoutFields);
+
+/** Validates a layout that crossed a boundary (a queue message, the CLI) and fills defaults. */
+export function parseCsvLayout(input: unknown): CsvLayout {
+  const { value, error } = layoutSchema.validate(input ?? {}, {
+    abortEarly: true,
+    convert: false,
+  });
+  if (error) {
+    const detail = error.details[0]!;
+    throw new ValidationError('invalid_field', detail.message, detail.path.join('.') || undefined);
+  }
+  return csvLayoutOf(value as CsvLayoutInput);
+}
+
+/** True when the layout is the spec's file, so its name needs no shape suffix. */
+function isDefaultShape(layout: CsvLayout): boolean {
+  return (
+    layout.dimensions.join() === DEFAULT_CSV_LAYOUT.dimensions.join() &&
+    layout.granularity === 'day'
+  );
+}
+
+/**
+ * What a downloaded export is called: `wevion-cross-channel_2026-08-01_2026-10-29_EUR.csv`, plus
+ * the shape when it is not the default (`…_EUR_account-campaign_total.csv`), so two exports of
+ * one range in other currencies or shapes never share a name.
+ */
+export function exportFilename(input: {
+  since: string;
+  until: string;
+  currency: string;
+  format: 'CSV' | 'PDF';
+  layout: CsvLayout | null;
+}): string {
+  const shape =
+    input.layout && !isDefaultShape(input.layout)
+      ? `_${input.layout.dimensions.join('-')}_${input.layout.granularity}`
+      : '';
+  return `wevion-cross-channel_${input.since}_${input.until}_${input.currency}${shape}.${input.format.toLowerCase()}`;
+}
