@@ -2,8 +2,9 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import {
   createAwsClients,
+  DEFAULT_CSV_LAYOUT,
   destroyAwsClients,
-  parseReportQuery,
+  parseCsvLayout,
   todayIn,
   addDays,
   type AwsClients,
@@ -16,11 +17,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqlite } from '../../services/export-api/src/adapters/sqlite-database.ts';
 import { SqliteJobStore } from '../../services/export-api/src/adapters/sqlite-job-store.ts';
-import { DuckDbInsightsStore } from '../../services/report-builder/src/adapters/duckdb-insights-store.ts';
-import { aggregateReport } from '../../services/report-builder/src/aggregate-report.ts';
 import type { JobView } from '../../services/export-api/src/export-requests.ts';
 import { LOCAL_CREDENTIALS } from '../src/local-emulators.ts';
 import { queueDrained, startLocalSystem, type LocalSystem } from '../src/local-system.ts';
+import { expectedRows, keyOfRecord } from './independent-rows.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -116,62 +116,162 @@ describe('the export pipeline end to end (three services, emulators, real protoc
     assert.equal(Contents.length, 1, 'the duplicate render left no second file');
   }
 
-  it('when a CSV export is requested, then it completes and downloads the engine’s exact numbers', async () => {
-    const body = {
-      since,
-      until,
-      platforms: ['meta', 'google', 'tiktok'],
-      format: 'CSV',
-      target_currency: 'USD',
-      timezone: 'Europe/Berlin',
+  /** The on-screen summary of the same view, through the public API. */
+  async function summaryOf(body: {
+    since: string;
+    until: string;
+    platforms: string[];
+    target_currency: string;
+    timezone: string;
+  }) {
+    const params = new URLSearchParams({ ...body, platforms: body.platforms.join(',') });
+    const response = await api(`/api/v1/analytics/summary?${params}`);
+    assert.equal(response.status, 200, await response.clone().text());
+    return (await response.json()) as {
+      currency: { minor_units: number };
+      totals: { spend: number; conversion_value: number; clicks: number; impressions: number };
     };
-    const job = await exportAndWait(body);
+  }
+
+  /** Downloads a finished CSV, checks its facts, and parses it with a real CSV parser. */
+  async function downloadCsv(job: JobView, filename: string) {
     assert.equal(job.status, 'COMPLETED', JSON.stringify(job.error));
     assert.equal(job.progress!.percent, 100);
-
     const download = await fetch(job.download_url!);
     assert.equal(download.status, 200);
-    assert.equal(
-      download.headers.get('content-disposition'),
-      `attachment; filename="wevion-cross-channel_${since}_${until}.csv"`,
-    );
+    assert.equal(download.headers.get('content-disposition'), `attachment; filename="${filename}"`);
     const bytes = Buffer.from(await download.arrayBuffer());
     assert.equal(bytes.length, job.file!.bytes);
     assert.equal(createHash('sha256').update(bytes).digest('hex'), job.file!.sha256);
     const records = parse(bytes, { columns: true }) as Record<string, string>[];
     assert.equal(records.length, job.file!.rows);
+    return { text: bytes.toString('utf8'), records };
+  }
 
-    // The same query through the engine, on a copy of the store (DuckDB locks the service's file).
-    const copy = join(dataDir, 'expected.duckdb');
-    copyFileSync(insightsPath, copy);
-    const store = await DuckDbInsightsStore.open(copy);
-    try {
-      const { format: _format, ...query } = body;
-      const expected = await aggregateReport(
-        store,
-        parseReportQuery(
-          { ...query, workspace_id: 'ws_acme' },
-          { currencies: await store.fxCurrencies() },
-        ),
-      );
-      assert.equal(records.length, expected.rows.length);
-      assert.equal(records.length, 30 * 3);
-      expected.rows.forEach((row, i) => {
-        const csv = records[i]!;
-        assert.equal(csv.date, row.date);
-        assert.equal(csv.platform, row.platform);
-        assert.equal(csv.spend, row.spend.toFixed(2));
-        assert.equal(Number(csv.impressions), row.impressions);
-        assert.equal(Number(csv.clicks), row.clicks);
-        assert.equal(Number(csv.conversions), Number(row.conversions.toFixed(6)));
-        assert.equal(csv.cpc, row.cpc === null ? '' : row.cpc.toFixed(4));
+  const csvShapes = [
+    {
+      name: 'the default file (date, platform)',
+      body: { platforms: ['meta', 'google', 'tiktok'], target_currency: 'USD' },
+      filename: `wevion-cross-channel_${since}_${until}_USD.csv`,
+      header: 'date,platform,spend,impressions,clicks,ctr,cpc,cpm,conversions,roas,cpa',
+      rows: 30 * 3,
+    },
+    {
+      name: 'date, platform and campaign by day, with the currency column and conversion value',
+      body: {
+        platforms: ['meta', 'google'],
+        target_currency: 'EUR',
+        dimensions: ['date', 'platform', 'campaign'],
+        metrics: ['spend', 'conversion_value', 'clicks', 'impressions', 'roas'],
+        include_currency: true,
+      },
+      filename: `wevion-cross-channel_${since}_${until}_EUR_date-platform-campaign_day.csv`,
+      header:
+        'date,platform,campaign_id,campaign_name,currency,spend,conversion_value,clicks,impressions,roas',
+    },
+    {
+      name: 'account and campaign over the whole period',
+      body: {
+        platforms: ['meta', 'google', 'tiktok', 'linkedin'],
+        target_currency: 'GBP',
+        dimensions: ['account', 'campaign'],
+        granularity: 'total',
+        metrics: ['spend', 'conversion_value', 'clicks', 'impressions'],
+      },
+      filename: `wevion-cross-channel_${since}_${until}_GBP_account-campaign_total.csv`,
+      header:
+        'account_id,account_currency,campaign_id,campaign_name,spend,conversion_value,clicks,impressions',
+    },
+    {
+      name: 'platform by ISO week',
+      body: {
+        platforms: ['google', 'meta'],
+        target_currency: 'JPY',
+        dimensions: ['platform', 'date'],
+        granularity: 'week',
+      },
+      filename: `wevion-cross-channel_${since}_${until}_JPY_platform-date_week.csv`,
+      header: 'platform,date,spend,impressions,clicks,ctr,cpc,cpm,conversions,roas,cpa',
+    },
+  ];
+
+  for (const shape of csvShapes) {
+    it(`when a CSV of ${shape.name} is exported, then every row matches an independent reading of the store and money foots to the summary`, async () => {
+      const body = { since, until, timezone: 'Europe/Berlin', format: 'CSV', ...shape.body };
+      const job = await exportAndWait(body);
+      const { text, records } = await downloadCsv(job, shape.filename);
+      assert.ok(text.startsWith(`${shape.header}\r\n`), text.slice(0, 200));
+      if (shape.rows) assert.equal(records.length, shape.rows);
+
+      const layout = parseCsvLayout({
+        dimensions: body.dimensions,
+        granularity: body.granularity,
+        metrics: body.metrics,
+        include_currency: body.include_currency,
       });
-      const csvSpend = records.reduce((sum, r) => sum + Math.round(Number(r.spend) * 100), 0);
-      assert.ok(Math.abs(csvSpend - Math.round(expected.totals.spend * 100)) <= records.length / 2);
-    } finally {
-      await store.close();
-    }
-  });
+      const copy = join(dataDir, `expected-${job.job_id}.duckdb`);
+      copyFileSync(insightsPath, copy);
+      const expected = await expectedRows(copy, { ...body, workspace_id: 'ws_acme' }, layout);
+      const summary = await summaryOf(body);
+      const minor = summary.currency.minor_units;
+      const unit = 10 ** -minor;
+
+      const seen = new Set<string>();
+      for (const record of records) {
+        const key = keyOfRecord(record, layout);
+        assert.ok(!seen.has(key), `one row per key: ${key}`);
+        seen.add(key);
+        const row = expected.get(key);
+        if (!row) {
+          // Only the date × platform grid has rows without data: zeros, never invented numbers.
+          assert.ok(
+            layout.dimensions.every((d) => d === 'date' || d === 'platform'),
+            key,
+          );
+          assert.equal(Number(record.spend), 0, key);
+          continue;
+        }
+        assert.equal(Number(record.impressions), row.impressions, key);
+        assert.equal(Number(record.clicks), row.clicks, key);
+        assert.ok(
+          Math.abs(Number(record.spend) - row.spend) <= unit + 1e-6,
+          `${key} spend ${record.spend} vs ${row.spend}`,
+        );
+        if (record.conversion_value !== undefined) {
+          assert.ok(
+            Math.abs(Number(record.conversion_value) - row.conversion_value) <= unit + 1e-6,
+            key,
+          );
+        }
+        if (record.conversions !== undefined) {
+          assert.ok(Math.abs(Number(record.conversions) - row.conversions) <= 1e-6, key);
+        }
+        if (record.currency !== undefined) assert.equal(record.currency, body.target_currency);
+        if (row.campaign_name !== null) {
+          const guarded = /^[=+\-@\t\r]/.test(row.campaign_name)
+            ? `'${row.campaign_name}`
+            : row.campaign_name;
+          assert.equal(record.campaign_name, guarded, 'names round-trip, formula guard included');
+        }
+      }
+      for (const key of expected.keys()) assert.ok(seen.has(key), `a row for ${key}`);
+
+      // Totals that foot: each money column adds up to the summary's total, to the minor unit.
+      const minorSum = (column: string) =>
+        records.reduce((sum, r) => sum + Math.round(Number(r[column]) * 10 ** minor), 0);
+      assert.equal(minorSum('spend'), Math.round(summary.totals.spend * 10 ** minor));
+      if (records[0]!.conversion_value !== undefined) {
+        assert.equal(
+          minorSum('conversion_value'),
+          Math.round(summary.totals.conversion_value * 10 ** minor),
+        );
+      }
+      assert.equal(
+        records.reduce((sum, r) => sum + Number(r.clicks), 0),
+        summary.totals.clicks,
+      );
+    });
+  }
 
   it('when a PDF is requested, then a branded report completes and downloads', async () => {
     const job = await exportAndWait({
@@ -183,7 +283,7 @@ describe('the export pipeline end to end (three services, emulators, real protoc
     });
     assert.equal(job.status, 'COMPLETED', JSON.stringify(job.error));
     assert.equal(job.file!.content_type, 'application/pdf');
-    assert.equal(job.file!.filename, `wevion-cross-channel_${since}_${until}.pdf`);
+    assert.equal(job.file!.filename, `wevion-cross-channel_${since}_${until}_EUR.pdf`);
     const download = await fetch(job.download_url!);
     assert.equal(download.headers.get('content-type'), 'application/pdf');
     const bytes = Buffer.from(await download.arrayBuffer());
@@ -221,7 +321,7 @@ describe('the export pipeline end to end (three services, emulators, real protoc
     });
     assert.equal(job.status, 'COMPLETED');
     const { job_id: jobId, params } = job;
-    const { csv_bom, ...query } = params;
+    const { csv_bom, since: from, until: to, platforms, target_currency, timezone } = params;
     await clients.sqs.send(
       new SendMessageCommand({
         QueueUrl: system.env.EXPORT_JOBS_QUEUE_URL,
@@ -231,7 +331,17 @@ describe('the export pipeline end to end (three services, emulators, real protoc
           job_id: jobId,
           workspace_id: 'ws_acme',
           format: 'CSV',
-          query: { workspace_id: 'ws_acme', ...query, top_n: 10, include_campaigns: false },
+          query: {
+            workspace_id: 'ws_acme',
+            since: from,
+            until: to,
+            platforms,
+            target_currency,
+            timezone,
+            compare_previous: true,
+            top_n: 10,
+          },
+          csv: DEFAULT_CSV_LAYOUT,
           options: { csv_bom },
           workspace: { name: 'Acme Outdoor GmbH', branding: null },
           requested_at: job.created_at,
@@ -262,9 +372,9 @@ describe('the export pipeline end to end (three services, emulators, real protoc
         platforms: ['meta'],
         target_currency: 'EUR',
         timezone: 'UTC',
-        granularity: 'daily',
         compare_previous: true,
         csv_bom: false,
+        ...DEFAULT_CSV_LAYOUT,
       },
       progress: { stage: 'queued', percent: 0 },
       file: null,
