@@ -62,10 +62,15 @@ describe('the /analytics page in a browser', function () {
     throw new Error(`no ${suffix} downloaded into ${dir}`);
   }
 
+  /** Export → format; a CSV goes through its dialog with the defaults. */
   async function exportAs(page: Page, format: 'CSV' | 'PDF') {
     await page.click('#export-button');
     await page.waitForSelector('#export-menu:not([hidden])');
     await page.click(`#export-menu [data-format="${format}"]`);
+    if (format === 'CSV') {
+      await page.waitForSelector('#csv-dialog[open]');
+      await page.click('#csv-export');
+    }
   }
 
   const text = (page: Page, selector: string) => page.$eval(selector, (e) => e.textContent ?? '');
@@ -129,6 +134,58 @@ describe('the /analytics page in a browser', function () {
         rows.some((r) => r.includes('CSV') && r.includes('COMPLETED'))
       );
     });
+    await page.close();
+  });
+
+  it('when the CSV dialog is used, then its defaults are the spec’s file and its choices shape the download', async () => {
+    const dir = mkdtempSync(join(dataDir, 'dl-'));
+    const page = await openPage(dir);
+    await page.click('#export-button');
+    await page.click('#export-menu [data-format="CSV"]');
+    await page.waitForSelector('#csv-dialog[open]');
+    const checked = (name: string) =>
+      page.$$eval(`#csv-form input[name="${name}"]:checked`, (boxes) =>
+        boxes.map((b) => (b as HTMLInputElement).value),
+      );
+    assert.deepEqual(await checked('dimension'), ['date', 'platform']);
+    assert.equal((await checked('metric')).length, 9);
+    assert.equal(
+      await page.$eval('#csv-granularity', (s) => (s as HTMLSelectElement).value),
+      'day',
+    );
+
+    // Without a date, dates can only be grouped over the whole period.
+    await page.click('#csv-form input[value="date"]');
+    await page.click('#csv-form input[value="platform"]');
+    await page.click('#csv-form input[value="campaign"]');
+    assert.equal(
+      await page.$eval('#csv-granularity', (s) => (s as HTMLSelectElement).disabled),
+      true,
+    );
+    await page.click('#csv-form input[value="conversion_value"]');
+    for (const metric of ['ctr', 'cpc', 'cpm', 'conversions', 'roas', 'cpa', 'impressions']) {
+      await page.click(`#csv-form input[value="${metric}"]`);
+    }
+    await page.click('#csv-form input[name="include_currency"]');
+    await page.click('#csv-export');
+    const csv = (await download(dir, '.csv')).toString('utf8');
+    const [header, first] = csv.split('\r\n');
+    assert.equal(header, 'campaign_id,campaign_name,currency,spend,clicks,conversion_value');
+    assert.match(first!, /,EUR,\d+\.\d\d,\d+,\d+\.\d\d$/);
+    assert.ok(readdirSync(dir).some((f) => /_EUR_campaign_total\.csv$/.test(f)));
+
+    // Nothing to have a row per: the dialog says so and sends nothing.
+    await page.click('#export-button');
+    await page.click('#export-menu [data-format="CSV"]');
+    await page.waitForSelector('#csv-dialog[open]');
+    assert.deepEqual(await checked('dimension'), ['campaign'], 'the dialog keeps the last choices');
+    await page.click('#csv-form input[value="campaign"]');
+    await page.click('#csv-export');
+    assert.match(await text(page, '#csv-error'), /at least one thing to have a row per/);
+    await page.click('#csv-reset');
+    assert.deepEqual(await checked('dimension'), ['date', 'platform']);
+    await page.keyboard.press('Escape');
+    assert.equal(await page.$eval('#csv-dialog', (d) => (d as HTMLDialogElement).open), false);
     await page.close();
   });
 

@@ -22,7 +22,7 @@ export interface JobView {
     target_currency: string;
     timezone: string;
   };
-  progress: { stage: string; percent: number } | null;
+  progress: { stage: string; percent: number; rows?: number } | null;
   file: { filename: string; bytes: number; rows: number } | null;
   error: { code: string; message: string } | null;
   created_at: string;

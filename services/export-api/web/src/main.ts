@@ -292,9 +292,77 @@ function renderSummary(summary: Summary) {
   );
 }
 
+/* ---------- CSV dialog ---------- */
+
+/** What the CSV dialog adds to an export request; the API fills in anything left out. */
+interface CsvChoices {
+  dimensions: string[];
+  granularity: string;
+  metrics: string[];
+  include_currency: boolean;
+  csv_bom: boolean;
+}
+
+function setUpCsvDialog() {
+  const dialog = $<HTMLDialogElement>('csv-dialog');
+  const form = $<HTMLFormElement>('csv-form');
+  const granularity = $<HTMLSelectElement>('csv-granularity');
+  const boxes = (name: string) => [
+    ...form.querySelectorAll<HTMLInputElement>(`input[name="${name}"]`),
+  ];
+  const defaults = new Map(
+    boxes('dimension')
+      .concat(boxes('metric'))
+      .map((b) => [b, b.checked]),
+  );
+  // Without a date column a row covers the whole period, so only "Whole period" makes sense.
+  const syncGranularity = () => {
+    const byDate = boxes('dimension').some((b) => b.value === 'date' && b.checked);
+    granularity.disabled = !byDate;
+    if (!byDate) granularity.value = 'total';
+  };
+  const reset = () => {
+    for (const [box, checked] of defaults) box.checked = checked;
+    granularity.value = 'day';
+    for (const box of [...boxes('include_currency'), ...boxes('csv_bom')]) box.checked = false;
+    $('csv-error').textContent = '';
+    syncGranularity();
+  };
+  form.addEventListener('change', syncGranularity);
+  $('csv-reset').addEventListener('click', reset);
+  $('csv-cancel').addEventListener('click', () => dialog.close());
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const checked = (name: string) => boxes(name).filter((b) => b.checked);
+    const choices: CsvChoices = {
+      dimensions: checked('dimension').map((b) => b.value),
+      granularity: granularity.value,
+      metrics: checked('metric').map((b) => b.value),
+      include_currency: checked('include_currency').length > 0,
+      csv_bom: checked('csv_bom').length > 0,
+    };
+    const problem = !choices.dimensions.length
+      ? 'Choose at least one thing to have a row per.'
+      : !choices.metrics.length
+        ? 'Choose at least one metric.'
+        : null;
+    $('csv-error').textContent = problem ?? '';
+    if (problem) return;
+    dialog.close();
+    void startExport('CSV', choices);
+  });
+  return {
+    open() {
+      syncGranularity();
+      dialog.showModal();
+      boxes('dimension')[0]!.focus();
+    },
+  };
+}
+
 /* ---------- export menu and export bar ---------- */
 
-function setUpMenu() {
+function setUpMenu(csvDialog: ReturnType<typeof setUpCsvDialog>) {
   const button = $('export-button');
   const menu = $('export-menu');
   const items = () => [...menu.querySelectorAll<HTMLButtonElement>('[role=menuitem]')];
@@ -322,12 +390,13 @@ function setUpMenu() {
     item.addEventListener('click', () => {
       open(false);
       button.focus();
-      void startExport(item.dataset.format as 'CSV' | 'PDF');
+      if (item.dataset.format === 'CSV') csvDialog.open();
+      else void startExport('PDF');
     });
   }
 }
 
-let lastRequest: { format: 'CSV' | 'PDF'; query: ViewQuery } | null = null;
+let lastRequest: { format: 'CSV' | 'PDF'; csv: CsvChoices | undefined } | null = null;
 
 function bar(
   state: 'working' | 'done' | 'failed',
@@ -344,18 +413,18 @@ function bar(
   announce(`${title}. ${detail}`);
 }
 
-async function startExport(format: 'CSV' | 'PDF') {
+async function startExport(format: 'CSV' | 'PDF', csv?: CsvChoices) {
   const view = readView();
   if ('problem' in view) {
     showProblem(view.problem);
     return;
   }
-  lastRequest = { format, query: view.query };
+  lastRequest = { format, csv };
   bar('working', 'Report queued', `${format} · ${view.query.since} – ${view.query.until}`, 2);
   try {
     const { job_id: jobId } = await api<{ job_id: string }>('/api/v1/analytics/export', {
       method: 'POST',
-      body: JSON.stringify({ ...view.query, format }),
+      body: JSON.stringify({ ...view.query, format, ...csv }),
     });
     void loadReports();
     await watch(jobId);
@@ -391,10 +460,11 @@ async function watch(jobId: string) {
       void loadReports();
       return;
     }
+    const rows = job.progress?.rows;
     bar(
       'working',
       STAGES[stage] ?? 'Working',
-      `${job.format} · ${job.progress?.percent ?? 0}%`,
+      `${job.format} · ${job.progress?.percent ?? 0}%${rows ? ` · ${rows.toLocaleString('en')} rows` : ''}`,
       Math.max(4, job.progress?.percent ?? 0),
     );
     await new Promise((resolve) => setTimeout(resolve, delay));
@@ -485,14 +555,14 @@ function reportRow(job: JobView): HTMLTableRowElement {
 /* ---------- start ---------- */
 
 setUpForm();
-setUpMenu();
+setUpMenu(setUpCsvDialog());
 $('view').addEventListener('change', refreshSummary);
 $('view').addEventListener('submit', (event) => event.preventDefault());
 $('report-filters').addEventListener('change', () => void loadReports());
 $('more-reports').addEventListener('click', () => void loadReports(true));
 $('export-retry').addEventListener(
   'click',
-  () => lastRequest && void startExport(lastRequest.format),
+  () => lastRequest && void startExport(lastRequest.format, lastRequest.csv),
 );
 $('export-dismiss').addEventListener('click', () => ($('export-bar').hidden = true));
 void loadSummary();
