@@ -30,6 +30,7 @@ describe('benchmarks in smoke mode', function () {
     ['bench:aggregate', 'services/report-builder/bench/aggregate.ts', /median \(5 runs\)/],
     ['bench:e2e', 'infra/bench/e2e.ts', /90 days × 8 platforms CSV/],
     ['bench:pdf', 'infra/bench/pdf.ts', /warm render, median of 10/],
+    ['bench:csv', 'infra/bench/csv.ts', /90 days by account, campaign \(total\)/],
   ] as const) {
     it(`when ${name} runs with --smoke, then it completes and prints its figures without recording them`, async () => {
       const { code, output } = await smoke(script);

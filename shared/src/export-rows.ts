@@ -1,12 +1,13 @@
 import type { CalendarDate } from './calendar-date.ts';
-import type { CsvLayout } from './csv-layout.ts';
+import { DIMENSION_COLUMNS, type CsvLayout } from './csv-layout.ts';
 import type { Platform } from './platforms.ts';
 import type { ReportQuery } from './report-query.ts';
 
 /**
  * The claim check of a CSV export: gzip NDJSON that report-builder streams to S3 and the renderer
  * streams into the CSV, so no process ever holds the whole result. Line 1 is the header, then one
- * line per row in file order, then the trailer; a file without its trailer was cut short.
+ * line per row in file order (a JSON array of the header's `fields`, so 180,000 rows do not repeat
+ * their keys 180,000 times), then the trailer; a file without its trailer was cut short.
  * Bump the version on any change a renderer of the previous one could misread.
  */
 export const EXPORT_ROWS_SCHEMA_VERSION = 1;
@@ -19,6 +20,8 @@ export interface ExportRowsHeader {
   layout: CsvLayout;
   currency: { code: string; minor_units: number };
   period: { since: CalendarDate; until: CalendarDate; timezone: string };
+  /** What each row line holds, in order (`exportRowFields` of the layout). */
+  fields: ExportRowField[];
 }
 
 /**
@@ -44,6 +47,16 @@ export interface ExportRow {
   cpm: number | null;
   roas: number | null;
   cpa: number | null;
+}
+
+export type ExportRowField = keyof ExportRow;
+
+/** A row line's fields: the layout's dimension columns, then its metrics, in the layout's order. */
+export function exportRowFields(layout: CsvLayout): ExportRowField[] {
+  return [
+    ...layout.dimensions.flatMap((d) => DIMENSION_COLUMNS[d] as readonly ExportRowField[]),
+    ...layout.metrics,
+  ];
 }
 
 export interface ExportRowsTrailer {

@@ -7,7 +7,6 @@ import {
   logoDataUrl,
   REPORT_DATASET_SCHEMA_VERSION,
   uploadStream,
-  type ExportRow,
   type ExportRowsHeader,
   type ExportRowsTrailer,
   type Logger,
@@ -18,7 +17,7 @@ import {
 import { createHash, randomUUID } from 'node:crypto';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
-import { CsvWriter } from './domain/csv.ts';
+import { CsvWriter, type RowValues } from './domain/csv.ts';
 import { buildReportView } from './domain/report-view.ts';
 import type { PdfPrinter, ReportTemplate } from './ports.ts';
 
@@ -126,7 +125,7 @@ async function* claimCheckLines(claimCheck: Readable, key: string) {
   let header: ExportRowsHeader | null = null;
   let trailer: ExportRowsTrailer | null = null;
   for await (const line of lines) {
-    const parsed = JSON.parse(line) as ExportRow | ExportRowsHeader | ExportRowsTrailer;
+    const parsed = JSON.parse(line) as RowValues | ExportRowsHeader | ExportRowsTrailer;
     if (!header) {
       header = parsed as ExportRowsHeader;
       if (header.type !== 'header' || header.schema_version !== EXPORT_ROWS_SCHEMA_VERSION) {
@@ -135,12 +134,12 @@ async function* claimCheckLines(claimCheck: Readable, key: string) {
         );
       }
       yield header;
-    } else if ('type' in parsed && parsed.type === 'end') {
-      trailer = parsed;
-    } else if (trailer) {
-      throw new Error(`${key} has lines after its trailer`);
+    } else if (Array.isArray(parsed) && !trailer) {
+      yield parsed as RowValues;
+    } else if (!trailer && (parsed as ExportRowsTrailer).type === 'end') {
+      trailer = parsed as ExportRowsTrailer;
     } else {
-      yield parsed as ExportRow;
+      throw new Error(`${key} has a line that is neither a row nor its one trailer`);
     }
   }
   if (!header || !trailer) throw new Error(`${key} ended before its trailer: it was cut short`);
@@ -162,7 +161,7 @@ async function renderCsv(
     let reported = performance.now();
     let next = await lines.next();
     while (!next.done) {
-      chunk += writer.line(next.value as ExportRow);
+      chunk += writer.line(next.value as RowValues);
       rows++;
       if (chunk.length >= CHUNK_CHARS) {
         yield chunk;

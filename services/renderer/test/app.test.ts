@@ -119,22 +119,10 @@ describe('renderer service', function () {
     layout: csvLayoutOf({ dimensions: ['campaign'], metrics: ['spend', 'clicks'] }),
     currency: { code: 'EUR', minor_units: 2 },
     period: { since: '2026-08-01', until: '2026-08-31', timezone: 'UTC' },
+    fields: ['campaign_id', 'campaign_name', 'spend', 'clicks'],
   };
   const rowLines = (count: number) =>
-    Array.from({ length: count }, (_, i) => ({
-      campaign_id: `c${i}`,
-      campaign_name: `=Campaign ${i}, "quoted"`,
-      spend: '0.01',
-      impressions: 1,
-      clicks: i,
-      conversions: 0,
-      conversion_value: '0.00',
-      ctr: i,
-      cpc: null,
-      cpm: 10,
-      roas: 0,
-      cpa: null,
-    }));
+    Array.from({ length: count }, (_, i) => [`c${i}`, `=Campaign ${i}, "quoted"`, '0.01', i]);
   const renderDeps = () => ({
     printer: fakePrinter,
     template: { html: () => '' },

@@ -1,5 +1,6 @@
 import {
   csvLayoutOf,
+  exportRowFields,
   type CsvLayoutInput,
   type ExportRow,
   type ExportRowsHeader,
@@ -22,7 +23,11 @@ const metrics = (overrides: Partial<ExportRow> = {}): ExportRow => ({
   ...overrides,
 });
 
-function header(layout: CsvLayoutInput = {}, currency = { code: 'EUR', minor_units: 2 }) {
+function header(
+  input: CsvLayoutInput = {},
+  currency = { code: 'EUR', minor_units: 2 },
+): ExportRowsHeader {
+  const layout = csvLayoutOf(input);
   return {
     type: 'header',
     schema_version: 1,
@@ -37,10 +42,11 @@ function header(layout: CsvLayoutInput = {}, currency = { code: 'EUR', minor_uni
       compare_previous: true,
       top_n: 10,
     },
-    layout: csvLayoutOf(layout),
+    layout,
     currency,
     period: { since: '2026-08-01', until: '2026-08-02', timezone: 'UTC' },
-  } satisfies ExportRowsHeader;
+    fields: exportRowFields(layout),
+  };
 }
 
 const defaultRows: ExportRow[] = [
@@ -54,7 +60,10 @@ const defaultRows: ExportRow[] = [
 
 function render(h: ExportRowsHeader, rows: readonly ExportRow[], bom = false): string {
   const writer = new CsvWriter(h, { bom });
-  return writer.headerLine() + rows.map((r) => writer.line(r)).join('');
+  // Rows as the claim check carries them: arrays of the header's fields.
+  return (
+    writer.headerLine() + rows.map((r) => writer.line(h.fields.map((f) => r[f] ?? null))).join('')
+  );
 }
 
 describe('CSV rendering', () => {

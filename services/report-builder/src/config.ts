@@ -21,6 +21,9 @@ export interface ReportBuilderConfig extends AwsEnvironment, OpsEnvironment, Wor
   /** Set for MongoDB insights (production); otherwise the DuckDB file. */
   MONGODB_URI?: string;
   INSIGHTS_DUCKDB_PATH: string;
+  /** DuckDB's memory cap (its buffer pool and operators; beyond it, it spills to `<path>.tmp`). */
+  INSIGHTS_DUCKDB_MEMORY_LIMIT: string;
+  INSIGHTS_DUCKDB_THREADS: number;
 }
 
 export function loadReportBuilderConfig(
@@ -39,6 +42,12 @@ export function loadReportBuilderConfig(
       INTERNAL_TOKEN_SECRET: internalTokenSecret,
       MONGODB_URI: Joi.string().uri({ scheme: ['mongodb', 'mongodb+srv'] }),
       INSIGHTS_DUCKDB_PATH: Joi.string().default('data/insights.duckdb'),
+      // Without a cap DuckDB keeps up to 80 % of the machine's RAM of the file cached, so a
+      // worker's memory would grow with the data it has read rather than with its work.
+      INSIGHTS_DUCKDB_MEMORY_LIMIT: Joi.string()
+        .pattern(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i)
+        .default('128MB'),
+      INSIGHTS_DUCKDB_THREADS: Joi.number().integer().min(1).max(64).default(2),
     }),
     env,
   );

@@ -18,7 +18,10 @@ exitOnUnhandled(logger);
 const aws = createAwsClients(config);
 const store: InsightsStore = config.MONGODB_URI
   ? await MongoInsightsStore.connect(config.MONGODB_URI)
-  : await DuckDbInsightsStore.open(config.INSIGHTS_DUCKDB_PATH);
+  : await DuckDbInsightsStore.open(config.INSIGHTS_DUCKDB_PATH, {
+      memoryLimit: config.INSIGHTS_DUCKDB_MEMORY_LIMIT,
+      threads: config.INSIGHTS_DUCKDB_THREADS,
+    });
 
 const app = createApp(config, { store, ...aws, logger, metrics: createMetrics('report-builder') });
 await app.start();

@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
   EXPORT_ROWS_SCHEMA_VERSION,
+  exportRowFields,
   minorUnits,
   uploadStream,
   type CalendarDate,
@@ -82,12 +83,15 @@ export async function writeExportRows(
       layout,
       currency: { code: query.target_currency, minor_units: minor },
       period: { since: query.since, until: query.until, timezone: query.timezone },
+      fields: exportRowFields(layout),
     };
+    const { fields } = header;
     let chunk = `${JSON.stringify(header)}\n`;
     let reported = performance.now();
     let next = await rows.next();
     while (!next.done) {
-      chunk += `${JSON.stringify(next.value)}\n`;
+      const row = next.value;
+      chunk += `${JSON.stringify(fields.map((field) => row[field] ?? null))}\n`;
       written++;
       if (chunk.length >= CHUNK_CHARS) {
         yield chunk;

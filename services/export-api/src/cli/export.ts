@@ -11,8 +11,9 @@ import type { JobView } from '../export-requests.ts';
 
 const usage =
   'npm run export -- --since YYYY-MM-DD --until YYYY-MM-DD --platforms meta,google --format CSV|PDF ' +
-  '--currency EUR [--timezone Europe/Berlin] [--granularity daily|total] [--bom] [--workspace ws_acme] ' +
-  '[--out DIR] [--api URL --token JWT]';
+  '--currency EUR [--timezone Europe/Berlin] [--dimensions date,platform,account,campaign] ' +
+  '[--granularity day|week|month|total] [--metrics spend,clicks,…] [--include-currency] [--bom] ' +
+  '[--workspace ws_acme] [--out DIR] [--api URL --token JWT]';
 
 function fail(message: string): never {
   console.error(message);
@@ -29,7 +30,10 @@ try {
       format: { type: 'string', default: 'CSV' },
       currency: { type: 'string' },
       timezone: { type: 'string' },
+      dimensions: { type: 'string' },
       granularity: { type: 'string' },
+      metrics: { type: 'string' },
+      'include-currency': { type: 'boolean', default: false },
       bom: { type: 'boolean', default: false },
       workspace: { type: 'string', default: 'ws_acme' },
       out: { type: 'string', default: '.' },
@@ -50,15 +54,19 @@ if (!api || !token)
     `No API URL or token: start the system with "npm start" or pass --api and --token.\n\nUsage: ${usage}`,
   );
 
+const list = (value: string) => value.split(',').map((item) => item.trim());
 const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 const body = {
   since: args.since,
   until: args.until,
-  platforms: args.platforms?.split(',').map((p) => p.trim()),
+  platforms: args.platforms === undefined ? undefined : list(args.platforms),
   format: args.format,
   target_currency: args.currency,
   ...(args.timezone ? { timezone: args.timezone } : {}),
+  ...(args.dimensions ? { dimensions: list(args.dimensions) } : {}),
   ...(args.granularity ? { granularity: args.granularity } : {}),
+  ...(args.metrics ? { metrics: list(args.metrics) } : {}),
+  ...(args['include-currency'] ? { include_currency: true } : {}),
   ...(args.bom ? { csv_bom: true } : {}),
 };
 
@@ -90,7 +98,8 @@ for (;;) {
   job = (await (
     await fetch(`${api}/api/v1/analytics/export/${answer.job_id}`, { headers })
   ).json()) as JobView;
-  const line = bar(job.progress?.percent ?? 0, job.progress?.stage ?? job.status.toLowerCase());
+  const rows = job.progress?.rows ? ` ${job.progress.rows.toLocaleString('en')} rows` : '';
+  const line = `${bar(job.progress?.percent ?? 0, job.progress?.stage ?? job.status.toLowerCase())}${rows}`;
   if (process.stdout.isTTY) process.stdout.write(`\r${line}`);
   if (job.status === 'COMPLETED' || job.status === 'FAILED') break;
   await new Promise((r) => setTimeout(r, delay));

@@ -1,10 +1,4 @@
-import {
-  csvColumns,
-  DIMENSION_COLUMNS,
-  type ExportRow,
-  type ExportRowsHeader,
-  type MetricName,
-} from '@wevion/shared';
+import { csvColumns, METRIC_NAMES, type ExportRowsHeader, type MetricName } from '@wevion/shared';
 
 const FORMULA_TRIGGERS = /^[=+\-@\t\r]/;
 
@@ -18,41 +12,40 @@ export function textCell(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-function fixed(value: number | null, decimals: number): string {
-  return value === null ? '' : value.toFixed(decimals);
-}
-
 /** Up to six decimals without trailing zeros (fractional conversions from attribution models). */
 function compact(value: number): string {
   return String(Number(value.toFixed(6)));
 }
 
-type Cell = (row: ExportRow) => string;
+/** A row line as the claim check holds it: values in the order of the header's `fields`. */
+export type RowValues = readonly unknown[];
+type Format = (value: unknown) => string;
+
+const decimals = (value: unknown, places: number) =>
+  value === null ? '' : (value as number).toFixed(places);
 
 /**
  * Number columns: money as the exact decimals report-builder rounded (minor units), unit costs
  * two places finer, rates and ROAS at fixed precision.
  */
-function metricCell(metric: MetricName, minorUnits: number): Cell {
+function metricFormat(metric: MetricName, minorUnits: number): Format {
   switch (metric) {
     case 'spend':
-      return (r) => r.spend;
     case 'conversion_value':
-      return (r) => r.conversion_value;
+      return (v) => v as string;
     case 'impressions':
-      return (r) => String(r.impressions);
     case 'clicks':
-      return (r) => String(r.clicks);
+      return (v) => String(v);
     case 'conversions':
-      return (r) => compact(r.conversions);
+      return (v) => compact(v as number);
     case 'ctr':
-      return (r) => fixed(r.ctr, 6);
+      return (v) => decimals(v, 6);
     case 'roas':
-      return (r) => fixed(r.roas, 4);
+      return (v) => decimals(v, 4);
     case 'cpc':
     case 'cpm':
     case 'cpa':
-      return (r) => fixed(r[metric], minorUnits + 2);
+      return (v) => decimals(v, minorUnits + 2);
   }
 }
 
@@ -62,34 +55,36 @@ function metricCell(metric: MetricName, minorUnits: number): Cell {
  * in the date column.
  */
 export class CsvWriter {
-  private readonly cells: Cell[];
+  private readonly cells: ((values: RowValues) => string)[];
 
   constructor(
     private readonly header: ExportRowsHeader,
     private readonly options: { bom: boolean },
   ) {
-    const { layout, currency, period } = header;
+    const { layout, currency, period, fields } = header;
     const interval = `${period.since}/${period.until}`;
-    const text =
-      (column: keyof ExportRow): Cell =>
-      (r) =>
-        textCell(String(r[column] ?? ''));
-    this.cells = [
-      ...layout.dimensions.flatMap((d) =>
-        d === 'date'
-          ? [(r: ExportRow) => r.date ?? interval]
-          : DIMENSION_COLUMNS[d].map((column) => text(column as keyof ExportRow)),
-      ),
-      ...(layout.include_currency ? [() => currency.code] : []),
-      ...layout.metrics.map((m) => metricCell(m, currency.minor_units)),
-    ];
+    const at = (column: string) => {
+      const index = fields.indexOf(column as ExportRowsHeader['fields'][number]);
+      if (index < 0) throw new Error(`the claim check has no ${column} field`);
+      return index;
+    };
+    this.cells = csvColumns(layout).map((column): ((values: RowValues) => string) => {
+      if (column === 'currency') return () => currency.code;
+      const i = at(column);
+      if (column === 'date') return (v) => (v[i] as string | null) ?? interval;
+      if ((METRIC_NAMES as readonly string[]).includes(column)) {
+        const format = metricFormat(column as MetricName, currency.minor_units);
+        return (v) => format(v[i]);
+      }
+      return (v) => textCell(String(v[i] ?? ''));
+    });
   }
 
   headerLine(): string {
     return `${this.options.bom ? '\uFEFF' : ''}${csvColumns(this.header.layout).join(',')}\r\n`;
   }
 
-  line(row: ExportRow): string {
-    return `${this.cells.map((cell) => cell(row)).join(',')}\r\n`;
+  line(values: RowValues): string {
+    return `${this.cells.map((cell) => cell(values)).join(',')}\r\n`;
   }
 }

@@ -1,0 +1,85 @@
+/**
+ * npm run bench:csv — CSV exports by campaign through the running system on the benchmark store
+ * (8 platforms × 250 campaigns × 180 days hourly): POST → COMPLETED, rows per second, file size,
+ * and the peak RSS of report-builder and renderer during each export, at two row counts, to show
+ * that memory does not follow the data. Figures go to docs/benchmarks.md.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { PLATFORMS } from '@wevion/shared';
+import {
+  machineSummary,
+  median,
+  recordBenchmark,
+  SMOKE,
+} from '../../services/report-builder/bench/record.ts';
+import type { ServiceName } from '../src/services.ts';
+import { ensureBenchStore, startBenchSystem, timeExport } from './bench-system.ts';
+
+const RUNS = SMOKE ? 1 : 3;
+const WORKERS: ServiceName[] = ['report-builder', 'renderer'];
+
+/** Linux keeps each process's peak RSS (VmHWM); writing 5 to clear_refs starts it afresh. */
+function resetPeak(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
+}
+function peakMb(pid: number): number {
+  const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Math.round(Number(kb) / 1024);
+}
+
+const system = await startBenchSystem(ensureBenchStore());
+const byCampaign = { dimensions: ['date', 'platform', 'campaign'], granularity: 'day' };
+const cases = [
+  { name: '45 days by date, platform, campaign', since: '2026-09-17', layout: byCampaign },
+  { name: '90 days by date, platform, campaign', since: '2026-08-03', layout: byCampaign },
+  {
+    name: '90 days by account, campaign (total)',
+    since: '2026-08-03',
+    layout: { dimensions: ['account', 'campaign'], granularity: 'total' },
+  },
+];
+const figures: Record<string, string> = {};
+try {
+  for (const c of cases) {
+    const body = {
+      since: c.since,
+      until: '2026-10-31',
+      platforms: PLATFORMS.slice(0, 8),
+      format: 'CSV',
+      target_currency: 'EUR',
+      timezone: 'Europe/Berlin',
+      ...c.layout,
+    };
+    await timeExport(system, body); // warm-up: first read of the file's columns, JIT
+    const runs = [];
+    const peaks: Record<string, number> = {};
+    for (let i = 0; i < RUNS; i++) {
+      for (const name of WORKERS) resetPeak(system.pid(name)!);
+      runs.push(await timeExport(system, body));
+      for (const name of WORKERS)
+        peaks[name] = Math.max(peaks[name] ?? 0, peakMb(system.pid(name)!));
+    }
+    const ms = median(runs.map((r) => r.ms));
+    const { rows, bytes } = runs[0]!;
+    console.log(
+      `${c.name}: ${runs.map((r) => r.ms.toFixed(0)).join(', ')} ms; ${rows} rows; peak RSS ${WORKERS.map((w) => `${w} ${peaks[w]} MB`).join(', ')}`,
+    );
+    figures[c.name] = [
+      `median ${ms.toFixed(0)} ms (target ≤ 8,000 ms)`,
+      `${rows.toLocaleString('en')} rows`,
+      `${Math.round(rows / (ms / 1000)).toLocaleString('en')} rows/s`,
+      `${(bytes / 2 ** 20).toFixed(1)} MiB`,
+      `peak RSS report-builder ${peaks['report-builder']} MB, renderer ${peaks.renderer} MB (target ≤ 250 MB)`,
+    ].join('; ');
+  }
+} finally {
+  await system.stop();
+}
+console.table(figures);
+recordBenchmark('csv', {
+  title: 'CSV by campaign: streamed end to end (`npm run bench:csv`)',
+  description:
+    'The whole local system on the 8.64 M-row benchmark store, all 8 platforms, EUR from EUR/GBP/USD accounts, Europe/Berlin. Timed from the POST to the first poll that sees COMPLETED (polling every 20 ms), after one warm-up export; median of 3. Peak RSS is each service process’s VmHWM during the timed exports (reset before each). Rows stream from DuckDB through report-builder into a gzip NDJSON claim check and through the renderer into the CSV upload, so memory should stay flat as rows grow.',
+  figures,
+  machine: machineSummary(),
+});
