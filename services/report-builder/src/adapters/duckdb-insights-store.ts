@@ -92,6 +92,9 @@ export class DuckDbInsightsStore implements InsightsStore {
     const instance = await DuckDBInstance.create(path, {
       ...(options.threads ? { threads: String(options.threads) } : {}),
       ...(options.memoryLimit ? { memory_limit: options.memoryLimit } : {}),
+      // Hand freed memory back to the OS soon (the default keeps 128 MB cached per process),
+      // so a worker's RSS follows the export it is running, not the largest one it ever ran.
+      allocator_flush_threshold: '16MB',
     });
     const store = new DuckDbInsightsStore(instance);
     await store.withConnection((c) => c.run(SCHEMA));
