@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { ValidationError } from './errors.ts';
-import { METRIC_NAMES, type MetricName } from './report-dataset.ts';
+import { METRIC_NAMES, SPEC_METRICS, type MetricName } from './report-dataset.ts';
 
 /**
  * The shape of a CSV export: which dimensions key its rows (in column and sort order), how
@@ -16,19 +16,6 @@ export type Granularity = (typeof GRANULARITIES)[number];
 /** Values accepted before week and month existed; `total` kept its name. */
 const GRANULARITY_ALIASES: Readonly<Record<string, Granularity>> = { daily: 'day' };
 
-/** The spec's nine metrics in the spec's order (`conversion_value` is the optional tenth). */
-export const DEFAULT_CSV_METRICS: readonly MetricName[] = [
-  'spend',
-  'impressions',
-  'clicks',
-  'ctr',
-  'cpc',
-  'cpm',
-  'conversions',
-  'roas',
-  'cpa',
-];
-
 export interface CsvLayout {
   dimensions: Dimension[];
   granularity: Granularity;
@@ -40,7 +27,7 @@ export interface CsvLayout {
 export const DEFAULT_CSV_LAYOUT: Readonly<CsvLayout> = Object.freeze({
   dimensions: ['date', 'platform'] as Dimension[],
   granularity: 'day' as const,
-  metrics: [...DEFAULT_CSV_METRICS],
+  metrics: [...SPEC_METRICS],
   include_currency: false,
 });
 
@@ -109,7 +96,7 @@ export function csvLayoutOf(input: CsvLayoutInput): CsvLayout {
   return {
     dimensions,
     granularity,
-    metrics: input.metrics ?? [...DEFAULT_CSV_METRICS],
+    metrics: input.metrics ?? [...SPEC_METRICS],
     include_currency: input.include_currency ?? false,
   };
 }

@@ -23,6 +23,11 @@ export const METRIC_NAMES = [
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
+/** The spec's nine, in the spec's order: the KPI strip and the default CSV's columns. */
+export const SPEC_METRICS: readonly MetricName[] = METRIC_NAMES.filter(
+  (m) => m !== 'conversion_value',
+);
+
 /**
  * Money (spend, conversion_value) is in the target currency, rounded half-even to its minor
  * units once, from exact sums. Ratios are `null` when their denominator is 0.

@@ -1,7 +1,7 @@
 import {
   METRIC_NAMES,
   PLATFORM_LABELS,
-  type MetricName,
+  SPEC_METRICS,
   type Metrics,
   type ReportDataset,
   type WorkspaceCard,
@@ -12,17 +12,7 @@ import { changeTone, formatters, longDate, METRIC_LABELS, type Formatters } from
 /** The default theme for plans without custom branding. */
 export const DEFAULT_THEME = { primary: '#4338CA', secondary: '#0EA5E9' };
 
-const KPI_METRICS: readonly MetricName[] = [
-  'spend',
-  'impressions',
-  'clicks',
-  'ctr',
-  'cpc',
-  'cpm',
-  'conversions',
-  'roas',
-  'cpa',
-];
+const KPI_METRICS = SPEC_METRICS;
 
 const DEFINITIONS: readonly [string, string][] = [
   ['Spend', 'Media cost in the report currency, converted at each day’s reference rate.'],

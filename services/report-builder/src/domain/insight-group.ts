@@ -36,22 +36,12 @@ export interface RankingWeight {
 
 /**
  * One group of a CSV export's stream: hourly rows summed per row key (the layout's dimensions),
- * local date and currency. Fields of dimensions the layout lacks are `null`.
+ * local date (whose FX rate converts it) and currency. Fields of dimensions the layout lacks are
+ * `null`; a campaign is named as on its latest hour in the group.
  */
-export interface RowGroup {
-  /** First date of the row's period (`periodStart`); `null` when the file has no date column or one period. */
+export interface RowGroup extends Omit<InsightGroup, 'platform' | 'row_count'> {
+  /** First date of the row's period (`periodStart`); `null` without a date column or for one period. */
   period: CalendarDate | null;
   platform: Platform | null;
   account_id: string | null;
-  campaign_id: string | null;
-  /** The campaign's name on its latest hour in this group. */
-  campaign_name: string | null;
-  /** Local date: the one whose FX rate converts this group. */
-  date: CalendarDate;
-  currency: string;
-  spend_micros: bigint;
-  impressions: bigint;
-  clicks: bigint;
-  conversions_micros: bigint;
-  conversion_value_micros: bigint;
 }
