@@ -15,7 +15,7 @@ import {
 } from '@wevion/shared';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -264,5 +264,35 @@ describe('Chromium that cannot start', () => {
     } finally {
       process.off('unhandledRejection', record);
     }
+  });
+});
+
+describe('Chromium on shutdown', function () {
+  this.timeout(30_000);
+
+  it('when the renderer is stopped, then signals stay its own and closing removes the browser profile', async () => {
+    const profiles = () =>
+      new Set(readdirSync(tmpdir()).filter((name) => name.startsWith('wevion-chromium-')));
+    const before = profiles();
+    const listeners = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) =>
+      process.listenerCount(s),
+    );
+    const printer = new ChromiumPdfPrinter({
+      concurrency: 1,
+      relaunchAfter: 10,
+      timeoutMs: 10_000,
+      logger: createLogger('printer-test', 'silent'),
+    });
+    await printer.warmUp();
+    const created = [...profiles()].filter((name) => !before.has(name));
+    assert.equal(created.length, 1, 'one profile for the running browser');
+    // puppeteer's own handlers would kill Chromium and exit the process on Ctrl-C before the
+    // graceful stop could finish its PDFs.
+    assert.deepEqual(
+      (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => process.listenerCount(s)),
+      listeners,
+    );
+    await printer.close();
+    assert.equal(existsSync(join(tmpdir(), created[0]!)), false, 'the profile is removed');
   });
 });

@@ -37,6 +37,8 @@ export class ChromiumPdfPrinter implements PdfPrinter {
   private current: Generation | null = null;
   private active = 0;
   private readonly waiting: (() => void)[] = [];
+  /** How to remove each browser's temporary profile directory. */
+  private readonly profiles = new Map<Browser, () => void>();
 
   constructor(private readonly options: PrinterOptions) {}
 
@@ -150,19 +152,30 @@ export class ChromiumPdfPrinter implements PdfPrinter {
       // Over a pipe, Chromium sees EOF and exits when this process dies, even by SIGKILL;
       // over a WebSocket it would outlive a crashed renderer.
       pipe: true,
+      // puppeteer's own handlers would kill Chromium on a signal (and exit the process on
+      // SIGINT) before the renderer's graceful stop finishes its PDFs and removes the profile.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
       // Lambda's --single-process would serialise pages; everything else of its hardening stays.
       args: [
         ...chromium.args.filter((a) => a !== '--single-process'),
         '--disable-background-networking',
       ],
     });
-    browser.on('disconnected', () => rmSync(profileDir, { recursive: true, force: true }));
+    const removeProfile = () => rmSync(profileDir, { recursive: true, force: true });
+    browser.on('disconnected', removeProfile);
+    this.profiles.set(browser, removeProfile);
     return browser;
   }
 
+  /** Closes the browser, then removes its profile (a crash removes it on disconnect). */
   private async closeGeneration(generation: Generation): Promise<void> {
     const browser = await generation.browser.catch(() => null);
-    await browser?.close().catch(() => undefined);
+    if (!browser) return;
+    await browser.close().catch(() => undefined);
+    this.profiles.get(browser)?.();
+    this.profiles.delete(browser);
   }
 
   private async acquire(): Promise<void> {
