@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -123,14 +123,67 @@ export async function queueDrained(sqs: SQSClient, queueUrl: string, timeoutMs =
   }
 }
 
-function runTsx(root: string, script: string, args: string[], env: Record<string, string>) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
+/** Seeding the demo store takes seconds and a process of its own; a seeded one is kept. */
+async function seedInsightsIfEmpty(
+  options: LocalSystemOptions,
+  env: Record<string, string>,
+): Promise<string> {
+  // Loaded here, not at the top: the services start while this module loads.
+  const { DuckDbInsightsStore } =
+    await import('../../services/report-builder/src/adapters/duckdb-insights-store.ts');
+  const store = await DuckDbInsightsStore.open(options.insightsPath);
+  const rows = await store.hourlyRowCount().finally(() => store.close());
+  if (rows > 0) {
+    return `Demo store ${options.insightsPath} already has ${rows.toLocaleString('en')} rows; keeping it.`;
+  }
+  return runTsx(
+    options.root,
+    'services/report-builder/src/cli/seed.ts',
+    ['--out', options.insightsPath, ...(options.seedArgs ?? [])],
+    env,
+  );
+}
+
+/** The demo workspaces, in this process: SQLite's WAL lets export-api read meanwhile. */
+async function seedWorkspaces(sqlitePath: string): Promise<string> {
+  const [{ openSqlite }, { SqliteJobStore }, { SqliteWorkspaceStore }, { seedDemoWorkspaces }] =
+    await Promise.all([
+      import('../../services/export-api/src/adapters/sqlite-database.ts'),
+      import('../../services/export-api/src/adapters/sqlite-job-store.ts'),
+      import('../../services/export-api/src/adapters/sqlite-workspace-store.ts'),
+      import('../../services/export-api/src/demo-seeding.ts'),
+    ]);
+  const db = openSqlite(sqlitePath);
+  const jobs = new SqliteJobStore(db);
+  try {
+    const ids = await seedDemoWorkspaces({ jobs, workspaces: new SqliteWorkspaceStore(db) });
+    return `Demo workspaces ready: ${ids.join(', ')}`;
+  } finally {
+    await jobs.close();
+  }
+}
+
+/** Runs a TypeScript script to completion and resolves with what it printed. */
+function runTsx(
+  root: string,
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(output.trim()) : reject(new Error(`${script} failed:\n${output}`)),
+    );
   });
-  if (result.status !== 0) throw new Error(`${script} failed:\n${result.stderr || result.stdout}`);
-  return result.stdout.trim();
 }
 
 async function waitUntilReady(url: string, child: ChildProcess, name: string, timeoutMs = 90_000) {
@@ -143,7 +196,7 @@ async function waitUntilReady(url: string, child: ChildProcess, name: string, ti
     } catch {
       // not listening yet
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`${name} was not ready within ${timeoutMs / 1000} s (${url}/readyz)`);
 }
@@ -178,7 +231,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     s3Directory: join(options.dataDir, 's3'),
   });
   const children = new Map<ServiceName, ChildProcess>();
+  let stopped = false;
   const stop = async () => {
+    stopped = true;
     await Promise.all([...children.values()].map(stopChild));
     await emulators.stop();
   };
@@ -207,20 +262,6 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       INSIGHTS_DUCKDB_PATH: options.insightsPath,
       ...options.env,
     };
-    options.onLog(
-      'system',
-      runTsx(
-        options.root,
-        'services/report-builder/src/cli/seed.ts',
-        ['--out', options.insightsPath, '--if-missing', ...(options.seedArgs ?? [])],
-        env,
-      ),
-    );
-    options.onLog(
-      'system',
-      runTsx(options.root, 'services/export-api/src/cli/seed-workspaces.ts', [], env),
-    );
-
     const tokens: Record<string, string> = {};
     for (const workspace of ['ws_acme', 'ws_nova', 'ws_kumo', 'ws_lotus']) {
       tokens[workspace] = await signDevToken(options.jwtSecret, {
@@ -247,6 +288,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       renderer: `http://127.0.0.1:${ports.rendererOps}`,
     };
     const launch = async (name: ServiceName) => {
+      // A step that finishes after another failed must not start what stop() already stopped.
+      if (stopped) throw new Error(`not starting ${name}: the system is stopping`);
       // The built JavaScript (`npm run build`), as in production: no TypeScript compiled at start.
       const child = spawn(
         process.execPath,
@@ -263,7 +306,18 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       }
       await waitUntilReady(opsUrls[name], child, name);
     };
-    await Promise.all(SERVICES.map(launch));
+    // In parallel, as far as the services allow: report-builder opens the insights store only
+    // once seeding has let go of it (DuckDB has one writer); export-api and the renderer need
+    // neither store. SQLite is in WAL mode, so seeding workspaces beside export-api is safe.
+    await Promise.all([
+      launch('export-api'),
+      launch('renderer'),
+      seedInsightsIfEmpty(options, env).then((printed) => {
+        options.onLog('system', printed);
+        return launch('report-builder');
+      }),
+      seedWorkspaces(sqlitePath).then((printed) => options.onLog('system', printed)),
+    ]);
 
     await uploadDemoLogo(apiUrl, tokens.ws_acme!);
     const viewerToken = await signDevToken(options.jwtSecret, {

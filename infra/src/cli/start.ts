@@ -1,14 +1,17 @@
 /**
- * npm start: the whole export service on this machine. Emulators (fauxqs, s3rver), resources,
+ * npm start: the whole export service on this machine. The build, emulators (fauxqs, s3rver), resources,
  * demo data, the three services; prints the API URL, a dev token and a curl example, and writes
  * them to data/local.json for scripts. Ctrl-C stops everything.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildServices } from '../build-services.ts';
 import { SERVICES, startLocalSystem, type ServiceName } from '../local-system.ts';
 
 const root = new URL('../../../', import.meta.url).pathname;
+// The services run their built JavaScript: bring it up to date first (esbuild, well under 1 s).
+await buildServices();
 const dataDir = join(root, 'data');
 mkdirSync(dataDir, { recursive: true });
 

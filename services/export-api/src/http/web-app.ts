@@ -13,7 +13,7 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 };
 
 /**
- * The in-app /analytics page: static files built by `npm run build:web`, read once at start. In
+ * The in-app /analytics page: static files built by `npm run build`, read once at start. In
  * local mode `/analytics/session` hands the page the demo workspace's token; in production it
  * answers 404 and the page uses the platform's JWT.
  */
@@ -39,7 +39,7 @@ export function webApp(options: { devSessionToken?: string; webDir?: string }): 
     if (!asset) {
       if (ctx.path === '/analytics/assets/app.js') {
         ctx.status = 503;
-        ctx.body = 'The page is not built: run npm run build:web';
+        ctx.body = 'The page is not built: run npm run build';
         return;
       }
       return next();

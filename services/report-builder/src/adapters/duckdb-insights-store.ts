@@ -260,6 +260,13 @@ export class DuckDbInsightsStore implements InsightsStore {
     }
   }
 
+  /** How many hourly rows the file holds (0 for a new one): whether a demo store needs seeding. */
+  async hourlyRowCount(): Promise<number> {
+    return this.withConnection(async (c) =>
+      Number((await c.runAndReadAll('SELECT COUNT(*) FROM insights_hourly')).getRows()[0]![0]),
+    );
+  }
+
   async freshness(workspaceId: string, platforms: readonly Platform[]) {
     const reader = await this.withConnection((c) =>
       c.runAndReadAll(

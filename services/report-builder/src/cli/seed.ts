@@ -47,9 +47,7 @@ if (size.platforms > 10) {
 
 if (args['if-missing']) {
   const existing = await DuckDbInsightsStore.open(path);
-  const rows = await existing.withConnection(async (c) =>
-    Number((await c.runAndReadAll('SELECT COUNT(*) FROM insights_hourly')).getRows()[0]![0]),
-  );
+  const rows = await existing.hourlyRowCount();
   await existing.close();
   if (rows > 0) {
     console.log(`Demo store ${path} already has ${rows.toLocaleString('en')} rows; keeping it.`);
