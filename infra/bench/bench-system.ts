@@ -1,5 +1,6 @@
+import { PLATFORMS } from '@wevion/shared';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMOKE } from '../../services/report-builder/bench/record.ts';
@@ -87,4 +88,23 @@ export async function timeExport(
     if (job.status === 'FAILED') throw new Error(`export failed: ${job.error?.message}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** The benchmark report: the store's last 90 days on all 8 platforms, EUR, Europe/Berlin. */
+export const NINETY_DAYS = {
+  since: '2026-08-03',
+  until: '2026-10-31',
+  platforms: PLATFORMS.slice(0, 8),
+  target_currency: 'EUR',
+  timezone: 'Europe/Berlin',
+};
+
+/** Linux keeps each process's peak RSS (VmHWM); writing 5 to clear_refs starts it afresh. */
+export function resetPeakRss(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
+}
+
+export function peakRssMb(pid: number): number {
+  const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Math.round(Number(kb) / 1024);
 }

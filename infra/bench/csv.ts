@@ -4,8 +4,6 @@
  * and the peak RSS of report-builder and renderer during each export, at two row counts, to show
  * that memory does not follow the data. Figures go to docs/benchmarks.md.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { PLATFORMS } from '@wevion/shared';
 import {
   machineSummary,
   median,
@@ -13,19 +11,17 @@ import {
   SMOKE,
 } from '../../services/report-builder/bench/record.ts';
 import type { ServiceName } from '../src/services.ts';
-import { ensureBenchStore, startBenchSystem, timeExport } from './bench-system.ts';
+import {
+  ensureBenchStore,
+  NINETY_DAYS,
+  peakRssMb,
+  resetPeakRss,
+  startBenchSystem,
+  timeExport,
+} from './bench-system.ts';
 
 const RUNS = SMOKE ? 1 : 3;
 const WORKERS: ServiceName[] = ['report-builder', 'renderer'];
-
-/** Linux keeps each process's peak RSS (VmHWM); writing 5 to clear_refs starts it afresh. */
-function resetPeak(pid: number): void {
-  writeFileSync(`/proc/${pid}/clear_refs`, '5');
-}
-function peakMb(pid: number): number {
-  const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Math.round(Number(kb) / 1024);
-}
 
 const system = await startBenchSystem(ensureBenchStore());
 const byCampaign = { dimensions: ['date', 'platform', 'campaign'], granularity: 'day' };
@@ -41,23 +37,15 @@ const cases = [
 const figures: Record<string, string> = {};
 try {
   for (const c of cases) {
-    const body = {
-      since: c.since,
-      until: '2026-10-31',
-      platforms: PLATFORMS.slice(0, 8),
-      format: 'CSV',
-      target_currency: 'EUR',
-      timezone: 'Europe/Berlin',
-      ...c.layout,
-    };
+    const body = { ...NINETY_DAYS, since: c.since, format: 'CSV', ...c.layout };
     await timeExport(system, body); // warm-up: first read of the file's columns, JIT
     const runs = [];
     const peaks: Record<string, number> = {};
     for (let i = 0; i < RUNS; i++) {
-      for (const name of WORKERS) resetPeak(system.pid(name)!);
+      for (const name of WORKERS) resetPeakRss(system.pid(name)!);
       runs.push(await timeExport(system, body));
       for (const name of WORKERS)
-        peaks[name] = Math.max(peaks[name] ?? 0, peakMb(system.pid(name)!));
+        peaks[name] = Math.max(peaks[name] ?? 0, peakRssMb(system.pid(name)!));
     }
     const ms = median(runs.map((r) => r.ms));
     const { rows, bytes } = runs[0]!;

@@ -3,38 +3,32 @@
  * running system on the benchmark store: jobs per minute, the slowest job, and each service's
  * peak RSS over the whole burst. Figures go to docs/benchmarks.md.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { PLATFORMS } from '@wevion/shared';
 import {
   machineSummary,
   recordBenchmark,
   SMOKE,
 } from '../../services/report-builder/bench/record.ts';
 import { SERVICES } from '../src/services.ts';
-import { ensureBenchStore, startBenchSystem, timeExport } from './bench-system.ts';
+import {
+  ensureBenchStore,
+  NINETY_DAYS,
+  peakRssMb,
+  resetPeakRss,
+  startBenchSystem,
+  timeExport,
+} from './bench-system.ts';
 
 const PDFS = SMOKE ? 2 : 20;
 const CSVS = SMOKE ? 3 : 50;
 
-const peakMb = (pid: number) =>
-  Math.round(
-    Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024,
-  );
-
 const system = await startBenchSystem(ensureBenchStore());
-const body = {
-  since: '2026-08-03',
-  until: '2026-10-31',
-  platforms: PLATFORMS.slice(0, 8),
-  target_currency: 'EUR',
-  timezone: 'Europe/Berlin',
-};
+const body = NINETY_DAYS;
 const figures: Record<string, string> = {};
 try {
   // One of each first, so Chromium and the store's file are warm as they would be in service.
   await timeExport(system, { ...body, format: 'PDF' });
   await timeExport(system, { ...body, format: 'CSV' });
-  for (const name of SERVICES) writeFileSync(`/proc/${system.pid(name)!}/clear_refs`, '5');
+  for (const name of SERVICES) resetPeakRss(system.pid(name)!);
 
   const started = performance.now();
   const runs = await Promise.all([
@@ -50,7 +44,7 @@ try {
   figures[`${PDFS} PDF + ${CSVS} CSV at once`] =
     `all done in ${seconds.toFixed(1)} s: ${Math.round((jobs / seconds) * 60)} jobs per minute (target ≥ 120); slowest job ${(slowest / 1000).toFixed(1)} s`;
   figures['peak RSS over the burst'] = SERVICES.map(
-    (name) => `${name} ${peakMb(system.pid(name)!)} MB`,
+    (name) => `${name} ${peakRssMb(system.pid(name)!)} MB`,
   ).join(', ');
 } finally {
   await system.stop();

@@ -3,7 +3,7 @@
  * (browser launch + first render), warm render (median of 10), and end to end through the running
  * system (median of 5). Figures go to docs/benchmarks.md.
  */
-import { createLogger, parseReportQuery, PLATFORMS } from '@wevion/shared';
+import { createLogger, parseReportQuery } from '@wevion/shared';
 import { DuckDbInsightsStore } from '../../services/report-builder/src/adapters/duckdb-insights-store.ts';
 import { aggregateReport } from '../../services/report-builder/src/aggregate-report.ts';
 import {
@@ -15,17 +15,11 @@ import {
 import { ChromiumPdfPrinter } from '../../services/renderer/src/adapters/chromium-pdf-printer.ts';
 import { HandlebarsReportTemplate } from '../../services/renderer/src/adapters/handlebars-report-template.ts';
 import { buildReportView } from '../../services/renderer/src/domain/report-view.ts';
-import { ensureBenchStore, startBenchSystem, timeExport } from './bench-system.ts';
+import { ensureBenchStore, NINETY_DAYS, startBenchSystem, timeExport } from './bench-system.ts';
 
 const storePath = ensureBenchStore();
 
-const body = {
-  since: '2026-08-03',
-  until: '2026-10-31',
-  platforms: PLATFORMS.slice(0, 8),
-  target_currency: 'EUR',
-  timezone: 'Europe/Berlin',
-};
+const body = NINETY_DAYS;
 const store = await DuckDbInsightsStore.open(storePath);
 const dataset = await aggregateReport(
   store,
