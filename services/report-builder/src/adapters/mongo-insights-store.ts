@@ -91,56 +91,60 @@ export class MongoInsightsStore implements InsightsStore {
   }: AggregateRequest): Promise<AggregateResult> {
     if (days.length === 0 || platforms.length === 0) return { groups: [], campaignGroups: [] };
     const byCampaign = campaigns.kind !== 'none';
-    const groups = await this.insights.aggregate<{
-      _id: {
-        date: string;
-        platform: Platform;
-        campaign_id: string | null;
-        campaign_name: string | null;
-        currency: string;
-      };
-      spend: string;
-      impressions: string;
-      clicks: string;
-      conversions: string;
-      conversion_value: string;
-      row_count: number;
-    }>([
-      {
-        $match: {
-          'meta.workspace_id': workspaceId,
-          'meta.platform': { $in: [...platforms] },
-          ts: { $gte: days[0]!.startsAt, $lt: days[days.length - 1]!.endsAt },
-        },
-      },
-      {
-        $group: {
-          _id: {
-            date: { $dateToString: { format: '%Y-%m-%d', date: '$ts', timezone } },
-            platform: '$meta.platform',
-            campaign_id: byCampaign ? '$meta.campaign_id' : null,
-            campaign_name: byCampaign ? '$meta.campaign_name' : null,
-            currency: '$meta.currency',
+    const groups = await this.insights
+      .aggregate<{
+        _id: {
+          date: string;
+          platform: Platform;
+          campaign_id: string | null;
+          campaign_name: string | null;
+          currency: string;
+        };
+        spend: string;
+        impressions: string;
+        clicks: string;
+        conversions: string;
+        conversion_value: string;
+        row_count: number;
+      }>([
+        {
+          $match: {
+            'meta.workspace_id': workspaceId,
+            'meta.platform': { $in: [...platforms] },
+            ts: { $gte: days[0]!.startsAt, $lt: days[days.length - 1]!.endsAt },
           },
-          spend: { $sum: '$spend' },
-          impressions: { $sum: '$impressions' },
-          clicks: { $sum: '$clicks' },
-          conversions: { $sum: '$conversions' },
-          conversion_value: { $sum: '$conversion_value' },
-          row_count: { $sum: 1 },
         },
-      },
-      {
-        $project: {
-          spend: microsOf('$spend'),
-          impressions: integerOf('$impressions'),
-          clicks: integerOf('$clicks'),
-          conversions: microsOf('$conversions'),
-          conversion_value: microsOf('$conversion_value'),
-          row_count: 1,
+        {
+          $group: {
+            _id: {
+              date: { $dateToString: { format: '%Y-%m-%d', date: '$ts', timezone } },
+              platform: '$meta.platform',
+              campaign_id: byCampaign ? '$meta.campaign_id' : null,
+              campaign_name: byCampaign ? '$meta.campaign_name' : null,
+              currency: '$meta.currency',
+            },
+            spend: { $sum: '$spend' },
+            impressions: { $sum: '$impressions' },
+            clicks: { $sum: '$clicks' },
+            conversions: { $sum: '$conversions' },
+            conversion_value: { $sum: '$conversion_value' },
+            row_count: { $sum: 1 },
+          },
         },
-      },
-    ]);
+        {
+          $project: {
+            spend: microsOf('$spend'),
+            impressions: integerOf('$impressions'),
+            clicks: integerOf('$clicks'),
+            conversions: microsOf('$conversions'),
+            conversion_value: microsOf('$conversion_value'),
+            row_count: 1,
+          },
+        },
+        // A 90-day, 8-platform report groups millions of hours: let the server spill rather than
+        // fail at its 100 MB per-stage limit.
+      ])
+      .allowDiskUse(true);
     const detail: InsightGroup[] = groups.map((g) => ({
       ...g._id,
       spend_micros: BigInt(g.spend),
