@@ -160,10 +160,7 @@ export class ChromiumPdfPrinter implements PdfPrinter {
       // @sparticuz/chromium's own flags, --single-process included: measured here it prints a
       // 90-day report in about 360 ms instead of 560 ms warm (docs/benchmarks.md). A crash still
       // takes only this browser: the next render launches a new one.
-      args: [
-        ...chromium.args,
-        '--disable-background-networking',
-      ],
+      args: [...chromium.args, '--disable-background-networking'],
     });
     const removeProfile = () => rmSync(profileDir, { recursive: true, force: true });
     browser.on('disconnected', removeProfile);
