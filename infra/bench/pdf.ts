@@ -3,7 +3,9 @@
  * (browser launch + first render), warm render (median of 10), and end to end through the running
  * system (median of 5). Figures go to docs/benchmarks.md.
  */
+import chromium from '@sparticuz/chromium';
 import { createLogger, parseReportQuery } from '@wevion/shared';
+import puppeteer from 'puppeteer-core';
 import { DuckDbInsightsStore } from '../../services/report-builder/src/adapters/duckdb-insights-store.ts';
 import { aggregateReport } from '../../services/report-builder/src/aggregate-report.ts';
 import {
@@ -39,6 +41,31 @@ const request = () => {
   return { html: template.html(view), footer: view.footer };
 };
 
+/**
+ * The peer: what a plain puppeteer service does with the same HTML, @sparticuz/chromium's
+ * default flags, a new page per render, `setContent` and `pdf`, nothing else.
+ */
+async function plainPuppeteer() {
+  const browser = await puppeteer.launch({
+    executablePath: await chromium.executablePath(),
+    headless: true,
+    args: chromium.args,
+  });
+  return {
+    async print(html: string) {
+      const page = await browser.newPage();
+      try {
+        await page.setContent(html, { waitUntil: 'load' });
+        return await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
+      } finally {
+        await page.close();
+      }
+    },
+    close: () => browser.close(),
+  };
+}
+
+const RUNS = SMOKE ? 1 : 10;
 const printer = new ChromiumPdfPrinter({
   concurrency: 1,
   relaunchAfter: 1000,
@@ -48,14 +75,29 @@ const printer = new ChromiumPdfPrinter({
 let started = performance.now();
 const first = await printer.print(request());
 const coldMs = performance.now() - started;
+started = performance.now();
+const plain = await plainPuppeteer();
+await plain.print(request().html);
+const plainColdMs = performance.now() - started;
+// Interleaved, so both sides meet the same machine state.
 const warm: number[] = [];
-for (let i = 0; i < (SMOKE ? 1 : 10); i++) {
+const plainWarm: number[] = [];
+for (let i = 0; i < RUNS; i++) {
+  const next = request();
   started = performance.now();
-  await printer.print(request());
+  await printer.print(next);
   warm.push(performance.now() - started);
+  started = performance.now();
+  await plain.print(next.html);
+  plainWarm.push(performance.now() - started);
 }
 await printer.close();
+await plain.close();
+const ratio = median(warm) / median(plainWarm);
 console.log(`cold ${coldMs.toFixed(0)} ms; warm ${warm.map((t) => t.toFixed(0)).join(', ')} ms`);
+console.log(
+  `plain puppeteer: cold ${plainColdMs.toFixed(0)} ms; warm ${plainWarm.map((t) => t.toFixed(0)).join(', ')} ms; ours/plain ${ratio.toFixed(2)}`,
+);
 
 const system = await startBenchSystem(storePath);
 const endToEnd: number[] = [];
@@ -72,6 +114,8 @@ console.log(`end to end ${endToEnd.map((t) => t.toFixed(0)).join(', ')} ms`);
 const figures = {
   'cold start (browser launch + first render)': `${coldMs.toFixed(0)} ms (target ≤ 2,000 ms)`,
   'warm render, median of 10': `${median(warm).toFixed(0)} ms (target ≤ 400 ms)`,
+  'plain puppeteer, same HTML (@sparticuz/chromium defaults)': `cold ${plainColdMs.toFixed(0)} ms, warm median ${median(plainWarm).toFixed(0)} ms`,
+  'ours ÷ plain, warm': `${ratio.toFixed(2)} (target ≤ 0.8)`,
   'end to end, 90 days × 8 platforms PDF, median of 5': `${median(endToEnd).toFixed(0)} ms (target ≤ 5,000 ms)`,
   'PDF size': `${(first.length / 1024).toFixed(0)} KB`,
 };
@@ -79,7 +123,7 @@ console.table(figures);
 recordBenchmark('pdf', {
   title: 'PDF: 90 days × 8 platforms, branded (`npm run bench:pdf`)',
   description:
-    'The report of the benchmark store (8.64 M hourly rows) as A4 PDF in @sparticuz/chromium 147 through puppeteer-core. Render = HTML (handlebars, embedded font subsets) to PDF bytes; cold includes launching Chromium (its binary already unpacked in /tmp). End to end = POST to the first poll that sees COMPLETED through the three services.',
+    'The report of the benchmark store (8.64 M hourly rows) as A4 PDF in @sparticuz/chromium 147 through puppeteer-core. Render = HTML (handlebars, embedded font subsets) to PDF bytes; cold includes launching Chromium (its binary already unpacked in /tmp). End to end = POST to the first poll that sees COMPLETED through the three services. The plain side prints the same HTML with a new page per render, `setContent` and `pdf` on @sparticuz/chromium’s default flags (no request blocking, JavaScript on), warm runs interleaved with ours.',
   figures,
   machine: machineSummary(),
 });
