@@ -11,30 +11,29 @@ const root = new URL('../../', import.meta.url).pathname;
  * compiles TypeScript when it starts. In-process, so `npm start` pays no extra process for it.
  */
 export async function buildServices(): Promise<string[]> {
-  const page = build({
+  const common = {
     absWorkingDir: root,
+    bundle: true,
+    format: 'esm',
+    sourcemap: true,
+    logLevel: 'warning',
+  } as const;
+  const page = build({
+    ...common,
     entryPoints: ['services/export-api/web/src/main.ts'],
     outfile: 'services/export-api/web/dist/app.js',
-    bundle: true,
     minify: true,
-    sourcemap: true,
-    format: 'esm',
     target: 'es2022',
-    logLevel: 'warning',
   });
   const services = SERVICES.map((service) =>
     build({
-      absWorkingDir: root,
+      ...common,
       entryPoints: [`services/${service}/src/main.ts`],
       outfile: `services/${service}/dist/main.js`,
-      bundle: true,
       platform: 'node',
-      format: 'esm',
       target: 'node20',
       packages: 'external',
       alias: { '@wevion/shared': './shared/src/index.ts' },
-      sourcemap: true,
-      logLevel: 'warning',
     }),
   );
   await Promise.all([page, ...services]);

@@ -1,6 +1,7 @@
 import Joi from 'joi';
 import { ValidationError } from './errors.ts';
 import { METRIC_NAMES, SPEC_METRICS, type MetricName } from './report-dataset.ts';
+import { toValidationError } from './report-query.ts';
 
 /**
  * The shape of a CSV export: which dimensions key its rows (in column and sort order), how
@@ -109,10 +110,7 @@ export function parseCsvLayout(input: unknown): CsvLayout {
     abortEarly: true,
     convert: false,
   });
-  if (error) {
-    const detail = error.details[0]!;
-    throw new ValidationError('invalid_field', detail.message, detail.path.join('.') || undefined);
-  }
+  if (error) throw toValidationError(error);
   return csvLayoutOf(value as CsvLayoutInput);
 }
 

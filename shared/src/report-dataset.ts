@@ -3,9 +3,9 @@ import type { Platform } from './platforms.ts';
 import type { ReportQuery } from './report-query.ts';
 
 /**
- * The claim-check document report-builder writes to S3 and renderer reads for a PDF (and serves
- * as the on-screen summary): everything the report shows, already converted and rounded to the target currency. Bump `schema_version` on any
- * change a renderer of the previous version could misread.
+ * The claim-check document report-builder writes to S3 and renderer reads for a PDF, and the
+ * on-screen summary: everything the report shows, already converted and rounded to the target
+ * currency. Bump `schema_version` on any change a renderer of the previous version could misread.
  */
 export const REPORT_DATASET_SCHEMA_VERSION = 2;
 

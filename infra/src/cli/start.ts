@@ -1,7 +1,7 @@
 /**
- * npm start: the whole export service on this machine. The build, emulators (fauxqs, s3rver), resources,
- * demo data, the three services; prints the API URL, a dev token and a curl example, and writes
- * them to data/local.json for scripts. Ctrl-C stops everything.
+ * npm start: the whole export service on this machine. The build, emulators (fauxqs, s3rver),
+ * resources, demo data, the three services; prints the API URL, a dev token and a curl example,
+ * and writes them to data/local.json for scripts. Ctrl-C stops everything.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -6,6 +6,7 @@ import {
   jobEvents,
   logoDataUrl,
   REPORT_DATASET_SCHEMA_VERSION,
+  textChunks,
   uploadStream,
   type ExportRowsHeader,
   type ExportRowsTrailer,
@@ -38,10 +39,6 @@ export interface RenderDeps {
  */
 const exportKey = (message: RenderReportMessage, filename: string) =>
   `exports/${message.workspace_id}/${message.job_id}/${randomUUID()}/${filename}`;
-
-/** How often a long CSV reports the rows written so far. */
-const PROGRESS_EVERY_MS = 1_000;
-const CHUNK_CHARS = 64 * 1024;
 
 /** One rendering of one message: what to render, and how it reports. */
 interface RenderAttempt {
@@ -157,28 +154,21 @@ async function renderCsv(
   const total = message.dataset_rows;
   let rows = 0;
   async function* csv(): AsyncGenerator<string> {
-    let chunk = writer.headerLine();
-    let reported = performance.now();
+    yield writer.headerLine();
     let next = await lines.next();
     while (!next.done) {
-      chunk += writer.line(next.value as RowValues);
+      yield writer.line(next.value as RowValues);
       rows++;
-      if (chunk.length >= CHUNK_CHARS) {
-        yield chunk;
-        chunk = '';
-      }
-      if (performance.now() - reported >= PROGRESS_EVERY_MS) {
-        const percent = total ? 60 + Math.floor((35 * Math.min(rows, total)) / total) : 60;
-        await event({ status: 'RUNNING', progress: { stage: 'rendering', percent, rows } });
-        reported = performance.now();
-      }
       next = await lines.next();
     }
     if (next.value.rows !== rows) {
       throw new Error(`${message.dataset_key} promises ${next.value.rows} rows but holds ${rows}`);
     }
-    yield chunk;
   }
+  const progress = () => {
+    const percent = total ? 60 + Math.floor((35 * Math.min(rows, total)) / total) : 60;
+    return event({ status: 'RUNNING', progress: { stage: 'rendering', percent, rows } });
+  };
 
   const { query, layout } = header;
   const key = exportKey(
@@ -189,7 +179,7 @@ async function renderCsv(
   const { bytes, sha256 } = await uploadStream(
     deps.s3,
     { Bucket: deps.bucket, Key: key, ContentType: contentType },
-    Readable.from(csv()),
+    Readable.from(textChunks(csv(), progress)),
     [],
     signal,
   );

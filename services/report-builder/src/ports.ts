@@ -53,7 +53,10 @@ export interface ExportGroupsRequest {
   days: readonly LocalDay[];
   /** Row key dimensions, in sort order. */
   dimensions: readonly Dimension[];
-  /** Each local date's row period (`periodStart`); only read when `date` is a dimension. */
+  /**
+   * Each local date's row period (`periodStart`: always one of the days); only read when `date`
+   * is a dimension.
+   */
   periodOf: ReadonlyMap<CalendarDate, CalendarDate | null>;
 }
 

@@ -3,6 +3,7 @@ import {
   EXPORT_ROWS_SCHEMA_VERSION,
   exportRowFields,
   minorUnits,
+  textChunks,
   uploadStream,
   type CalendarDate,
   type CsvLayout,
@@ -21,10 +22,6 @@ import type { InsightsStore } from './ports.ts';
 /** One key per attempt, like the summary dataset's. */
 export const exportRowsKey = (jobId: string, attempt: string) =>
   `datasets/${jobId}/${attempt}.ndjson.gz`;
-
-/** How often a long export reports the rows written so far. */
-const PROGRESS_EVERY_MS = 1_000;
-const CHUNK_CHARS = 64 * 1024;
 
 export interface WriteExportRowsOptions {
   store: InsightsStore;
@@ -73,8 +70,8 @@ export async function writeExportRows(
   );
 
   let written = 0;
-  /** The NDJSON in chunks of about 64 KB: one stream write per line would cost more than the rows. */
-  async function* chunks(): AsyncGenerator<string> {
+  /** The NDJSON, a line at a time: header, rows, trailer. */
+  async function* lines(): AsyncGenerator<string> {
     const header: ExportRowsHeader = {
       type: 'header',
       schema_version: EXPORT_ROWS_SCHEMA_VERSION,
@@ -86,25 +83,16 @@ export async function writeExportRows(
       fields: exportRowFields(layout),
     };
     const { fields } = header;
-    let chunk = `${JSON.stringify(header)}\n`;
-    let reported = performance.now();
+    yield `${JSON.stringify(header)}\n`;
     let next = await rows.next();
     while (!next.done) {
       const row = next.value;
-      chunk += `${JSON.stringify(fields.map((field) => row[field] ?? null))}\n`;
+      yield `${JSON.stringify(fields.map((field) => row[field] ?? null))}\n`;
       written++;
-      if (chunk.length >= CHUNK_CHARS) {
-        yield chunk;
-        chunk = '';
-      }
-      if (performance.now() - reported >= PROGRESS_EVERY_MS) {
-        await options.onProgress(written);
-        reported = performance.now();
-      }
       next = await rows.next();
     }
     const trailer: ExportRowsTrailer = { type: 'end', rows: written, totals: next.value };
-    yield `${chunk}${JSON.stringify(trailer)}\n`;
+    yield `${JSON.stringify(trailer)}\n`;
   }
 
   await uploadStream(
@@ -115,7 +103,7 @@ export async function writeExportRows(
       ContentType: 'application/x-ndjson',
       ContentEncoding: 'gzip',
     },
-    Readable.from(chunks()),
+    Readable.from(textChunks(lines(), () => options.onProgress(written))),
     // Level 1: the claim check lives for minutes, so speed matters more than its size.
     [createGzip({ level: zlib.Z_BEST_SPEED })],
     options.signal,

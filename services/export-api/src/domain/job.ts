@@ -32,15 +32,9 @@ export interface ExportParams {
 
 /** The CSV layout of a job's params (`null` for a PDF); older jobs get the defaults. */
 export function csvLayoutOfParams(format: ExportFormat, params: ExportParams): CsvLayout | null {
-  if (format !== 'CSV') return null;
-  const { dimensions, granularity, metrics, include_currency } = params;
-  return csvLayoutOf({
-    // A job from before layouts has no dimensions: date and platform, as its file had.
-    ...(dimensions ? { dimensions } : {}),
-    ...(granularity ? { granularity } : {}),
-    ...(metrics ? { metrics } : {}),
-    ...(include_currency === undefined ? {} : { include_currency }),
-  });
+  // A job from before layouts has no dimensions: csvLayoutOf gives it date and platform, as its
+  // file had.
+  return format === 'CSV' ? csvLayoutOf(params) : null;
 }
 
 /** A row of `job_results`. Timestamps are ISO strings (UTC). */

@@ -207,27 +207,26 @@ export class DuckDbInsightsStore implements InsightsStore {
     const { from, to, localDayNumber } = localDayOf(days, timezone);
     const has = (d: Dimension) => dimensions.includes(d);
     // Dates and platforms cross as small integers (an index into `dates` and `platforms`):
-    // reading 180,000 short strings out of DuckDB costs more than the whole query.
-    const dates = [...new Set([...days.map((d) => d.date), ...periodOf.values()])].filter(
-      (d): d is string => d !== null,
-    );
+    // reading 180,000 short strings out of DuckDB costs more than the whole query. A period
+    // starts on one of the days, so `dates` indexes periods too.
+    const dates = days.map((d) => d.date);
     const dateIndex = (date: string | null) => (date === null ? 'NULL' : dates.indexOf(date));
-    const periods = days
+    const periods = dates
       .map(
-        (d) =>
-          `(${dayNumber(d.date)}, ${dateIndex(d.date)}, ${dateIndex(periodOf.get(d.date) ?? null)})`,
+        (date) =>
+          `(${dayNumber(date)}, ${dateIndex(date)}, ${dateIndex(periodOf.get(date) ?? null)})`,
       )
       .join(', ');
     const keyColumns = dimensions.flatMap((d) => DIMENSION_SQL[d].columns);
     const order = dimensions.flatMap((d) => DIMENSION_SQL[d].order);
     const sql = `
       WITH local AS (
-        SELECT ${localDayNumber} AS day, i.* FROM insights_hourly i
+        SELECT ${localDayNumber} AS day_number, i.* FROM insights_hourly i
         WHERE i.workspace_id = $workspace
           AND list_contains($platforms, i.platform)
           AND i.ts >= ${sqlTimestamp(from)} AND i.ts < ${sqlTimestamp(to)}
       ),
-      periods(day, day_index, period) AS (VALUES ${periods})
+      periods(day_number, day_index, period) AS (VALUES ${periods})
       SELECT ${has('date') ? 'p.period' : 'NULL'}::INTEGER,
              ${has('platform') ? 'list_position($platforms, i.platform)' : 'NULL'}::INTEGER,
              ${has('account') ? 'i.account_id' : 'NULL'},
@@ -235,7 +234,7 @@ export class DuckDbInsightsStore implements InsightsStore {
              p.day_index::INTEGER, i.currency,
              ${MICROS('SUM(i.spend)')}, SUM(i.impressions)::BIGINT, SUM(i.clicks)::BIGINT,
              ${MICROS('SUM(i.conversions)')}, ${MICROS('SUM(i.conversion_value)')}
-      FROM local i JOIN periods p USING (day)
+      FROM local i JOIN periods p USING (day_number)
       GROUP BY ${[...keyColumns, 'p.day_index', 'i.currency'].join(', ')}
       ORDER BY ${[...order, 'p.day_index', 'i.currency'].join(', ')}`;
     const connection = await this.instance.connect();

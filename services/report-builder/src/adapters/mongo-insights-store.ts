@@ -1,7 +1,8 @@
-import { FX_BASE_CURRENCY, type CalendarDate, type Platform } from '@wevion/shared';
+import { FX_BASE_CURRENCY, type CalendarDate, type Dimension, type Platform } from '@wevion/shared';
 import mongoose, { Schema, type Connection } from 'mongoose';
 import type { FxRate, InsightGroup, RowGroup } from '../domain/insight-group.ts';
 import { rollUpByDay, topCampaignDetail } from '../domain/campaign-ranking.ts';
+import type { LocalDay } from '../domain/local-days.ts';
 import type {
   AggregateRequest,
   AggregateResult,
@@ -56,6 +57,35 @@ const metadataSchema = new Schema(
 const microsOf = (field: string) => ({ $toString: { $toLong: { $multiply: [field, 1_000_000] } } });
 const integerOf = (field: string) => ({ $toString: { $toLong: field } });
 
+/** The hours of a request's days for its workspace and platforms (every aggregation starts here). */
+const matchHours = (
+  workspaceId: string,
+  platforms: readonly Platform[],
+  days: readonly LocalDay[],
+) => ({
+  $match: {
+    'meta.workspace_id': workspaceId,
+    'meta.platform': { $in: [...platforms] },
+    ts: { $gte: days[0]!.startsAt, $lt: days[days.length - 1]!.endsAt },
+  },
+});
+
+/** The summed measures of a `$group`, then the same as exact integer strings for `$project`. */
+const SUMS = {
+  spend: { $sum: '$spend' },
+  impressions: { $sum: '$impressions' },
+  clicks: { $sum: '$clicks' },
+  conversions: { $sum: '$conversions' },
+  conversion_value: { $sum: '$conversion_value' },
+};
+const SUMS_AS_INTEGERS = {
+  spend: microsOf('$spend'),
+  impressions: integerOf('$impressions'),
+  clicks: integerOf('$clicks'),
+  conversions: microsOf('$conversions'),
+  conversion_value: microsOf('$conversion_value'),
+};
+
 /** Groups per cursor batch of a CSV export: a few hundred KB per round trip, whatever the result. */
 const EXPORT_BATCH_SIZE = 2_000;
 
@@ -107,13 +137,7 @@ export class MongoInsightsStore implements InsightsStore {
         conversion_value: string;
         row_count: number;
       }>([
-        {
-          $match: {
-            'meta.workspace_id': workspaceId,
-            'meta.platform': { $in: [...platforms] },
-            ts: { $gte: days[0]!.startsAt, $lt: days[days.length - 1]!.endsAt },
-          },
-        },
+        matchHours(workspaceId, platforms, days),
         {
           $group: {
             _id: {
@@ -123,27 +147,19 @@ export class MongoInsightsStore implements InsightsStore {
               campaign_name: byCampaign ? '$meta.campaign_name' : null,
               currency: '$meta.currency',
             },
-            spend: { $sum: '$spend' },
-            impressions: { $sum: '$impressions' },
-            clicks: { $sum: '$clicks' },
-            conversions: { $sum: '$conversions' },
-            conversion_value: { $sum: '$conversion_value' },
+            ...SUMS,
             row_count: { $sum: 1 },
           },
         },
         {
           $project: {
-            spend: microsOf('$spend'),
-            impressions: integerOf('$impressions'),
-            clicks: integerOf('$clicks'),
-            conversions: microsOf('$conversions'),
-            conversion_value: microsOf('$conversion_value'),
+            ...SUMS_AS_INTEGERS,
             row_count: 1,
           },
         },
-        // A 90-day, 8-platform report groups millions of hours: let the server spill rather than
-        // fail at its 100 MB per-stage limit.
       ])
+      // A 90-day, 8-platform report groups millions of hours: let the server spill rather than
+      // fail at its 100 MB per-stage limit.
       .allowDiskUse(true);
     const detail: InsightGroup[] = groups.map((g) => ({
       ...g._id,
@@ -174,7 +190,7 @@ export class MongoInsightsStore implements InsightsStore {
     periodOf,
   }: ExportGroupsRequest): AsyncGenerator<RowGroup> {
     if (days.length === 0 || platforms.length === 0) return;
-    const has = (d: ExportGroupsRequest['dimensions'][number]) => dimensions.includes(d);
+    const has = (d: Dimension) => dimensions.includes(d);
     const dates = days.map((d) => d.date);
     const periods = dates.map((date) => periodOf.get(date) ?? null);
     const sortKeys: Record<string, 1> = {};
@@ -201,13 +217,7 @@ export class MongoInsightsStore implements InsightsStore {
         conversions: string;
         conversion_value: string;
       }>([
-        {
-          $match: {
-            'meta.workspace_id': workspaceId,
-            'meta.platform': { $in: [...platforms] },
-            ts: { $gte: days[0]!.startsAt, $lt: days[days.length - 1]!.endsAt },
-          },
-        },
+        matchHours(workspaceId, platforms, days),
         { $set: { day: { $dateToString: { format: '%Y-%m-%d', date: '$ts', timezone } } } },
         {
           $group: {
@@ -227,22 +237,14 @@ export class MongoInsightsStore implements InsightsStore {
             campaign_name: has('campaign')
               ? { $bottom: { sortBy: { ts: 1 }, output: '$meta.campaign_name' } }
               : { $first: null },
-            spend: { $sum: '$spend' },
-            impressions: { $sum: '$impressions' },
-            clicks: { $sum: '$clicks' },
-            conversions: { $sum: '$conversions' },
-            conversion_value: { $sum: '$conversion_value' },
+            ...SUMS,
           },
         },
         { $sort: { ...sortKeys, '_id.day': 1, '_id.currency': 1 } },
         {
           $project: {
             campaign_name: 1,
-            spend: microsOf('$spend'),
-            impressions: integerOf('$impressions'),
-            clicks: integerOf('$clicks'),
-            conversions: microsOf('$conversions'),
-            conversion_value: microsOf('$conversion_value'),
+            ...SUMS_AS_INTEGERS,
           },
         },
       ])
