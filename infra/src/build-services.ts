@@ -1,7 +1,7 @@
 import { build } from 'esbuild';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { SERVICES } from './services.ts';
-
-const root = new URL('../../', import.meta.url).pathname;
 
 /**
  * Each service's composition root bundled into `services/<name>/dist/main.js` with esbuild, and
@@ -10,7 +10,7 @@ const root = new URL('../../', import.meta.url).pathname;
  * node_modules. Production processes and `npm start` run this JavaScript, so none of them
  * compiles TypeScript when it starts. In-process, so `npm start` pays no extra process for it.
  */
-export async function buildServices(): Promise<string[]> {
+export async function buildServices(root: string): Promise<string[]> {
   const common = {
     absWorkingDir: root,
     bundle: true,
@@ -25,17 +25,24 @@ export async function buildServices(): Promise<string[]> {
     minify: true,
     target: 'es2022',
   });
-  const services = SERVICES.map((service) =>
-    build({
+  const services = SERVICES.map(async (service) => {
+    const outdir = join(root, `services/${service}/dist`);
+    // Chunks carry content hashes: without this, every change would leave one more behind.
+    await rm(join(outdir, 'chunks'), { recursive: true, force: true });
+    await build({
       ...common,
-      entryPoints: [`services/${service}/src/main.ts`],
-      outfile: `services/${service}/dist/main.js`,
+      entryPoints: { main: `services/${service}/src/main.ts` },
+      outdir,
+      // Modules main.ts imports dynamically (the store it was not configured for) become
+      // chunks, so their npm packages are not loaded at start either.
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
       platform: 'node',
       target: 'node20',
       packages: 'external',
       alias: { '@wevion/shared': './shared/src/index.ts' },
-    }),
-  );
+    });
+  });
   await Promise.all([page, ...services]);
   return [
     'services/export-api/web/dist/app.js',

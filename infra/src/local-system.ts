@@ -71,9 +71,9 @@ export async function freePort(): Promise<number> {
 const resolvePort = async (port = 0) => (port === 0 ? freePort() : port);
 
 /** Brands the demo workspace through the real API, as an admin would. */
-async function uploadDemoLogo(apiUrl: string, token: string): Promise<void> {
+async function uploadDemoLogo(root: string, apiUrl: string, token: string): Promise<void> {
   const form = new FormData();
-  const logo = readFileSync(new URL('../demo/acme-logo.svg', import.meta.url));
+  const logo = readFileSync(join(root, 'infra/demo/acme-logo.svg'));
   form.set('logo', new Blob([logo], { type: 'image/svg+xml' }), 'acme-logo.svg');
   form.set('primary_color', '#0B5FFF');
   form.set('secondary_color', '#14B8A6');
@@ -186,19 +186,20 @@ function runTsx(
   });
 }
 
-async function waitUntilReady(url: string, child: ChildProcess, name: string, timeoutMs = 90_000) {
+/** Resolves once `url` answers 200: /healthz when the process is up, /readyz when it is ready. */
+async function waitUntilOk(url: string, child: ChildProcess, name: string, timeoutMs = 90_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null)
       throw new Error(`${name} exited with code ${child.exitCode} while starting`);
     try {
-      if ((await fetch(`${url}/readyz`)).ok) return;
+      if ((await fetch(url)).ok) return;
     } catch {
       // not listening yet
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`${name} was not ready within ${timeoutMs / 1000} s (${url}/readyz)`);
+  throw new Error(`${name} did not answer within ${timeoutMs / 1000} s (${url})`);
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
@@ -287,7 +288,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       'report-builder': `http://127.0.0.1:${ports.reportBuilderOps}`,
       renderer: `http://127.0.0.1:${ports.rendererOps}`,
     };
-    const launch = async (name: ServiceName) => {
+    const spawnService = (name: ServiceName) => {
       // A step that finishes after another failed must not start what stop() already stopped.
       if (stopped) throw new Error(`not starting ${name}: the system is stopping`);
       // The built JavaScript (`npm run build`), as in production: no TypeScript compiled at start.
@@ -304,13 +305,19 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       for (const stream of [child.stdout!, child.stderr!]) {
         createInterface({ input: stream }).on('line', (line) => options.onLog(name, line));
       }
-      await waitUntilReady(opsUrls[name], child, name);
+      return child;
     };
-    // In parallel, as far as the services allow: report-builder opens the insights store only
-    // once seeding has let go of it (DuckDB has one writer); export-api and the renderer need
-    // neither store. SQLite is in WAL mode, so seeding workspaces beside export-api is safe.
+    const launch = async (name: ServiceName) =>
+      waitUntilOk(`${opsUrls[name]}/readyz`, spawnService(name), name);
+    // export-api first: loading a service's modules takes about a second of CPU, and with all
+    // three at once on two cores the API answered a second later. The workers start as soon as
+    // it is up (a job posted meanwhile waits in its queue). report-builder opens the insights
+    // store only once seeding has let go of it (DuckDB has one writer). SQLite is in WAL mode, so
+    // seeding workspaces beside export-api is safe.
+    const api = spawnService('export-api');
+    await waitUntilOk(`${opsUrls['export-api']}/healthz`, api, 'export-api');
     await Promise.all([
-      launch('export-api'),
+      waitUntilOk(`${opsUrls['export-api']}/readyz`, api, 'export-api'),
       launch('renderer'),
       seedInsightsIfEmpty(options, env).then((printed) => {
         options.onLog('system', printed);
@@ -319,7 +326,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       seedWorkspaces(sqlitePath).then((printed) => options.onLog('system', printed)),
     ]);
 
-    await uploadDemoLogo(apiUrl, tokens.ws_acme!);
+    await uploadDemoLogo(options.root, apiUrl, tokens.ws_acme!);
     const viewerToken = await signDevToken(options.jwtSecret, {
       sub: 'user_viewer',
       workspace_id: 'ws_acme',

@@ -1,4 +1,4 @@
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const benchmarksFile = new URL('../../../docs/benchmarks.md', import.meta.url);
@@ -16,7 +16,7 @@ export function median(values: readonly number[]): number {
 }
 
 export function machineSummary(): string {
-  return `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}`;
+  return `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}, load average ${loadavg()[0]!.toFixed(1)} when it started`;
 }
 
 /** Replaces this benchmark's section of docs/benchmarks.md (between its markers) with new figures. */
