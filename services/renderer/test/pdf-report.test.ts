@@ -1,5 +1,7 @@
 import { createLogger, type WorkspaceCard } from '@wevion/shared';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ChromiumPdfPrinter } from '../src/adapters/chromium-pdf-printer.ts';
 import { HandlebarsReportTemplate } from '../src/adapters/handlebars-report-template.ts';
 import { changeTone } from '../src/domain/format.ts';
@@ -184,6 +186,35 @@ describe('PDF reports in real Chromium', function () {
     assert.match(text, /No spend in this period/);
     assert.match(text, /There is no data for the previous period/);
     assert.doesNotMatch(text, /NaN|Infinity|undefined/);
+  });
+
+  it('when a report asks for the network or carries a script, then nothing is fetched or run, also on a reused page', async () => {
+    const requested: string[] = [];
+    const server = createServer((req, res) => {
+      requested.push(req.url ?? '');
+      res.end('body { color: red }');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      for (const round of [1, 2, 3]) {
+        const html = `<!doctype html><html><head><link rel="stylesheet" href="${origin}/style.css"></head>
+          <body><p>Report ${round}</p><img src="${origin}/pixel.png">
+          <script>document.body.textContent = 'SCRIPT RAN'; fetch('${origin}/fetch');</script></body></html>`;
+        const { pages } = await readPdf(await printer.print({ html, footer: 'footer' }));
+        const text = pages.join(' ');
+        assert.match(text, new RegExp(`Report ${round}`));
+        assert.doesNotMatch(text, /SCRIPT RAN/);
+        assert.doesNotMatch(
+          text,
+          new RegExp(`Report (?!${round})\\d`),
+          `left from before: ${text}`,
+        );
+      }
+      assert.deepEqual(requested, []);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('when the printer renders more than its relaunch threshold, then it keeps working on a fresh browser', async () => {

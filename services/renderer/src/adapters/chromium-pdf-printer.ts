@@ -19,15 +19,19 @@ export interface PrinterOptions {
 }
 
 /**
- * HTML → PDF in headless Chromium. One warm browser per process, a page per job, at most
- * `concurrency` pages at once. Report pages run without JavaScript and every network request is
- * refused (fonts and images arrive inline), so a report can neither phone home nor hang on one.
+ * HTML → PDF in headless Chromium. One warm browser per process, at most `concurrency` pages
+ * printing at once. Report pages run without JavaScript and offline (fonts and images arrive
+ * inline as data: URLs), so a report can neither phone home nor hang on a request. A page that
+ * printed is kept for the next report: measured here, a new page per report with per-request
+ * interception cost about 40 % more per PDF (docs/benchmarks.md). Without JavaScript nothing of
+ * one report survives its replacement by the next. A page that failed or timed out is closed.
  * A crashed browser is replaced, and every `relaunchAfter` renders a fresh one takes over while
  * the old one finishes its pages. Each browser has its own temp profile, removed when it exits.
  */
-/** One browser process and the pages it has open; retired browsers close when their last page does. */
+/** One browser process, its idle report pages and the pages printing; retired browsers close when their last page does. */
 interface Generation {
   browser: Promise<Browser>;
+  idle: Page[];
   renders: number;
   active: number;
   retired: boolean;
@@ -57,8 +61,9 @@ export class ChromiumPdfPrinter implements PdfPrinter {
     generation.renders++;
     generation.active++;
     try {
-      const page = await (await generation.browser).newPage();
+      const page = generation.idle.pop() ?? (await this.reportPage(await generation.browser));
       let timer: NodeJS.Timeout | undefined;
+      let printed = false;
       try {
         const timeout = new Promise<never>((_, reject) => {
           timer = setTimeout(
@@ -66,10 +71,13 @@ export class ChromiumPdfPrinter implements PdfPrinter {
             this.options.timeoutMs,
           );
         });
-        return Buffer.from(await Promise.race([this.printOn(page, request), timeout]));
+        const pdf = Buffer.from(await Promise.race([this.printOn(page, request), timeout]));
+        printed = true;
+        return pdf;
       } finally {
         clearTimeout(timer);
-        await page.close().catch(() => undefined);
+        if (printed && !generation.retired) generation.idle.push(page);
+        else await page.close().catch(() => undefined);
       }
     } finally {
       generation.active--;
@@ -84,16 +92,15 @@ export class ChromiumPdfPrinter implements PdfPrinter {
     if (generation) await this.closeGeneration(generation);
   }
 
-  private async printOn(page: Page, request: PrintRequest): Promise<Uint8Array> {
+  /** A page for reports: no JavaScript, no network. */
+  private async reportPage(browser: Browser): Promise<Page> {
+    const page = await browser.newPage();
     await page.setJavaScriptEnabled(false);
-    await page.setRequestInterception(true);
-    page.on('request', (req) => {
-      const decision = req.url().startsWith('data:')
-        ? req.continue()
-        : req.abort('blockedbyclient');
-      // Fails only when the page closed meanwhile (a timeout): nothing left to decide.
-      decision.catch(() => undefined);
-    });
+    await page.setOfflineMode(true);
+    return page;
+  }
+
+  private async printOn(page: Page, request: PrintRequest): Promise<Uint8Array> {
     await page.setContent(request.html, { waitUntil: 'load' });
     return page.pdf({
       format: 'A4',
@@ -112,6 +119,7 @@ export class ChromiumPdfPrinter implements PdfPrinter {
     if (!this.current) {
       const generation: Generation = {
         browser: this.launch(),
+        idle: [],
         renders: 0,
         active: 0,
         retired: false,
