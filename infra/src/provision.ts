@@ -42,38 +42,43 @@ async function provisionQueues(sqs: SQSClient, options: ProvisionOptions) {
   const prefix = options.prefix ?? '';
   const env: ResourceEnv = {};
   const arns = new Map<string, string>();
-  for (const queue of QUEUES) {
-    const settings = { ...queue, ...options.queueOverrides?.[queue.name] };
-    const dlq = await createQueue(sqs, `${prefix}${queue.name}${DEAD_LETTER_SUFFIX}`, {
-      MessageRetentionPeriod: String(DEAD_LETTER_RETENTION_SECONDS),
-    });
-    const main = await createQueue(sqs, `${prefix}${queue.name}`, {
-      VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
-      ReceiveMessageWaitTimeSeconds: '20',
-      RedrivePolicy: JSON.stringify({
-        deadLetterTargetArn: dlq.arn,
-        maxReceiveCount: String(settings.maxReceiveCount),
-      }),
-    });
-    env[queue.env] = main.url;
-    env[queue.env.replace(/_QUEUE_URL$/, '_DLQ_URL')] = dlq.url;
-    arns.set(queue.name, main.arn);
-  }
+  // The queues are independent of each other: created side by side (each after its DLQ).
+  await Promise.all(
+    QUEUES.map(async (queue) => {
+      const settings = { ...queue, ...options.queueOverrides?.[queue.name] };
+      const dlq = await createQueue(sqs, `${prefix}${queue.name}${DEAD_LETTER_SUFFIX}`, {
+        MessageRetentionPeriod: String(DEAD_LETTER_RETENTION_SECONDS),
+      });
+      const main = await createQueue(sqs, `${prefix}${queue.name}`, {
+        VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
+        ReceiveMessageWaitTimeSeconds: '20',
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: dlq.arn,
+          maxReceiveCount: String(settings.maxReceiveCount),
+        }),
+      });
+      env[queue.env] = main.url;
+      env[queue.env.replace(/_QUEUE_URL$/, '_DLQ_URL')] = dlq.url;
+      arns.set(queue.name, main.arn);
+    }),
+  );
   return { env, arns };
 }
 
 async function provisionTopic(sns: SNSClient, prefix: string, queueArns: Map<string, string>) {
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `${prefix}${TOPIC.name}` }));
-  for (const { queue } of SUBSCRIPTIONS) {
-    await sns.send(
-      new SubscribeCommand({
-        TopicArn,
-        Protocol: 'sqs',
-        Endpoint: queueArns.get(queue)!,
-        Attributes: { RawMessageDelivery: 'true' },
-      }),
-    );
-  }
+  await Promise.all(
+    SUBSCRIPTIONS.map(({ queue }) =>
+      sns.send(
+        new SubscribeCommand({
+          TopicArn,
+          Protocol: 'sqs',
+          Endpoint: queueArns.get(queue)!,
+          Attributes: { RawMessageDelivery: 'true' },
+        }),
+      ),
+    ),
+  );
   return TopicArn!;
 }
 
@@ -123,10 +128,13 @@ export async function provision(
   options: ProvisionOptions = {},
 ): Promise<{ env: ResourceEnv; notes: string[] }> {
   const prefix = options.prefix ?? '';
-  const { env, arns } = await provisionQueues(clients.sqs, options);
-  env[TOPIC.env] = await provisionTopic(clients.sns, prefix, arns);
   const bucket = `${prefix}${BUCKET.name}`;
-  const note = await provisionBucket(clients.s3, bucket);
+  // The bucket needs nothing of the queues and topic, so it is made meanwhile.
+  const [{ env, arns }, note] = await Promise.all([
+    provisionQueues(clients.sqs, options),
+    provisionBucket(clients.s3, bucket),
+  ]);
+  env[TOPIC.env] = await provisionTopic(clients.sns, prefix, arns);
   env[BUCKET.env] = bucket;
   return { env, notes: note ? [note] : [] };
 }
