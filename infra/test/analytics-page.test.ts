@@ -205,15 +205,86 @@ describe('the /analytics page in a browser', function () {
     await page.close();
   });
 
-  it('when the workspace has no subscription, then a banner points to billing', async () => {
+  it('when the workspace has no subscription, then a banner points to billing on load and Export says why it is off', async () => {
     const page = await openPage(mkdtempSync(join(dataDir, 'dl-')), system.tokens.ws_nova);
-    await exportAs(page, 'CSV');
     await page.waitForSelector('#banner:not([hidden])');
     assert.match(await text(page, '#banner'), /active subscription/);
     assert.equal(
       await page.$eval('#banner a', (a) => a.getAttribute('href')),
       '/settings/team/billing',
     );
+    assert.equal(
+      await page.$eval('#export-button', (b) => (b as HTMLButtonElement).disabled),
+      true,
+    );
+    assert.match(await text(page, '#export-blocked'), /active subscription/);
     await page.close();
   });
+
+  it('when a viewer opens the page, then Export is disabled with the reason before any click', async () => {
+    const page = await openPage(mkdtempSync(join(dataDir, 'dl-')), system.viewerToken);
+    await page.waitForFunction(() => !document.getElementById('export-blocked')!.hidden);
+    assert.equal(
+      await page.$eval('#export-button', (b) => (b as HTMLButtonElement).disabled),
+      true,
+    );
+    assert.match(await text(page, '#export-blocked'), /Viewers cannot export/);
+    assert.equal(
+      await page.$eval('#export-button', (b) => b.getAttribute('aria-describedby')),
+      'export-blocked',
+    );
+    await page.close();
+  });
+
+  it('when the JPY workspace opens the page, then currency, zone and quota are its own', async () => {
+    const page = await openPage(mkdtempSync(join(dataDir, 'dl-')), system.tokens.ws_kumo);
+    await page.waitForFunction(() => document.getElementById('quota')!.textContent !== '');
+    assert.equal(await page.$eval('#currency', (s) => (s as HTMLSelectElement).value), 'JPY');
+    assert.equal(
+      await page.$eval('#timezone', (s) => (s as HTMLSelectElement).options[0]!.textContent),
+      'Workspace default (Asia/Tokyo)',
+    );
+    assert.match(await text(page, '#quota'), /^\d+ of 20 exports left this month · renews /);
+    await page.waitForFunction(() => document.querySelectorAll('.kpi').length === 8);
+    assert.match(await text(page, '#kpis'), /¥/);
+    await page.close();
+  });
+
+  it('when no platform or the most platforms are chosen, then Export or the other chips are disabled with a reason', async () => {
+    const page = await openPage(mkdtempSync(join(dataDir, 'dl-')));
+    await page.waitForFunction(() => document.getElementById('quota')!.textContent !== '');
+    const boxes = await page.$$('input[name=platform]');
+    for (const box of boxes)
+      if (await box.evaluate((b) => (b as HTMLInputElement).checked)) await box.click();
+    assert.equal(
+      await page.$eval('#export-button', (b) => (b as HTMLButtonElement).disabled),
+      true,
+    );
+    assert.match(await text(page, '#export-blocked'), /at least one platform/);
+    for (const box of boxes.slice(0, 8)) await box.click();
+    assert.equal(
+      await page.$eval('#export-button', (b) => (b as HTMLButtonElement).disabled),
+      false,
+    );
+    const disabled = await page.$$eval('input[name=platform]', (all) =>
+      all.filter((b) => (b as HTMLInputElement).disabled).map((b) => (b as HTMLInputElement).value),
+    );
+    assert.deepEqual(disabled.length, boxes.length - 8);
+    assert.match(await text(page, '#platforms-hint'), /at most 8 platforms/);
+    await page.close();
+  });
+
+  for (const width of [1366, 390]) {
+    it(`when the page is ${width} px wide, then nothing scrolls sideways`, async () => {
+      const page = await openPage(mkdtempSync(join(dataDir, 'dl-')));
+      await page.setViewport({ width, height: 900 });
+      await page.waitForFunction(() => document.querySelectorAll('.kpi').length === 8);
+      const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        innerWidth: window.innerWidth,
+      }));
+      assert.ok(scrollWidth <= innerWidth, `${scrollWidth} px of content in ${innerWidth} px`);
+      await page.close();
+    });
+  }
 });

@@ -3,6 +3,9 @@ import { spawn } from 'node:child_process';
 
 const root = new URL('../../', import.meta.url).pathname;
 
+/** Longer than any smoke run takes; a hung one is killed and its output shown. */
+const SMOKE_LIMIT_MS = 150_000;
+
 /** Runs a benchmark script with --smoke and resolves with its exit code and output. */
 function smoke(script: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
@@ -14,8 +17,17 @@ function smoke(script: string): Promise<{ code: number | null; output: string }>
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const limit = setTimeout(() => {
+      child.kill('SIGINT');
+      reject(
+        new Error(`${script} --smoke ran over ${SMOKE_LIMIT_MS / 1000} s:\n${output.slice(-3000)}`),
+      );
+    }, SMOKE_LIMIT_MS);
     child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, output }));
+    child.on('exit', (code) => {
+      clearTimeout(limit);
+      resolve({ code, output });
+    });
   });
 }
 

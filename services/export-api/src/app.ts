@@ -29,6 +29,7 @@ import { brandingRoutes } from './http/branding-routes.ts';
 import { renderErrors } from './http/errors.ts';
 import { exportRoutes } from './http/routes.ts';
 import { summaryRoute } from './http/summary-route.ts';
+import { workspaceRoutes } from './http/workspace-routes.ts';
 import { webApp } from './http/web-app.ts';
 import { JobLifecycle } from './job-lifecycle.ts';
 import type { JobStore, WorkspaceStore } from './ports.ts';
@@ -184,6 +185,9 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
   const router = exportRoutes(requests, currencies);
   koa.use(router.routes());
   koa.use(router.allowedMethods({ throw: true, methodNotAllowed }));
+  const workspace = workspaceRoutes(requests);
+  koa.use(workspace.routes());
+  koa.use(workspace.allowedMethods({ throw: true, methodNotAllowed }));
   // Last: a body in the {error} shape, left as a 404 so the routers' allowedMethods above can
   // still turn a known path with another method into a 405.
   koa.use((ctx) => {

@@ -1,14 +1,9 @@
 import { AppError, type ExportFormat, type JobStatus } from '@wevion/shared';
 import { randomUUID } from 'node:crypto';
 import { exportFilename, type ExportParams, type Job } from './domain/job.ts';
-import { canExport, type User } from './domain/user.ts';
-import {
-  crossChannelEnabled,
-  hasActiveSubscription,
-  monthStart,
-  PLANS,
-  type Workspace,
-} from './domain/workspace.ts';
+import type { User } from './domain/user.ts';
+import { crossChannelEnabled, monthStart, PLANS, type Workspace } from './domain/workspace.ts';
+import { exportBlocker, workspaceView, type WorkspaceView } from './domain/workspace-view.ts';
 import { GateError } from './gate-error.ts';
 import type { JobLifecycle } from './job-lifecycle.ts';
 import type { DownloadSigner, JobFilter, JobStore, WorkspaceStore } from './ports.ts';
@@ -75,19 +70,17 @@ export class ExportRequests {
   /** Gates of a new export, in the order users meet them: feature, role, subscription. */
   async authorizeExport(user: User): Promise<Workspace> {
     const workspace = await this.workspaceFor(user);
-    if (!canExport(user)) {
-      throw new GateError(
-        'insufficient_role',
-        'Viewers cannot export; ask an admin or media buyer.',
-      );
-    }
-    if (!hasActiveSubscription(workspace)) {
-      throw new GateError(
-        'subscription_required',
-        'Exports need an active subscription. Check your plan at /settings/team/billing.',
-      );
-    }
+    const blocker = exportBlocker(user, workspace);
+    if (blocker) throw new GateError(blocker.reason, blocker.message);
     return workspace;
+  }
+
+  /** The caller's workspace, plan, quota use and whether they may export (and why not). */
+  async describeWorkspace(user: User): Promise<WorkspaceView> {
+    const workspace = await this.workspaceFor(user);
+    const now = this.now();
+    const used = await this.deps.jobs.countTowardsQuota(workspace.workspace_id, monthStart(now));
+    return workspaceView(workspace, user, used, now);
   }
 
   /** Stores the job PENDING within the monthly quota (one atomic step) and sends it on. */

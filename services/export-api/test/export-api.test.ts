@@ -452,6 +452,74 @@ describe('export-api', function () {
     });
   });
 
+  describe('the current workspace', () => {
+    const current = (token?: string) => {
+      const req = http().get('/api/v1/workspaces/current');
+      return token ? req.set('Authorization', `Bearer ${token}`) : req;
+    };
+
+    it('when an admin asks, then it answers the currency, zone, plan, quota use and export rights', async () => {
+      const before = await current(acme);
+      assert.equal(before.status, 200);
+      assert.equal(before.headers['cache-control'], 'no-store');
+      const now = new Date();
+      assert.deepEqual(
+        { ...before.body, quota: { ...before.body.quota, used: 0, remaining: 0 } },
+        {
+          workspace_id: 'ws_acme',
+          name: 'Acme Outdoor GmbH',
+          timezone: 'Europe/Berlin',
+          currency: 'EUR',
+          plan: { name: 'pro', label: 'Pro', exports_per_month: 200 },
+          subscription: { status: 'active', active: true },
+          quota: {
+            limit: 200,
+            used: 0,
+            remaining: 0,
+            resets_at: new Date(
+              Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1),
+            ).toISOString(),
+          },
+          features: { custom_branding: true, scheduled_exports: 10 },
+          user: {
+            user_id: 'user_test',
+            role: 'admin',
+            can_export: true,
+            export_blocked: null,
+          },
+        },
+      );
+      assert.equal(before.body.quota.remaining, 200 - before.body.quota.used);
+      assert.equal((await post(valid)).status, 202);
+      const after = (await current(acme)).body;
+      assert.equal(after.quota.used, before.body.quota.used + 1);
+      assert.equal(after.quota.remaining, before.body.quota.remaining - 1);
+    });
+
+    it('when a viewer or an unsubscribed workspace asks, then it says why exports are blocked', async () => {
+      const viewer = (await current(await h.token('ws_acme', 'viewer'))).body;
+      assert.equal(viewer.user.can_export, false);
+      assert.equal(viewer.user.export_blocked.reason, 'insufficient_role');
+      const nova = (await current(await h.token('ws_nova'))).body;
+      assert.deepEqual(nova.subscription, { status: 'none', active: false });
+      assert.equal(nova.user.export_blocked.reason, 'subscription_required');
+      assert.match(nova.user.export_blocked.message, /settings\/team\/billing/);
+    });
+
+    it('when the JPY workspace asks, then its currency is JPY; a disabled one is 404, no token 401', async () => {
+      const kumo = (await current(await h.token('ws_kumo'))).body;
+      assert.equal(kumo.currency, 'JPY');
+      assert.equal(kumo.timezone, 'Asia/Tokyo');
+      assert.equal(kumo.quota.limit, 20);
+      assert.equal((await current(await h.token('ws_lotus'))).status, 404);
+      assert.equal((await current()).status, 401);
+      const post405 = await http()
+        .post('/api/v1/workspaces/current')
+        .set('Authorization', `Bearer ${acme}`);
+      assert.equal(post405.status, 405);
+    });
+  });
+
   describe('operations', () => {
     const ops = (path: string, headers: Record<string, string> = {}) =>
       fetch(`http://127.0.0.1:${h.ports.opsPort}${path}`, { headers });

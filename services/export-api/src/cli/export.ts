@@ -1,24 +1,45 @@
 /**
  * npm run export -- --since 2026-08-01 --until 2026-10-29 --platforms meta,google --format CSV --currency EUR
- * Submits an export to the running API, shows its progress, and saves the file.
- * API URL and token come from data/local.json (written by npm start) unless --api/--token say otherwise.
+ * Submits an export to the running API, shows its progress, and saves the file (in ./exports/
+ * unless --out names another folder, created when missing). API URL and token come from
+ * data/local.json (written by npm start) unless --api/--token say otherwise. Every failure is one
+ * line on stderr and exit code 1; --help prints the usage.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { JobView } from '../export-requests.ts';
 
-const usage =
-  'npm run export -- --since YYYY-MM-DD --until YYYY-MM-DD --platforms meta,google --format CSV|PDF ' +
-  '--currency EUR [--timezone Europe/Berlin] [--dimensions date,platform,account,campaign] ' +
-  '[--granularity day|week|month|total] [--metrics spend,clicks,…] [--include-currency] [--bom] ' +
-  '[--workspace ws_acme] [--out DIR] [--api URL --token JWT]';
+const usage = `Usage: npm run export -- [options]
 
+Submits an export to the running API, shows its progress and saves the file.
+
+  --since YYYY-MM-DD        first day of the period (required)
+  --until YYYY-MM-DD        last day, at most 90 days after --since (required)
+  --platforms LIST          comma-separated: meta,google,tiktok,… (required)
+  --format CSV|PDF          default CSV
+  --currency CODE           target currency, e.g. EUR (required)
+  --timezone ZONE           IANA zone, default the workspace's
+  --dimensions LIST         CSV rows per date,platform,account,campaign (in that order or any)
+  --granularity G           CSV dates by day, week, month or total
+  --metrics LIST            CSV metric columns, e.g. spend,clicks,roas
+  --include-currency        CSV: add a currency column
+  --bom                     CSV: start the file with a UTF-8 BOM (for Excel)
+  --workspace ID            which demo workspace's token to use (default ws_acme)
+  --out DIR                 where to save the file (default ./exports, created when missing)
+  --api URL --token JWT     another API than the one npm start wrote to data/local.json
+  -h, --help                this text`;
+
+/** One readable line, no stack: what a person at a terminal needs. */
 function fail(message: string): never {
-  console.error(message);
+  console.error(`export: ${message}`);
   process.exit(1);
 }
+
+// Anything unforeseen is still one line, not a stack trace.
+process.on('uncaughtException', (error) => fail(error.message));
+process.on('unhandledRejection', (reason) => fail(String(reason)));
 
 let args;
 try {
@@ -36,13 +57,18 @@ try {
       'include-currency': { type: 'boolean', default: false },
       bom: { type: 'boolean', default: false },
       workspace: { type: 'string', default: 'ws_acme' },
-      out: { type: 'string', default: '.' },
+      out: { type: 'string', default: 'exports' },
       api: { type: 'string' },
       token: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   }).values;
 } catch (error) {
-  fail(`${(error as Error).message}\n\nUsage: ${usage}`);
+  fail(`${(error as Error).message}. Run with --help for the options.`);
+}
+if (args.help) {
+  console.log(usage);
+  process.exit(0);
 }
 
 const localFile = new URL('../../../../data/local.json', import.meta.url).pathname;
@@ -50,9 +76,31 @@ const local = existsSync(localFile) ? JSON.parse(readFileSync(localFile, 'utf8')
 const api = args.api ?? local?.api_url;
 const token = args.token ?? process.env.WEVION_TOKEN ?? local?.tokens?.[args.workspace];
 if (!api || !token)
-  fail(
-    `No API URL or token: start the system with "npm start" or pass --api and --token.\n\nUsage: ${usage}`,
-  );
+  fail('no API URL or token: start the system with "npm start", or pass --api and --token.');
+
+/** fetch, with a network failure told as one line that names the URL. */
+async function request(url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    fail(
+      `cannot reach ${new URL(url).origin} (${cause?.code ?? cause?.message ?? (error as Error).message}). Is "npm start" running?`,
+    );
+  }
+}
+
+/** A JSON answer, or one line saying what came back instead. */
+async function json<T>(response: Response): Promise<T> {
+  const text = await response.text();
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    fail(
+      `the API answered ${response.status} with something other than JSON: ${text.slice(0, 80)}`,
+    );
+  }
+}
 
 const list = (value: string) => value.split(',').map((item) => item.trim());
 const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
@@ -70,18 +118,17 @@ const body = {
   ...(args.bom ? { csv_bom: true } : {}),
 };
 
-const accepted = await fetch(`${api}/api/v1/analytics/export`, {
+const accepted = await request(`${api}/api/v1/analytics/export`, {
   method: 'POST',
   headers,
   body: JSON.stringify(body),
 });
-const answer = (await accepted.json()) as {
-  job_id?: string;
-  error?: { message: string; field?: string };
-};
+const answer = await json<{ job_id?: string; error?: { message: string; field?: string } }>(
+  accepted,
+);
 if (accepted.status !== 202) {
   fail(
-    `Export refused (${accepted.status}): ${answer.error?.field ? `${answer.error.field}: ` : ''}${answer.error?.message}`,
+    `export refused (${accepted.status}): ${answer.error?.field ? `${answer.error.field}: ` : ''}${answer.error?.message}`,
   );
 }
 console.log(`Job ${answer.job_id} queued.`);
@@ -95,9 +142,9 @@ const started = Date.now();
 let delay = 200;
 let job: JobView;
 for (;;) {
-  job = (await (
-    await fetch(`${api}/api/v1/analytics/export/${answer.job_id}`, { headers })
-  ).json()) as JobView;
+  const polled = await request(`${api}/api/v1/analytics/export/${answer.job_id}`, { headers });
+  job = await json<JobView>(polled);
+  if (!polled.ok) fail(`polling the job failed (${polled.status}): ${JSON.stringify(job)}`);
   const rows = job.progress?.rows ? ` ${job.progress.rows.toLocaleString('en')} rows` : '';
   const line = `${bar(job.progress?.percent ?? 0, job.progress?.stage ?? job.status.toLowerCase())}${rows}`;
   if (process.stdout.isTTY) process.stdout.write(`\r${line}`);
@@ -108,15 +155,21 @@ for (;;) {
 if (process.stdout.isTTY) process.stdout.write('\n');
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 if (job.status === 'FAILED')
-  fail(`Export failed after ${seconds} s: ${job.error?.message} (${job.error?.code})`);
+  fail(`the export failed after ${seconds} s: ${job.error?.message} (${job.error?.code})`);
 
-const download = await fetch(job.download_url!);
-if (!download.ok) fail(`Download failed: HTTP ${download.status}`);
+const download = await request(job.download_url!);
+if (!download.ok) fail(`the download failed: HTTP ${download.status}`);
 const bytes = Buffer.from(await download.arrayBuffer());
 const sha256 = createHash('sha256').update(bytes).digest('hex');
-if (sha256 !== job.file!.sha256) fail('The downloaded file does not match its recorded sha256.');
-const path = resolve(join(args.out, job.file!.filename));
-writeFileSync(path, bytes);
+if (sha256 !== job.file!.sha256) fail('the downloaded file does not match its recorded sha256.');
+const folder = resolve(args.out);
+try {
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, job.file!.filename), bytes);
+} catch (error) {
+  fail(`cannot save into ${folder}: ${(error as Error).message}`);
+}
+const path = join(folder, job.file!.filename);
 console.log(
   `Saved ${path} (${job.file!.rows.toLocaleString('en')} rows, ${bytes.length.toLocaleString('en')} bytes) in ${seconds} s.`,
 );

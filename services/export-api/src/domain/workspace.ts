@@ -34,6 +34,8 @@ export interface Workspace {
   name: string;
   /** Default time zone of its reports. */
   timezone: string;
+  /** Reporting currency (ISO 4217), the default of its reports; EUR when it was never set. */
+  currency?: string;
   subscription_status: SubscriptionStatus;
   plan: PlanName;
   branding: WorkspaceBranding | null;

@@ -93,6 +93,8 @@ function setUpForm() {
     });
     $('platforms').append(el('label', { className: 'check' }, box, PLATFORM_LABELS[platform]));
   }
+  $('platforms').addEventListener('change', syncPlatforms);
+  syncPlatforms();
   const until = addDays(today(), -1);
   ($('until') as HTMLInputElement).value = until;
   ($('since') as HTMLInputElement).value = addDays(until, -29);
@@ -124,9 +126,7 @@ function readView(): { query: ViewQuery } | { problem: string } {
     until = addDays(today(), -1);
     since = addDays(until, -(Number(preset) - 1));
   }
-  const platforms = [
-    ...document.querySelectorAll<HTMLInputElement>('input[name=platform]:checked'),
-  ].map((i) => i.value as Platform);
+  const platforms = checkedPlatforms().map((i) => i.value as Platform);
   if (platforms.length === 0) return { problem: 'Choose at least one platform.' };
   if (platforms.length > MAX_PLATFORMS_PER_REPORT)
     return { problem: `Choose at most ${MAX_PLATFORMS_PER_REPORT} platforms.` };
@@ -152,14 +152,19 @@ function showProblem(problem: string) {
 
 /* ---------- gates ---------- */
 
+function showBillingBanner() {
+  $('banner').replaceChildren(
+    'Exports need an active subscription. ',
+    el('a', { href: '/settings/team/billing', textContent: 'Check your plan' }),
+    '.',
+  );
+  $('banner').hidden = false;
+}
+
 function showGate(error: ApiError): boolean {
   const banner = $('banner');
   if (error.reason === 'subscription_required') {
-    banner.replaceChildren(
-      'Exports need an active subscription. ',
-      el('a', { href: '/settings/team/billing', textContent: 'Check your plan' }),
-      '.',
-    );
+    showBillingBanner();
   } else if (error.status === 404 && error.code === 'cross_channel_disabled') {
     banner.replaceChildren(
       'Cross-channel analytics are disabled for this workspace. Ask an admin to enable them.',
@@ -172,6 +177,79 @@ function showGate(error: ApiError): boolean {
   }
   banner.hidden = false;
   return true;
+}
+
+/* ---------- the workspace and what the user may do in it ---------- */
+
+interface WorkspaceView {
+  timezone: string;
+  currency: string;
+  plan: { label: string };
+  subscription: { active: boolean };
+  quota: { limit: number | null; remaining: number | null; resets_at: string };
+  user: { export_blocked: { reason: string; message: string } | null };
+}
+
+let workspace: WorkspaceView | null = null;
+
+/** Defaults from the workspace (currency, zone), the quota line, and export rights. */
+async function loadWorkspace() {
+  try {
+    workspace = await api<WorkspaceView>('/api/v1/workspaces/current');
+  } catch (error) {
+    if (error instanceof ApiError) showGate(error);
+    return;
+  }
+  const currency = $<HTMLSelectElement>('currency');
+  if (!currency.dataset.touched) {
+    if (![...currency.options].some((o) => o.value === workspace!.currency))
+      currency.append(el('option', { value: workspace.currency, textContent: workspace.currency }));
+    currency.value = workspace.currency;
+  }
+  $<HTMLSelectElement>('timezone').options[0]!.textContent =
+    `Workspace default (${workspace.timezone})`;
+  const { limit, remaining, resets_at: resetsAt } = workspace.quota;
+  const renews = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' }).format(
+    new Date(resetsAt),
+  );
+  $('quota').textContent =
+    limit === null
+      ? `Unlimited exports on ${workspace.plan.label}`
+      : `${remaining} of ${limit} exports left this month · renews ${renews}`;
+  if (!workspace.subscription.active) showBillingBanner();
+  syncExportButton();
+}
+
+/** Export is disabled, with the reason beside it, whenever an export could not start. */
+function syncExportButton() {
+  const quota = workspace?.quota;
+  const reason =
+    workspace?.user.export_blocked?.message ??
+    (quota && quota.remaining === 0
+      ? `All ${quota.limit} exports of this month are used; they renew on the 1st.`
+      : checkedPlatforms().length === 0
+        ? 'Choose at least one platform to export.'
+        : null);
+  const button = $<HTMLButtonElement>('export-button');
+  button.disabled = reason !== null;
+  $('export-blocked').textContent = reason ?? '';
+  $('export-blocked').hidden = reason === null;
+}
+
+const checkedPlatforms = () => [
+  ...document.querySelectorAll<HTMLInputElement>('input[name=platform]:checked'),
+];
+
+/** At the most a report holds, the other chips are disabled and say why. */
+function syncPlatforms() {
+  const full = checkedPlatforms().length >= MAX_PLATFORMS_PER_REPORT;
+  const reason = `A report holds at most ${MAX_PLATFORMS_PER_REPORT} platforms; untick one to choose another.`;
+  for (const box of document.querySelectorAll<HTMLInputElement>('input[name=platform]')) {
+    box.disabled = full && !box.checked;
+    box.parentElement!.title = box.disabled ? reason : '';
+  }
+  $('platforms-hint').textContent = full ? reason : '';
+  syncExportButton();
 }
 
 /* ---------- on-screen summary (same engine as exports) ---------- */
@@ -202,14 +280,22 @@ const KPIS: [string, string, 'money' | 'count' | 'percent' | 'roas', 'up' | 'dow
 let summaryTimer: number | undefined;
 function refreshSummary() {
   clearTimeout(summaryTimer);
+  // What is on screen no longer matches the form: say so until the new figures arrive.
+  $('kpis-stale').hidden = false;
+  $('kpis').setAttribute('aria-busy', 'true');
   summaryTimer = window.setTimeout(loadSummary, 250);
 }
 
 async function loadSummary() {
   const view = readView();
-  if ('problem' in view) return showProblem(view.problem);
+  if ('problem' in view) {
+    $('kpis-stale').hidden = true;
+    $('kpis').setAttribute('aria-busy', 'false');
+    return showProblem(view.problem);
+  }
   showProblem('');
   const { query } = view;
+  $('kpis-stale').hidden = false;
   const params = new URLSearchParams({
     since: query.since,
     until: query.until,
@@ -225,6 +311,7 @@ async function loadSummary() {
     if (error instanceof ApiError && !showGate(error)) showProblem(error.message);
   } finally {
     $('kpis').setAttribute('aria-busy', 'false');
+    $('kpis-stale').hidden = true;
   }
 }
 
@@ -427,6 +514,7 @@ async function startExport(format: 'CSV' | 'PDF', csv?: CsvChoices) {
       body: JSON.stringify({ ...view.query, format, ...csv }),
     });
     void loadReports();
+    void loadWorkspace();
     await watch(jobId);
   } catch (error) {
     if (error instanceof ApiError) {
@@ -557,6 +645,8 @@ function reportRow(job: JobView): HTMLTableRowElement {
 setUpForm();
 setUpMenu(setUpCsvDialog());
 $('view').addEventListener('change', refreshSummary);
+// A currency the user picked is theirs; the workspace default no longer applies to it.
+$('currency').addEventListener('change', () => ($('currency').dataset.touched = 'true'));
 $('view').addEventListener('submit', (event) => event.preventDefault());
 $('report-filters').addEventListener('change', () => void loadReports());
 $('more-reports').addEventListener('click', () => void loadReports(true));
@@ -565,7 +655,8 @@ $('export-retry').addEventListener(
   () => lastRequest && void startExport(lastRequest.format, lastRequest.csv),
 );
 $('export-dismiss').addEventListener('click', () => ($('export-bar').hidden = true));
-void loadSummary();
+// The workspace's currency and zone are the defaults of the first summary.
+void loadWorkspace().then(loadSummary);
 void loadReports().then((jobs) => {
   // A reload resumes watching exports still in flight.
   const running = jobs.find((j) => j.status === 'PENDING' || j.status === 'RUNNING');
