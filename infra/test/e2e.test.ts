@@ -12,14 +12,15 @@ import {
 import { parse } from 'csv-parse/sync';
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqlite } from '../../services/export-api/src/adapters/sqlite-database.ts';
 import { SqliteJobStore } from '../../services/export-api/src/adapters/sqlite-job-store.ts';
 import type { JobView } from '../../services/export-api/src/export-requests.ts';
 import { LOCAL_CREDENTIALS } from '../src/local-emulators.ts';
-import { queueDrained, startLocalSystem, type LocalSystem } from '../src/local-system.ts';
+import { freePort, queueDrained, startLocalSystem, type LocalSystem } from '../src/local-system.ts';
 import { expectedRows, keyOfRecord } from './independent-rows.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -402,6 +403,73 @@ describe('the export pipeline end to end (three services, emulators, real protoc
     assert.equal(job!.status, 'FAILED');
     assert.equal(job!.error!.code, 'processing_failed');
     assert.match(job!.error!.message, /report-builder gave up/);
+  });
+
+  describe('the export CLI (npm run export)', () => {
+    const cli = (args: string[], cwd = root) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+        const child = spawn(
+          process.execPath,
+          // The loader by its path: the CLI may run in a folder that has no node_modules.
+          [
+            '--import',
+            import.meta.resolve('tsx'),
+            join(root, 'services/export-api/src/cli/export.ts'),
+            ...args,
+          ],
+          { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on('error', reject);
+        child.on('exit', (code) => resolve({ code, stdout, stderr }));
+      });
+    const target = () => ['--api', system.apiUrl, '--token', system.tokens.ws_acme!];
+    const period = ['--since', since, '--until', until, '--platforms', 'meta,google'];
+
+    it('when asked for --help, then it prints the options and exits 0', async () => {
+      const { code, stdout } = await cli(['--help']);
+      assert.equal(code, 0);
+      assert.match(stdout, /^Usage: npm run export/);
+      assert.match(stdout, /--out DIR .*default \.\/exports/);
+    });
+
+    it('when --out names folders that do not exist, then they are made and the file saved there; the default is ./exports', async () => {
+      const work = mkdtempSync(join(dataDir, 'cli-'));
+      const nested = join(work, 'clients', 'acme', '2026');
+      const named = await cli([...target(), ...period, '--currency', 'EUR', '--out', nested]);
+      assert.equal(named.code, 0, named.stderr);
+      const saved = readdirSync(nested);
+      assert.equal(saved.length, 1);
+      assert.match(saved[0]!, /\.csv$/);
+      assert.match(named.stdout, /Saved .*clients\/acme\/2026/);
+      const byDefault = await cli([...target(), ...period, '--currency', 'EUR'], work);
+      assert.equal(byDefault.code, 0, byDefault.stderr);
+      assert.equal(readdirSync(join(work, 'exports')).length, 1);
+    });
+
+    it('when the input is bad or the API unreachable, then it says so in one line, without a stack', async () => {
+      const refused = await cli([...target(), ...period, '--currency', 'EUR', '--format', 'XLS']);
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /^export: export refused \(400\): format: /);
+      const unknown = await cli(['--colour', 'red']);
+      assert.equal(unknown.code, 1);
+      assert.match(unknown.stderr, /^export: Unknown option '--colour'\. Run with --help/);
+      // A port nothing listens on.
+      const closed = `http://127.0.0.1:${await freePort()}`;
+      const gone = await cli([...period, '--currency', 'EUR', '--api', closed, '--token', 'x']);
+      assert.equal(gone.code, 1);
+      assert.equal(
+        gone.stderr.trim(),
+        `export: cannot reach ${closed} (ECONNREFUSED). Is "npm start" running?`,
+      );
+      for (const { stderr } of [refused, unknown, gone]) {
+        assert.equal(stderr.trim().split('\n').length, 1, stderr);
+        assert.doesNotMatch(stderr, /\n\s+at /);
+      }
+    });
   });
 
   it('when every service is probed, then each is ready and serves metrics', async () => {
