@@ -274,6 +274,33 @@ describe('the export pipeline end to end (three services, emulators, real protoc
     });
   }
 
+  it('when a range has no data, then the CSV and the PDF complete with a no_data warning; data has none', async () => {
+    // The demo store seeds the first four platforms only.
+    for (const format of ['CSV', 'PDF']) {
+      const empty = await exportAndWait({
+        since,
+        until,
+        platforms: ['reddit'],
+        format,
+        target_currency: 'EUR',
+      });
+      assert.equal(empty.status, 'COMPLETED', JSON.stringify(empty.error));
+      assert.deepEqual(
+        empty.warnings.map((w) => w.code),
+        ['no_data'],
+        format,
+      );
+    }
+    const full = await exportAndWait({
+      since,
+      until,
+      platforms: ['meta'],
+      format: 'CSV',
+      target_currency: 'EUR',
+    });
+    assert.deepEqual(full.warnings, []);
+  });
+
   it('when a PDF is requested, then a branded report completes and downloads', async () => {
     const job = await exportAndWait({
       since,
@@ -386,6 +413,7 @@ describe('the export pipeline end to end (three services, emulators, real protoc
       updated_at: now,
       enqueue_attempts: 1,
       last_enqueued_at: now,
+      warnings: [],
     });
     await clients.sqs.send(
       new SendMessageCommand({

@@ -36,7 +36,9 @@ export function jobEvents(
   sns: SNSClient,
   topicArn: string,
   job: { job_id: string; workspace_id: string },
-): (fields: Pick<JobEventMessage, 'status' | 'progress' | 'file' | 'error'>) => Promise<void> {
+): (
+  fields: Pick<JobEventMessage, 'status' | 'progress' | 'file' | 'error' | 'warnings'>,
+) => Promise<void> {
   return (fields) =>
     publishJobEvent(sns, topicArn, {
       type: 'JOB_EVENT',

@@ -57,9 +57,19 @@ export interface RenderReportMessage {
   dataset_key: string;
   /** How many rows the CSV claim check holds, so rendering can report its progress. */
   dataset_rows?: number;
+  /** What the user should know about the data (an empty range), passed on to COMPLETED. */
+  warnings?: JobWarning[];
   options: RenderOptions;
   workspace: WorkspaceCard;
 }
+
+/** Something a finished export's user should know; the file is still the file asked for. */
+export interface JobWarning {
+  code: 'no_data' | 'range_in_future';
+  message: string;
+}
+
+export const JOB_WARNING_CODES = ['no_data', 'range_in_future'] as const;
 
 export interface JobProgress {
   stage: 'queued' | 'aggregating' | 'rendering' | 'uploading' | 'done';
@@ -91,6 +101,7 @@ export interface JobEventMessage {
   progress?: JobProgress;
   file?: JobFile;
   error?: JobError;
+  warnings?: JobWarning[];
 }
 
 export type BusMessage = ExportUnifiedReportMessage | RenderReportMessage | JobEventMessage;
@@ -101,6 +112,16 @@ const format = Joi.string()
   .valid(...EXPORT_FORMATS)
   .required();
 const options = Joi.object({ csv_bom: Joi.boolean().required() }).required();
+const warnings = Joi.array()
+  .items(
+    Joi.object({
+      code: Joi.string()
+        .valid(...JOB_WARNING_CODES)
+        .required(),
+      message: Joi.string().max(500).required(),
+    }),
+  )
+  .max(JOB_WARNING_CODES.length);
 const color = Joi.string()
   .pattern(/^#[0-9a-fA-F]{6}$/)
   .allow(null);
@@ -142,6 +163,7 @@ const schemas: Record<BusMessage['type'], Joi.ObjectSchema> = {
       .max(1024)
       .required(),
     dataset_rows: Joi.number().integer().min(0),
+    warnings,
     options,
     workspace,
   }),
@@ -170,6 +192,7 @@ const schemas: Record<BusMessage['type'], Joi.ObjectSchema> = {
       code: Joi.string().max(100).required(),
       message: Joi.string().max(2000).required(),
     }).when('status', { is: 'FAILED', then: Joi.required() }),
+    warnings,
   }),
 };
 

@@ -82,6 +82,7 @@ export function kumoHistory(now: Date): Job[] {
       updated_at: at,
       enqueue_attempts: 1,
       last_enqueued_at: at,
+      warnings: [],
     };
   });
 }

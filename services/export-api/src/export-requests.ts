@@ -1,6 +1,6 @@
 import { AppError, type ExportFormat, type JobStatus } from '@wevion/shared';
 import { randomUUID } from 'node:crypto';
-import { exportFilename, type ExportParams, type Job } from './domain/job.ts';
+import { exportFilename, requestWarnings, type ExportParams, type Job } from './domain/job.ts';
 import type { User } from './domain/user.ts';
 import { crossChannelEnabled, monthStart, PLANS, type Workspace } from './domain/workspace.ts';
 import { exportBlocker, workspaceView, type WorkspaceView } from './domain/workspace-view.ts';
@@ -21,6 +21,8 @@ export interface JobView {
   job_id: string;
   status: JobStatus;
   format: ExportFormat;
+  /** The user id (the token's `sub`) of whoever asked for it. */
+  requested_by: string;
   params: ExportParams;
   progress: Job['progress'];
   file: {
@@ -31,6 +33,7 @@ export interface JobView {
     content_type: string;
   } | null;
   error: Job['error'];
+  warnings: Job['warnings'];
   created_at: string;
   started_at: string | null;
   completed_at: string | null;
@@ -109,6 +112,7 @@ export class ExportRequests {
       updated_at: at,
       enqueue_attempts: 0,
       last_enqueued_at: null,
+      warnings: requestWarnings(params, now),
     };
     if (plan.exports_per_month === null) {
       await this.deps.jobs.create(job);
@@ -155,6 +159,7 @@ export class ExportRequests {
       job_id: job.job_id,
       status: job.status,
       format: job.format,
+      requested_by: job.requested_by,
       params: job.params,
       progress: job.progress,
       file: job.file && {
@@ -165,6 +170,7 @@ export class ExportRequests {
         content_type: job.file.content_type,
       },
       error: job.error,
+      warnings: job.warnings,
       created_at: job.created_at,
       started_at: job.started_at,
       completed_at: job.completed_at,

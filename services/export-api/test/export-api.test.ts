@@ -288,6 +288,47 @@ describe('export-api', function () {
       assert.equal(own.body.download_url, undefined);
     });
 
+    it('when a range ends in the future or holds no data, then the job says so in warnings', async () => {
+      const until = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
+      const since = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
+      const { body } = await post({ ...valid, since, until });
+      const read = async () =>
+        (await http().get(`${EXPORT}/${body.job_id}`).set('Authorization', `Bearer ${acme}`)).body;
+      const pending = await read();
+      assert.deepEqual(
+        pending.warnings.map((w: { code: string }) => w.code),
+        ['range_in_future'],
+      );
+      assert.match(pending.warnings[0].message, new RegExp(`ends on ${until}, after today`));
+      const noData = { code: 'no_data', message: 'No ad data was found.' };
+      await h.publishEvent({
+        job_id: body.job_id,
+        status: 'COMPLETED',
+        warnings: [noData],
+        file: {
+          key: `exports/ws_acme/${body.job_id}/f.csv`,
+          bytes: 10,
+          rows: 0,
+          sha256: 'b'.repeat(64),
+          content_type: 'text/csv; charset=utf-8',
+        },
+      });
+      await eventually(async () =>
+        (await h.jobs.get(body.job_id))?.status === 'COMPLETED' ? true : undefined,
+      );
+      const done = await read();
+      assert.deepEqual(
+        done.warnings.map((w: { code: string }) => w.code),
+        ['range_in_future', 'no_data'],
+      );
+      assert.equal(done.requested_by, 'user_test');
+      const past = (await post(valid)).body;
+      const pastJob = await http()
+        .get(`${EXPORT}/${past.job_id}`)
+        .set('Authorization', `Bearer ${acme}`);
+      assert.deepEqual(pastJob.body.warnings, []);
+    });
+
     it('when events arrive through SNS late or twice, then the status only moves forward', async () => {
       const { body } = await post(valid);
       const publish = (event: Record<string, unknown>) =>

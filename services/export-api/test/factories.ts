@@ -29,6 +29,7 @@ export function job(overrides: Partial<Job> = {}): Job {
     updated_at: at,
     enqueue_attempts: 1,
     last_enqueued_at: at,
+    warnings: [],
     ...overrides,
   };
 }

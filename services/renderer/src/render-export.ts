@@ -186,6 +186,7 @@ async function renderCsv(
   await event({
     status: 'COMPLETED',
     file: { key, bytes, rows, sha256, content_type: contentType },
+    ...(message.warnings ? { warnings: message.warnings } : {}),
   });
   deps.logger.info({ job_id: message.job_id, key, bytes, rows }, 'CSV rendered');
 }
@@ -241,6 +242,7 @@ async function renderPdf(
   await event({
     status: 'COMPLETED',
     file: { key, bytes: pdf.length, rows, sha256, content_type: contentType },
+    ...(message.warnings ? { warnings: message.warnings } : {}),
   });
   deps.logger.info({ job_id: message.job_id, key, bytes: pdf.length }, 'PDF rendered');
 }

@@ -9,6 +9,7 @@ import {
   sendToQueue,
   type ExportUnifiedReportMessage,
   type Logger,
+  type JobWarning,
   type ReportQuery,
   type ServiceMetrics,
 } from '@wevion/shared';
@@ -38,6 +39,13 @@ export interface BuildExportDeps {
 export const datasetKey = (jobId: string, attempt: string) =>
   `datasets/${jobId}/${attempt}.json.gz`;
 
+/** The job warning of an export whose range and platforms have no data at all. */
+const NO_DATA: JobWarning = {
+  code: 'no_data',
+  message:
+    'No ad data was found for these platforms in this range, so every figure in the file is zero.',
+};
+
 /**
  * EXPORT_UNIFIED_REPORT: aggregate, store the claim check in S3, hand it to the renderer. A CSV's
  * rows stream from the store into gzip NDJSON; a PDF gets the summary dataset. Safe to run twice
@@ -57,7 +65,7 @@ export async function buildExport(
   await event({ status: 'RUNNING', progress: { stage: 'aggregating', percent: 10 } });
   const started = performance.now();
   const currencies = await deps.store.fxCurrencies();
-  let claim: { key: string; rows?: number; facts: Record<string, number> };
+  let claim: { key: string; rows?: number; noData: boolean; facts: Record<string, number> };
   try {
     const query = parseReportQuery(
       { ...message.query, workspace_id: message.workspace_id },
@@ -89,6 +97,7 @@ export async function buildExport(
     format: message.format,
     dataset_key: claim.key,
     ...(claim.rows === undefined ? {} : { dataset_rows: claim.rows }),
+    ...(claim.noData ? { warnings: [NO_DATA] } : {}),
     options: message.options,
     workspace: message.workspace,
   });
@@ -112,7 +121,7 @@ async function writeRows(
 ) {
   const event = jobEvents(deps.sns, deps.topicArn, message);
   const key = exportRowsKey(message.job_id, randomUUID());
-  const { rows } = await writeExportRows(query, parseCsvLayout(message.csv), {
+  const { rows, storeGroups } = await writeExportRows(query, parseCsvLayout(message.csv), {
     store: deps.store,
     s3: deps.s3,
     bucket: deps.bucket,
@@ -121,7 +130,7 @@ async function writeRows(
     onProgress: (written) =>
       event({ status: 'RUNNING', progress: { stage: 'aggregating', percent: 10, rows: written } }),
   });
-  return { key, rows, facts: { rows } };
+  return { key, rows, noData: storeGroups === 0, facts: { rows } };
 }
 
 /** A PDF's summary dataset, as one gzip JSON document. */
@@ -144,5 +153,5 @@ async function writeSummary(
     }),
     { abortSignal: signal },
   );
-  return { key, facts: { rows_scanned: dataset.rows_scanned } };
+  return { key, noData: dataset.rows_scanned === 0, facts: { rows_scanned: dataset.rows_scanned } };
 }

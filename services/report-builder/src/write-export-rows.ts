@@ -43,7 +43,7 @@ export async function writeExportRows(
   query: ReportQuery,
   layout: CsvLayout,
   options: WriteExportRowsOptions,
-): Promise<{ rows: number }> {
+): Promise<{ rows: number; storeGroups: number }> {
   const { store } = options;
   const days = localDays(query.since, query.until, query.timezone);
   const rates = await store.fxRates(await store.fxCurrencies(), query.since, query.until);
@@ -51,23 +51,30 @@ export async function writeExportRows(
     days.map((d) => [d.date, periodStart(d.date, layout.granularity, query.since)]),
   );
   const minor = minorUnits(query.target_currency);
-  const rows = exportRows(
-    store.exportGroups({
-      workspaceId: query.workspace_id,
-      platforms: query.platforms,
-      timezone: query.timezone,
-      days,
-      dimensions: layout.dimensions,
-      periodOf,
-    }),
-    {
-      layout,
-      platforms: query.platforms,
-      periods: [...new Set(periodOf.values())],
-      converter: new CurrencyConverter(new FxTable(rates), query.target_currency),
-      minorUnits: minor,
-    },
-  );
+  // Counted on the way through: zero groups means the store had no data for the request, even
+  // when the file has rows (the date × platform grid is filled with zeros).
+  let storeGroups = 0;
+  const groups = store.exportGroups({
+    workspaceId: query.workspace_id,
+    platforms: query.platforms,
+    timezone: query.timezone,
+    days,
+    dimensions: layout.dimensions,
+    periodOf,
+  });
+  async function* counted() {
+    for await (const group of groups) {
+      storeGroups++;
+      yield group;
+    }
+  }
+  const rows = exportRows(counted(), {
+    layout,
+    platforms: query.platforms,
+    periods: [...new Set(periodOf.values())],
+    converter: new CurrencyConverter(new FxTable(rates), query.target_currency),
+    minorUnits: minor,
+  });
 
   let written = 0;
   /** The NDJSON, a line at a time: header, rows, trailer. */
@@ -108,5 +115,5 @@ export async function writeExportRows(
     [createGzip({ level: zlib.Z_BEST_SPEED })],
     options.signal,
   );
-  return { rows: written };
+  return { rows: written, storeGroups };
 }

@@ -22,6 +22,7 @@ const jobSchema = new Schema(
     updated_at: String,
     enqueue_attempts: Number,
     last_enqueued_at: String,
+    warnings: Schema.Types.Mixed,
   },
   { collection: 'job_results', versionKey: false, minimize: false },
 );
@@ -43,7 +44,9 @@ const workspaceSchema = new Schema(
 );
 
 type JobDocument = Omit<Job, 'job_id'> & { _id: string };
-const toJob = ({ _id, ...rest }: JobDocument): Job => ({ job_id: _id, ...rest }) as Job;
+// Jobs stored before warnings existed read as having none.
+const toJob = ({ _id, ...rest }: JobDocument): Job =>
+  ({ job_id: _id, ...rest, warnings: rest.warnings ?? [] }) as Job;
 
 /** Opens one MongoDB connection for both stores (production). */
 export async function connectMongoStores(

@@ -18,7 +18,8 @@ const SCHEMA = `
     completed_at     TEXT,
     updated_at       TEXT NOT NULL,
     enqueue_attempts INTEGER NOT NULL DEFAULT 0,
-    last_enqueued_at TEXT
+    last_enqueued_at TEXT,
+    warnings         TEXT
   );
   CREATE INDEX IF NOT EXISTS job_results_history ON job_results (workspace_id, created_at DESC, job_id DESC);
   CREATE INDEX IF NOT EXISTS job_results_staleness ON job_results (status, updated_at);
@@ -35,5 +36,9 @@ export function openSqlite(path: string): Database.Database {
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
+  // Files from before job warnings: the column is added once; old rows read as no warnings.
+  const columns = db.prepare('PRAGMA table_info(job_results)').all() as { name: string }[];
+  if (!columns.some((c) => c.name === 'warnings'))
+    db.exec('ALTER TABLE job_results ADD COLUMN warnings TEXT');
   return db;
 }

@@ -4,7 +4,7 @@ import type { Job, JobPatch } from '../domain/job.ts';
 import type { JobFilter, JobPage, JobStore } from '../ports.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
-const JSON_COLUMNS = ['params', 'progress', 'file', 'error'] as const;
+const JSON_COLUMNS = ['params', 'progress', 'file', 'error', 'warnings'] as const;
 const COLUMNS = [
   'job_id',
   'workspace_id',
@@ -21,6 +21,7 @@ const COLUMNS = [
   'updated_at',
   'enqueue_attempts',
   'last_enqueued_at',
+  'warnings',
 ] as const;
 
 type Row = Record<(typeof COLUMNS)[number], string | number | null>;
@@ -41,6 +42,7 @@ function fromRow(row: Row): Job {
   const job = { ...row } as Record<string, unknown>;
   for (const key of JSON_COLUMNS)
     job[key] = row[key] === null ? null : JSON.parse(row[key] as string);
+  job.warnings ??= [];
   return job as unknown as Job;
 }
 

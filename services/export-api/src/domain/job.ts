@@ -1,5 +1,6 @@
 import {
   csvLayoutOf,
+  todayIn,
   exportFilename as filenameOf,
   type CsvLayout,
   type Dimension,
@@ -10,6 +11,7 @@ import {
   type JobFile,
   type JobProgress,
   type JobStatus,
+  type JobWarning,
   type MetricName,
   type Platform,
 } from '@wevion/shared';
@@ -55,6 +57,8 @@ export interface Job {
   /** How many times EXPORT_UNIFIED_REPORT was sent (the reconciler re-sends lost ones). */
   enqueue_attempts: number;
   last_enqueued_at: string | null;
+  /** What the user should know about the file (an empty range, a range ending in the future). */
+  warnings: JobWarning[];
 }
 
 export type JobPatch = Partial<Omit<Job, 'job_id' | 'workspace_id' | 'created_at'>>;
@@ -104,6 +108,7 @@ export function applyEvent(
           completed_at: at,
           progress: { stage: 'done', percent: 100 },
           file: event.file ?? null,
+          warnings: withWarnings(job.warnings, event.warnings),
           updated_at: at,
         },
       };
@@ -113,6 +118,25 @@ export function applyEvent(
         patch: failure(event.error ?? { code: 'failed', message: 'The export failed.' }, at, job),
       };
   }
+}
+
+/** A job's warnings plus new ones, each code once. */
+function withWarnings(had: readonly JobWarning[], added: readonly JobWarning[] = []): JobWarning[] {
+  const codes = new Set(had.map((w) => w.code));
+  return [...had, ...added.filter((w) => !codes.has(w.code))];
+}
+
+/** Warnings a request earns before any data is read: a range that ends after today. */
+export function requestWarnings(params: Pick<ExportParams, 'until' | 'timezone'>, now: Date) {
+  const today = todayIn(params.timezone, now);
+  return params.until > today
+    ? [
+        {
+          code: 'range_in_future' as const,
+          message: `The range ends on ${params.until}, after today (${today} in ${params.timezone}); the days still to come have no data yet.`,
+        },
+      ]
+    : [];
 }
 
 /** The patch that ends a job as FAILED with a readable error. */

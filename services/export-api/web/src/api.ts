@@ -15,6 +15,7 @@ export interface JobView {
   job_id: string;
   status: 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED';
   format: 'CSV' | 'PDF';
+  requested_by: string;
   params: {
     since: string;
     until: string;
@@ -25,6 +26,7 @@ export interface JobView {
   progress: { stage: string; percent: number; rows?: number } | null;
   file: { filename: string; bytes: number; rows: number } | null;
   error: { code: string; message: string } | null;
+  warnings: { code: 'no_data' | 'range_in_future'; message: string }[];
   created_at: string;
   download_url?: string;
 }

@@ -182,12 +182,12 @@ function showGate(error: ApiError): boolean {
 /* ---------- the workspace and what the user may do in it ---------- */
 
 interface WorkspaceView {
+  user: { user_id: string; export_blocked: { reason: string; message: string } | null };
   timezone: string;
   currency: string;
   plan: { label: string };
   subscription: { active: boolean };
   quota: { limit: number | null; remaining: number | null; resets_at: string };
-  user: { export_blocked: { reason: string; message: string } | null };
 }
 
 let workspace: WorkspaceView | null = null;
@@ -538,7 +538,14 @@ async function watch(jobId: string) {
     const job = await api<JobView>(`/api/v1/analytics/export/${jobId}`);
     const stage = job.progress?.stage ?? 'queued';
     if (job.status === 'COMPLETED' && job.download_url) {
-      bar('done', 'Download started', `${job.file?.filename ?? ''}`, 100);
+      // A warning (no data, a range ending in the future) travels with the file, not instead.
+      const warnings = job.warnings.map((w) => w.message).join(' ');
+      bar(
+        'done',
+        job.warnings.length ? 'Download started, with a warning' : 'Download started',
+        [job.file?.filename ?? '', warnings].filter(Boolean).join(' · '),
+        100,
+      );
       window.location.assign(job.download_url);
       void loadReports();
       return;
@@ -600,11 +607,18 @@ async function loadReports(append = false) {
   }
 }
 
+const bytes = (n: number) =>
+  n < 1024 * 1024
+    ? `${Math.max(1, Math.round(n / 1024))} KB`
+    : `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+/** Enough to tell two reports of one range apart: who, what, how big, and what to know. */
 function reportRow(job: JobView): HTMLTableRowElement {
   const requested = new Intl.DateTimeFormat(undefined, {
     dateStyle: 'medium',
     timeStyle: 'short',
   }).format(new Date(job.created_at));
+  const by = job.requested_by === workspace?.user.user_id ? 'you' : job.requested_by;
   let action: Node = document.createTextNode('');
   if (job.status === 'COMPLETED' && job.file) {
     const link = el('button', {
@@ -625,17 +639,31 @@ function reportRow(job: JobView): HTMLTableRowElement {
   } else if (job.status === 'FAILED') {
     action = el('span', { className: 'error-text', textContent: job.error?.message ?? 'Failed' });
   }
+  const empty = job.warnings.some((w) => w.code === 'no_data');
+  const facts = job.file ? `${job.file.rows.toLocaleString()} rows · ${bytes(job.file.bytes)}` : '';
+  const status = el(
+    'td',
+    {},
+    el('span', { className: `badge ${job.status.toLowerCase()}`, textContent: job.status }),
+    ...(empty ? [' ', el('span', { className: 'badge empty', textContent: 'EMPTY' })] : []),
+    ...(facts ? [el('div', { className: 'sub', textContent: facts })] : []),
+    ...job.warnings.map((w) => el('div', { className: 'sub warning', textContent: w.message })),
+  );
   return el(
     'tr',
     { className: `status-${job.status.toLowerCase()}` },
-    el('td', { textContent: requested }),
+    el('td', {}, requested, el('div', { className: 'sub', textContent: `by ${by}` })),
     el('td', { textContent: job.format }),
-    el('td', { textContent: `${job.params.since} – ${job.params.until}` }),
     el(
       'td',
       {},
-      el('span', { className: `badge ${job.status.toLowerCase()}`, textContent: job.status }),
+      `${job.params.since} – ${job.params.until}`,
+      el('div', {
+        className: 'sub',
+        textContent: `${job.params.platforms.map((p) => PLATFORM_LABELS[p as Platform] ?? p).join(', ')} · ${job.params.target_currency}`,
+      }),
     ),
+    status,
     el('td', {}, action),
   );
 }
