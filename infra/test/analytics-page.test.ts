@@ -205,6 +205,18 @@ describe('the /analytics page in a browser', function () {
     await page.close();
   });
 
+  it('when reports are listed, then each row says who asked, for which platforms and currency, and how big it is', async () => {
+    const page = await openPage(mkdtempSync(join(dataDir, 'dl-')));
+    await page.waitForFunction(() =>
+      document.getElementById('report-rows')!.textContent!.includes('rows ·'),
+    );
+    const first = await text(page, '#report-rows tr.status-completed');
+    assert.match(first, /by you/);
+    assert.match(first, /(Meta|Google Ads|TikTok)(, [A-Za-z ]+)* · [A-Z]{3}/);
+    assert.match(first, /\d[\d,]* rows · \d+(\.\d)? (KB|MB)/);
+    await page.close();
+  });
+
   it('when the workspace has no subscription, then a banner points to billing on load and Export says why it is off', async () => {
     const page = await openPage(mkdtempSync(join(dataDir, 'dl-')), system.tokens.ws_nova);
     await page.waitForSelector('#banner:not([hidden])');

@@ -683,10 +683,13 @@ $('export-retry').addEventListener(
   () => lastRequest && void startExport(lastRequest.format, lastRequest.csv),
 );
 $('export-dismiss').addEventListener('click', () => ($('export-bar').hidden = true));
-// The workspace's currency and zone are the defaults of the first summary.
-void loadWorkspace().then(loadSummary);
-void loadReports().then((jobs) => {
-  // A reload resumes watching exports still in flight.
-  const running = jobs.find((j) => j.status === 'PENDING' || j.status === 'RUNNING');
-  if (running) void watch(running.job_id);
+// The workspace's currency and zone are the defaults of the first summary, and its user tells
+// the reports list which exports are "yours".
+void loadWorkspace().then(() => {
+  void loadSummary();
+  void loadReports().then((jobs) => {
+    // A reload resumes watching exports still in flight.
+    const running = jobs.find((j) => j.status === 'PENDING' || j.status === 'RUNNING');
+    if (running) void watch(running.job_id);
+  });
 });
