@@ -296,6 +296,13 @@ describe('the /analytics page in a browser', function () {
         innerWidth: window.innerWidth,
       }));
       assert.ok(scrollWidth <= innerWidth, `${scrollWidth} px of content in ${innerWidth} px`);
+      // Delta pills stay on one line: one line of text is about 1.2 times its font size tall.
+      const wrapped = await page.$$eval('.kpi-change', (pills) =>
+        pills
+          .filter((p) => p.clientHeight > 2 * parseFloat(getComputedStyle(p).fontSize))
+          .map((p) => p.textContent),
+      );
+      assert.deepEqual(wrapped, []);
       await page.close();
     });
   }
