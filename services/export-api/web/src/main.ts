@@ -209,9 +209,12 @@ async function loadWorkspace() {
   $<HTMLSelectElement>('timezone').options[0]!.textContent =
     `Workspace default (${workspace.timezone})`;
   const { limit, remaining, resets_at: resetsAt } = workspace.quota;
-  const renews = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' }).format(
-    new Date(resetsAt),
-  );
+  // Quota months are UTC months: the 1st is the 1st wherever the user is.
+  const renews = new Intl.DateTimeFormat(undefined, {
+    day: 'numeric',
+    month: 'short',
+    timeZone: 'UTC',
+  }).format(new Date(resetsAt));
   $('quota').textContent =
     limit === null
       ? `Unlimited exports on ${workspace.plan.label}`
