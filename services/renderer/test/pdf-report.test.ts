@@ -84,6 +84,24 @@ describe('PDF reports in real Chromium', function () {
     assert.match(pages.at(-1)!, new RegExp(`Page ${pages.length} of ${pages.length}`));
   });
 
+  it('when numbers are printed, then each metric has one style: ROAS two decimals, rates and shares one, rate changes in pp', async () => {
+    const { pages, view } = await render({ days: 30, platforms: 5 });
+    const text = pages.join('\n');
+    const roas = [...text.matchAll(/(\d[\d,]*(?:\.\d+)?)×/g)].map((m) => m[1]!);
+    assert.ok(roas.length >= 6, `ROAS values printed: ${roas}`);
+    for (const value of roas) assert.match(value, /^\d[\d,]*\.\d\d$/, `ROAS ${value}×`);
+    const percents = [...text.matchAll(/(\d+(?:\.\d+)?)%/g)].map((m) => m[1]!);
+    assert.ok(percents.length >= 10, `percentages printed: ${percents}`);
+    for (const value of percents) assert.match(value, /^\d+\.\d$/, `${value}%`);
+    const ctr = view.comparison!.rows.find((r) => r.label === 'CTR')!;
+    assert.match(ctr.change, /^[+−]?\d+\.\d pp$/);
+    assert.ok(text.includes(ctr.change), `CTR change ${ctr.change} printed`);
+    // The Spend card compares like with like: both compact.
+    const spend = view.kpis.find((k) => k.label === 'Spend')!;
+    assert.match(spend.value, /^€[\d.]+[kKM]$/);
+    assert.match(spend.previous!, /^€[\d.]+[kKM]$/);
+  });
+
   it('when deltas are coloured, then a cheaper CPA and more conversions are good, fewer impressions bad', () => {
     const view = buildReportView(fixtureDataset({}), unbranded, {
       logoDataUrl: null,

@@ -53,21 +53,32 @@ export function formatters(currency: string, locale = 'en-GB') {
   });
   const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
   const decimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
+  // One style per metric, everywhere in the report: fixed decimals, so a column lines up and
+  // "3×" never sits beside "2.73×".
+  const twoDecimals = new Intl.NumberFormat(locale, {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
+  const oneDecimal = new Intl.NumberFormat(locale, {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  });
   const compact = new Intl.NumberFormat(locale, {
     notation: 'compact',
     maximumSignificantDigits: 3,
   });
   const percent = new Intl.NumberFormat(locale, {
     style: 'percent',
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
   });
-  const share = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
   const change = new Intl.NumberFormat(locale, {
     style: 'percent',
+    minimumFractionDigits: 1,
     maximumFractionDigits: 1,
     signDisplay: 'exceptZero',
   });
+  const signed = (x: number, text: string) => `${x > 0 ? '+' : x < 0 ? '−' : ''}${text}`;
   const orDash = <T>(value: T | null, format: (v: T) => string) =>
     value === null ? DASH : format(value);
   return {
@@ -77,10 +88,21 @@ export function formatters(currency: string, locale = 'en-GB') {
     integer: (v: number | null) => orDash(v, (x) => integer.format(x)),
     decimal: (v: number | null) => orDash(v, (x) => decimal.format(x)),
     compact: (v: number | null) => orDash(v, (x) => compact.format(x)),
+    /** Rates (CTR): one decimal. */
     percent: (v: number | null) => orDash(v, (x) => percent.format(x)),
-    share: (v: number | null) => orDash(v, (x) => share.format(x)),
+    /** Shares of a total: one decimal, like rates. */
+    share: (v: number | null) => orDash(v, (x) => percent.format(x)),
+    /** A relative change: one decimal, signed with a true minus. */
     change: (v: number | null) => orDash(v, (x) => change.format(x).replace('-', '−')),
-    roas: (v: number | null) => orDash(v, (x) => `${decimal.format(x)}×`),
+    /** The difference of two rates is in percentage points, not percent. */
+    points: (v: number | null) =>
+      orDash(v, (x) => signed(x, `${oneDecimal.format(Math.abs(x) * 100)} pp`)),
+    roas: (v: number | null) => orDash(v, (x) => `${twoDecimals.format(x)}×`),
+    /** A signed absolute change, in the metric's own style (points for rates). */
+    difference(name: MetricName, v: number | null): string {
+      if (v === null) return DASH;
+      return name === 'ctr' ? this.points(v) : signed(v, this.metric(name, Math.abs(v)));
+    },
     /** Formats a metric the way its column shows it. */
     metric(name: MetricName, v: number | null): string {
       switch (name) {

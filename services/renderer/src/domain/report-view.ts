@@ -75,7 +75,12 @@ export function buildReportView(
           : f.metric(name, dataset.totals[name]),
       change: delta ? f.change(delta.change_ratio) : null,
       tone: delta ? changeTone(name, delta.change) : 'neutral',
-      previous: delta ? f.metric(name, delta.previous) : null,
+      // The comparison in the value's own style: "€551K vs €514K", not "vs €514,426.64".
+      previous: delta
+        ? name === 'spend'
+          ? f.compactMoney(delta.previous)
+          : f.metric(name, delta.previous)
+        : null,
     };
   });
 
@@ -112,10 +117,7 @@ export function buildReportView(
         label: METRIC_LABELS[name],
         current: f.metric(name, d.current),
         previous: f.metric(name, d.previous),
-        change:
-          d.change === null
-            ? '–'
-            : `${d.change > 0 ? '+' : d.change < 0 ? '−' : ''}${f.metric(name, Math.abs(d.change))}`,
+        change: f.difference(name, d.change),
         ratio: f.change(d.change_ratio),
         tone: changeTone(name, d.change),
       };
