@@ -79,6 +79,13 @@ describe('the /analytics page in a browser', function () {
     const page = await openPage(mkdtempSync(join(dataDir, 'dl-')));
     await page.waitForFunction(() => document.querySelectorAll('.kpi').length === 8);
     assert.match(await text(page, '#kpis'), /Spend.*€[\d,]+\.\d\d/);
+    // The PDF's number style on screen too: ROAS two decimals, rates one.
+    assert.match(await text(page, '#kpis'), /ROAS\d+\.\d\d×/);
+    assert.match(await text(page, '#kpis'), /CTR\d+\.\d%/);
+    for (const cell of await page.$$eval('#platform-rows td', (tds) =>
+      tds.map((t) => t.textContent!),
+    ))
+      if (cell.endsWith('×')) assert.match(cell, /^\d[\d,]*\.\d\d×$/);
     assert.equal((await page.$$('#platform-rows tr')).length, 3);
     await page.focus('#export-button');
     await page.keyboard.press('Enter');

@@ -54,15 +54,25 @@ const money = (v: number | null, currency: string) =>
       }).format(v);
 const count = (v: number | null) =>
   v === null ? '–' : new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 }).format(v);
+// The PDF's number style (docs/api.md, "PDF"): rates one decimal, ROAS two, changes one.
 const percent = (v: number | null) =>
   v === null
     ? '–'
-    : new Intl.NumberFormat(undefined, { style: 'percent', minimumFractionDigits: 2 }).format(v);
+    : new Intl.NumberFormat(undefined, {
+        style: 'percent',
+        minimumFractionDigits: 1,
+        maximumFractionDigits: 1,
+      }).format(v);
+const roas = (v: number | null) =>
+  v === null
+    ? '–'
+    : `${new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(v)}×`;
 const change = (v: number | null) =>
   v === null
     ? ''
     : new Intl.NumberFormat(undefined, {
         style: 'percent',
+        minimumFractionDigits: 1,
         maximumFractionDigits: 1,
         signDisplay: 'exceptZero',
       }).format(v);
@@ -326,9 +336,7 @@ function renderSummary(summary: Summary) {
       : kind === 'percent'
         ? percent(v)
         : kind === 'roas'
-          ? v === null
-            ? '–'
-            : `${count(v)}×`
+          ? roas(v)
           : count(v);
   $('period').textContent =
     `${summary.period.since} – ${summary.period.until} · ${summary.period.timezone}`;
@@ -371,7 +379,7 @@ function renderSummary(summary: Summary) {
           percent(p.ctr),
           money(p.cpc, currency),
           count(p.conversions),
-          p.roas === null ? '–' : `${count(p.roas)}×`,
+          roas(p.roas),
           money(p.cpa, currency),
         ].map((v) => el('td', { className: 'num', textContent: v })),
       ),
