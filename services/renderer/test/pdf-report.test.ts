@@ -172,6 +172,17 @@ describe('PDF reports in real Chromium', function () {
     }
   });
 
+  it('when a CJK name stands in bold text, then a real bold CJK face is embedded, not a synthesised one', async () => {
+    const kumo: WorkspaceCard = { name: 'Kumo Studio 株式会社', branding: null };
+    const { bytes } = await render({ campaignNames: ['한국 브랜드 캠페인'] }, kumo);
+    const pdf = bytes.toString('latin1');
+    // The cover prints the workspace name in bold, the tables the Korean name in regular.
+    assert.match(pdf, /\/BaseFont\s*\/[A-Z]{6}\+NotoSansSC\w*-Bold/);
+    assert.match(pdf, /\/BaseFont\s*\/[A-Z]{6}\+NotoSansKR\w*-Regular/);
+    // Chromium draws a bold it has to synthesise as a Type 3 font of outlines.
+    assert.doesNotMatch(pdf, /\/Subtype\s*\/Type3/);
+  });
+
   it('when a report spans 90 days on 8 platforms with very long names, then tables paginate cleanly', async () => {
     const long =
       'Always-on prospecting for the autumn outdoor collection across every DACH region '.repeat(3);

@@ -43,15 +43,16 @@ function parseRanges(text: string): [number, number][] {
 }
 
 /**
- * Reads every subset of every family: Latin, Greek and Cyrillic (Noto Sans) in regular and bold,
- * other scripts and emoji in regular only (Chromium synthesises their bold), which keeps a report with
- * CJK names several times lighter to embed and print.
+ * Reads every subset of every family in regular and bold (emoji in regular only). Chromium's
+ * synthetic bold does not survive into the PDF, so with a regular face alone a Chinese or Korean
+ * name in a bold heading printed lighter than the Latin text around it. Only the subsets a
+ * report's characters need are embedded, so the bold faces cost only what a report uses.
  */
 function loadSubsets(): Subset[] {
   const subsets: Subset[] = [];
   for (const { family, package: name } of FONT_FAMILIES) {
     const dir = dirname(require.resolve(`${name}/package.json`));
-    for (const weight of family === 'Noto Sans' ? [400, 700] : [400]) {
+    for (const weight of family === 'Noto Emoji' ? [400] : [400, 700]) {
       const css = readFileSync(join(dir, `${weight}.css`), 'utf8');
       for (const rule of css.matchAll(/@font-face\s*{([^}]*)}/g)) {
         const body = rule[1]!;
