@@ -57,7 +57,7 @@ describe('renderer service', function () {
     });
     app = createApp(config, {
       printer: fakePrinter,
-      template: { html: () => '<html></html>' },
+      template: { html: () => '<html></html>', footerStyle: () => '' },
       ...clients,
       logger,
       metrics: createMetrics('renderer'),
@@ -125,7 +125,7 @@ describe('renderer service', function () {
     Array.from({ length: count }, (_, i) => [`c${i}`, `=Campaign ${i}, "quoted"`, '0.01', i]);
   const renderDeps = () => ({
     printer: fakePrinter,
-    template: { html: () => '' },
+    template: { html: () => '', footerStyle: () => '' },
     ...clients,
     bucket: resources.EXPORTS_BUCKET!,
     topicArn: resources.EXPORT_EVENTS_TOPIC_ARN!,

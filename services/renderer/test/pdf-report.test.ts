@@ -43,7 +43,11 @@ describe('PDF reports in real Chromium', function () {
       logoDataUrl: logo,
       generatedAt: new Date('2026-11-27T10:00:00Z'),
     });
-    const bytes = await printer.print({ html: template.html(view), footer: view.footer });
+    const bytes = await printer.print({
+      html: template.html(view),
+      footer: view.footer,
+      footerStyle: template.footerStyle(view.footer),
+    });
     return { bytes, view, ...(await readPdf(bytes)) };
   }
 
@@ -181,6 +185,8 @@ describe('PDF reports in real Chromium', function () {
     assert.match(pdf, /\/BaseFont\s*\/[A-Z]{6}\+NotoSansKR\w*-Regular/);
     // Chromium draws a bold it has to synthesise as a Type 3 font of outlines.
     assert.doesNotMatch(pdf, /\/Subtype\s*\/Type3/);
+    // The footer, printed apart from the page, has the report's fonts too, not the system's.
+    assert.doesNotMatch(pdf, /\/BaseFont\s*\/[A-Z]{6}\+DejaVu/);
   });
 
   it('when a report spans 90 days on 8 platforms with very long names, then tables paginate cleanly', async () => {

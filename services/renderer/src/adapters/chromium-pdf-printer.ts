@@ -108,8 +108,10 @@ export class ChromiumPdfPrinter implements PdfPrinter {
       preferCSSPageSize: true,
       displayHeaderFooter: true,
       headerTemplate: '<span></span>',
+      // The template's style cannot reach in here; the request brings the footer its fonts.
       footerTemplate:
-        `<div style="width:100%;font-size:7.5px;color:#64748B;padding:0 14mm;display:flex;justify-content:space-between;font-family:sans-serif">` +
+        `<style>.report-footer{font-family:sans-serif}${request.footerStyle ?? ''}</style>` +
+        `<div class="report-footer" style="width:100%;font-size:7.5px;color:#64748B;padding:0 14mm;display:flex;justify-content:space-between">` +
         `<span>${escapeHtml(request.footer)}</span>` +
         `<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
     });

@@ -48,4 +48,8 @@ export class HandlebarsReportTemplate {
       styles: this.styles,
     });
   }
+
+  footerStyle(footer: string): string {
+    return `${this.fonts.fontFaceCss(`${footer} Page of 0123456789`)}.report-footer{font-family:${FONT_STACK}}`;
+  }
 }
