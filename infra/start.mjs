@@ -13,6 +13,8 @@ process.setSourceMapsEnabled(true);
 const root = new URL('../', import.meta.url).pathname;
 // Chunk names carry content hashes: clear the old ones rather than collect them.
 await rm(new URL('dist/', import.meta.url), { recursive: true, force: true });
+// The options of nodeBundle() in src/build-services.ts, repeated: this file runs before any
+// TypeScript can be imported.
 await build({
   absWorkingDir: root,
   entryPoints: { start: 'infra/src/cli/start.ts' },

@@ -21,6 +21,7 @@ import {
   recordBenchmark,
   SMOKE,
 } from '../../services/report-builder/bench/record.ts';
+import { nodeBundle } from '../src/build-services.ts';
 import { ChromiumPdfPrinter } from '../../services/renderer/src/adapters/chromium-pdf-printer.ts';
 import { HandlebarsReportTemplate } from '../../services/renderer/src/adapters/handlebars-report-template.ts';
 import { buildReportView } from '../../services/renderer/src/domain/report-view.ts';
@@ -86,18 +87,12 @@ async function plainPuppeteer() {
 async function coldStarts(runs: number): Promise<{ ours: number[]; plain: number[] }> {
   const outdir = join(root, 'infra/dist/bench-cold-start');
   await build({
-    absWorkingDir: root,
+    ...nodeBundle(root),
     entryPoints: {
       ours: 'infra/bench/cold-start/ours.ts',
       plain: 'infra/bench/cold-start/plain.ts',
     },
     outdir,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
   });
   const scratch = mkdtempSync(join(tmpdir(), 'wevion-bench-cold-'));
   const htmlPath = join(scratch, 'report.html');

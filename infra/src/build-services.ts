@@ -3,6 +3,31 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SERVICES } from './services.ts';
 
+/** What every bundle shares, the browser page's and Node's. */
+function bundleBase(root: string) {
+  return {
+    absWorkingDir: root,
+    bundle: true,
+    format: 'esm',
+    sourcemap: true,
+    logLevel: 'warning',
+  } as const;
+}
+
+/**
+ * How this project bundles code for Node (the services, and the benchmarks' cold-start
+ * processes): our TypeScript and `@wevion/shared` compiled in, npm packages left to node_modules.
+ */
+export function nodeBundle(root: string) {
+  return {
+    ...bundleBase(root),
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    alias: { '@wevion/shared': './shared/src/index.ts' },
+  } as const;
+}
+
 /**
  * Each service's composition root bundled into `services/<name>/dist/main.js` with esbuild, and
  * the /analytics page into `services/export-api/web/dist/app.js`. The project's own TypeScript
@@ -11,13 +36,7 @@ import { SERVICES } from './services.ts';
  * compiles TypeScript when it starts. In-process, so `npm start` pays no extra process for it.
  */
 export async function buildServices(root: string): Promise<string[]> {
-  const common = {
-    absWorkingDir: root,
-    bundle: true,
-    format: 'esm',
-    sourcemap: true,
-    logLevel: 'warning',
-  } as const;
+  const common = bundleBase(root);
   const page = build({
     ...common,
     entryPoints: ['services/export-api/web/src/main.ts'],
@@ -30,17 +49,13 @@ export async function buildServices(root: string): Promise<string[]> {
     // Chunks carry content hashes: without this, every change would leave one more behind.
     await rm(join(outdir, 'chunks'), { recursive: true, force: true });
     await build({
-      ...common,
+      ...nodeBundle(root),
       entryPoints: { main: `services/${service}/src/main.ts` },
       outdir,
       // Modules main.ts imports dynamically (the store it was not configured for) become
       // chunks, so their npm packages are not loaded at start either.
       splitting: true,
       chunkNames: 'chunks/[name]-[hash]',
-      platform: 'node',
-      target: 'node20',
-      packages: 'external',
-      alias: { '@wevion/shared': './shared/src/index.ts' },
     });
   });
   await Promise.all([page, ...services]);

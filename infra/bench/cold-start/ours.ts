@@ -3,6 +3,8 @@
  * (warm-up), print. Bundled and run by bench:pdf, which times it from spawn to "printed".
  */
 import { readFileSync } from 'node:fs';
+// The logger's own file, not the package index: that would load the AWS SDK, which the
+// renderer needs but a printer alone does not, and skew the comparison.
 import { createLogger } from '../../../shared/src/logger.ts';
 import { ChromiumPdfPrinter } from '../../../services/renderer/src/adapters/chromium-pdf-printer.ts';
 

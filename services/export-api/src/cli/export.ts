@@ -163,13 +163,13 @@ const bytes = Buffer.from(await download.arrayBuffer());
 const sha256 = createHash('sha256').update(bytes).digest('hex');
 if (sha256 !== job.file!.sha256) fail('the downloaded file does not match its recorded sha256.');
 const folder = resolve(args.out);
+const path = join(folder, job.file!.filename);
 try {
   mkdirSync(folder, { recursive: true });
-  writeFileSync(join(folder, job.file!.filename), bytes);
+  writeFileSync(path, bytes);
 } catch (error) {
   fail(`cannot save into ${folder}: ${(error as Error).message}`);
 }
-const path = join(folder, job.file!.filename);
 console.log(
   `Saved ${path} (${job.file!.rows.toLocaleString('en')} rows, ${bytes.length.toLocaleString('en')} bytes) in ${seconds} s.`,
 );
