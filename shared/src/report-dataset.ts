@@ -9,6 +9,9 @@ import type { ReportQuery } from './report-query.ts';
  */
 export const REPORT_DATASET_SCHEMA_VERSION = 2;
 
+/** `fx.source` of the demo store's generated rates: a report says they are not real figures. */
+export const DEMO_FX_SOURCE = 'demo rates (generated, not real ECB figures)';
+
 export const METRIC_NAMES = [
   'spend',
   'impressions',
@@ -80,6 +83,17 @@ export interface PreviousPeriodComparison {
   until: CalendarDate;
   totals: Metrics;
   deltas: Record<MetricName, MetricDelta>;
+  /**
+   * Each requested platform against its own previous period, so a report can say which channel
+   * moved. Absent in datasets written before it existed.
+   */
+  platforms?: { platform: Platform; deltas: Record<MetricName, MetricDelta> }[];
+}
+
+/** One platform's day-by-day figures, footed like the total trend. */
+export interface PlatformTrend {
+  platform: Platform;
+  points: TrendPoint[];
 }
 
 export interface FxFallback {
@@ -123,6 +137,11 @@ export interface ReportDataset {
   platforms: PlatformTotal[];
   channel_mix: { platform: Platform; spend: number; share: number | null }[];
   trend: TrendPoint[];
+  /**
+   * The trend per platform, in the order of `platforms`. Optional: datasets written before it
+   * existed (still in flight during a deploy) lack it, and a report then leaves the section out.
+   */
+  platform_trend?: PlatformTrend[];
   top_campaigns: CampaignTotal[];
   previous: PreviousPeriodComparison | null;
   fx: { source: string; notes: CurrencyNote[] };

@@ -15,6 +15,6 @@ const printer = new ChromiumPdfPrinter({
   logger: createLogger('bench', 'warn'),
 });
 await printer.warmUp();
-const pdf = await printer.print({ html: readFileSync(process.argv[2]!, 'utf8'), footer: 'bench' });
+const pdf = await printer.print({ html: readFileSync(process.argv[2]!, 'utf8') });
 console.log(`printed ${pdf.length}`);
 await printer.close();

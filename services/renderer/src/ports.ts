@@ -2,13 +2,13 @@ import type { ReportView } from './domain/report-view.ts';
 
 export interface PrintRequest {
   html: string;
-  /** Plain text for the page footer, left of "Page X of Y". */
-  footer: string;
   /**
-   * CSS for the footer (its fonts): Chromium prints header and footer templates apart from the
-   * page, without its styles and fonts.
+   * Chromium's header and footer templates, printed in the page margins apart from the page:
+   * no page style or font reaches them, so each brings its own. Their `pageNumber` and
+   * `totalPages` spans are filled in. Without them the margins stay blank.
    */
-  footerStyle?: string;
+  headerTemplate?: string;
+  footerTemplate?: string;
 }
 
 /** HTML → PDF bytes: headless Chromium in production and tests; a fake in unit tests. */
@@ -19,9 +19,7 @@ export interface PdfPrinter {
   close(): Promise<void>;
 }
 
-/** The report's HTML for a view (handlebars templates). */
+/** What to print for a view: the report's HTML and its running header and footer. */
 export interface ReportTemplate {
-  html(view: ReportView): string;
-  /** The footer's own CSS: the report's fonts for its characters, applied to `.report-footer`. */
-  footerStyle(footer: string): string;
+  render(view: ReportView): PrintRequest;
 }

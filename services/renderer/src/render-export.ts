@@ -229,11 +229,7 @@ async function renderPdf(
     logoDataUrl: await readLogo(deps.s3, deps.bucket, message.workspace.branding?.logo_key),
     generatedAt: new Date(),
   });
-  const pdf = await deps.printer.print({
-    html: deps.template.html(view),
-    footer: view.footer,
-    footerStyle: deps.template.footerStyle(view.footer),
-  });
+  const pdf = await deps.printer.print(deps.template.render(view));
   signal.throwIfAborted();
   await event({ status: 'RUNNING', progress: { stage: 'uploading', percent: 90 } });
   const contentType = 'application/pdf';

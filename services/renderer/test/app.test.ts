@@ -57,7 +57,7 @@ describe('renderer service', function () {
     });
     app = createApp(config, {
       printer: fakePrinter,
-      template: { html: () => '<html></html>', footerStyle: () => '' },
+      template: { render: () => ({ html: '<html></html>' }) },
       ...clients,
       logger,
       metrics: createMetrics('renderer'),
@@ -125,7 +125,7 @@ describe('renderer service', function () {
     Array.from({ length: count }, (_, i) => [`c${i}`, `=Campaign ${i}, "quoted"`, '0.01', i]);
   const renderDeps = () => ({
     printer: fakePrinter,
-    template: { html: () => '', footerStyle: () => '' },
+    template: { render: () => ({ html: '' }) },
     ...clients,
     bucket: resources.EXPORTS_BUCKET!,
     topicArn: resources.EXPORT_EVENTS_TOPIC_ARN!,
@@ -256,7 +256,7 @@ describe('Chromium that cannot start', () => {
         logger: createLogger('printer-test', 'silent'),
       });
       await assert.rejects(printer.warmUp());
-      await assert.rejects(printer.print({ html: '<p>x</p>', footer: '' }));
+      await assert.rejects(printer.print({ html: '<p>x</p>' }));
       // Unhandled rejections are reported once the microtask queue drains: give it two turns.
       await new Promise((resolve) => setImmediate(resolve));
       await new Promise((resolve) => setImmediate(resolve));

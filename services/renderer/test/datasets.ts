@@ -47,6 +47,47 @@ function sum(items: readonly Metrics[]): Metrics {
   return metricsOf(Math.round(t.s * 100) / 100, t.i, t.c, t.v, Math.round(t.cv * 100) / 100);
 }
 
+function weekendFallbacks(currency: string, since: string, days: number) {
+  return Array.from({ length: days }, (_, d) => addDays(since, d)).flatMap((date) => {
+    const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+    return weekday === 6 || weekday === 0
+      ? [{ currency, date, rate_date: addDays(date, weekday === 6 ? -1 : -2) }]
+      : [];
+  });
+}
+
+type Deltas = NonNullable<ReportDataset['previous']>['deltas'];
+
+function deltasOf(now: Metrics, before: Metrics): Deltas {
+  return Object.fromEntries(
+    METRIC_NAMES.map((name: MetricName) => {
+      const current = now[name];
+      const previous = before[name];
+      const change = current === null || previous === null ? null : current - previous;
+      return [
+        name,
+        {
+          current,
+          previous,
+          change,
+          change_ratio: change === null || !previous ? null : change / Math.abs(previous),
+        },
+      ];
+    }),
+  ) as Deltas;
+}
+
+/** The same activity at `k` times the volume, conversions growing slower than spend. */
+function scaled(m: Metrics, k: number): Metrics {
+  return metricsOf(
+    Math.round(m.spend * k * 100) / 100,
+    Math.round(m.impressions * k),
+    Math.round(m.clicks * k),
+    Math.round(m.conversions * k * 0.9),
+    Math.round(m.conversion_value * k * 90) / 100,
+  );
+}
+
 export interface FixtureOptions {
   platforms?: number;
   days?: number;
@@ -94,22 +135,7 @@ export function fixtureDataset(options: FixtureOptions = {}): ReportDataset {
         Math.round(totals.conversions * 0.8),
         totals.conversion_value * 0.85,
       );
-  const deltas = Object.fromEntries(
-    METRIC_NAMES.map((name: MetricName) => {
-      const current = totals[name];
-      const previous = previousTotals[name];
-      const change = current === null || previous === null ? null : current - previous;
-      return [
-        name,
-        {
-          current,
-          previous,
-          change,
-          change_ratio: change === null || !previous ? null : change / Math.abs(previous),
-        },
-      ];
-    }),
-  ) as NonNullable<ReportDataset['previous']>['deltas'];
+  const deltas = deltasOf(totals, previousTotals);
   return {
     schema_version: 2,
     generated_at: '2026-11-27T10:00:00.000Z',
@@ -136,6 +162,12 @@ export function fixtureDataset(options: FixtureOptions = {}): ReportDataset {
       date: addDays(since, d),
       ...sum(rows.filter((r) => r.date === addDays(since, d))),
     })),
+    platform_trend: platformTotals.map(({ platform }) => ({
+      platform,
+      points: rows
+        .filter((r) => r.platform === platform)
+        .map(({ platform: _platform, ...point }) => point),
+    })),
     top_campaigns: options.zero
       ? []
       : names.slice(0, 10).map((name, i) => ({
@@ -149,6 +181,11 @@ export function fixtureDataset(options: FixtureOptions = {}): ReportDataset {
       until: addDays(since, -1),
       totals: previousTotals,
       deltas,
+      // Each platform moved its own way: the first grew most, later ones less or shrank.
+      platforms: platformTotals.map((p, i) => ({
+        platform: p.platform,
+        deltas: deltasOf(p, scaled(p, 0.8 + i * 0.1)),
+      })),
     },
     fx: {
       source: 'test rates',
@@ -169,7 +206,8 @@ export function fixtureDataset(options: FixtureOptions = {}): ReportDataset {
           rate_max: 0.93,
           rate_avg: 0.92,
           days_converted: days,
-          fallbacks: [{ currency: 'USD', date: '2026-08-01', rate_date: '2026-07-31' }],
+          // As the ECB publishes: nothing at weekends, so they use Friday's rate.
+          fallbacks: weekendFallbacks('USD', since, days),
         },
       ],
     },

@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ChromiumPdfPrinter } from '../src/adapters/chromium-pdf-printer.ts';
 import { HandlebarsReportTemplate } from '../src/adapters/handlebars-report-template.ts';
-import { changeTone } from '../src/domain/format.ts';
+import { changeTone } from '@wevion/shared/report-format.ts';
 import { buildReportView } from '../src/domain/report-view.ts';
 import { fixtureDataset, type FixtureOptions } from './datasets.ts';
 import { readPdf } from './pdf-text.ts';
@@ -43,11 +43,7 @@ describe('PDF reports in real Chromium', function () {
       logoDataUrl: logo,
       generatedAt: new Date('2026-11-27T10:00:00Z'),
     });
-    const bytes = await printer.print({
-      html: template.html(view),
-      footer: view.footer,
-      footerStyle: template.footerStyle(view.footer),
-    });
+    const bytes = await printer.print(template.render(view));
     return { bytes, view, ...(await readPdf(bytes)) };
   }
 
@@ -72,7 +68,7 @@ describe('PDF reports in real Chromium', function () {
     }
     assert.match(pages[0]!, /Acme Outdoor GmbH/);
     assert.match(pages[0]!, /1 Aug 2026 – 7 Aug 2026/);
-    assert.match(pages[0]!, /Generated 27 November 2026 at 11:00 \(Europe\/Berlin\)/);
+    assert.match(pages[0]!, /Generated 27 Nov 2026, 11:00 \(Europe\/Berlin\)/);
     assert.ok(
       text.includes(view.platformTotal.spend),
       `total spend ${view.platformTotal.spend} printed`,
@@ -106,6 +102,80 @@ describe('PDF reports in real Chromium', function () {
     assert.match(spend.previous!, /^€[\d.]+[kKM]$/);
   });
 
+  describe('the demo-sized reports', () => {
+    const campaignNames = Array.from({ length: 10 }, (_, i) => `Campaign ${i + 1} – always on`);
+    const A4_MM = 297;
+    const mm = (points: number) => (points * 25.4) / 72;
+    // The page's content box: the running header and the footer sit in the margins.
+    const CONTENT = { top: 21, bottom: 15 };
+
+    for (const { days, platforms, pagesExpected } of [
+      { days: 30, platforms: 5, pagesExpected: 4 },
+      { days: 90, platforms: 8, pagesExpected: 5 },
+    ]) {
+      it(`when a ${days}-day ${platforms}-platform report is printed, then it takes ${pagesExpected} pages and no page but the last is more than a third empty`, async () => {
+        const logo = `data:image/png;base64,${PNG.toString('base64')}`;
+        const { detail, view, bytes } = await render(
+          { days, platforms, campaignNames },
+          branded,
+          logo,
+        );
+        // Chart labels, the header and the footer print in the report's fonts too.
+        assert.doesNotMatch(bytes.toString('latin1'), /\/BaseFont\s*\/[A-Z]{6}\+DejaVu/);
+        assert.equal(detail.length, pagesExpected, detail.map((p) => p.lines[2]?.text).join(' | '));
+        for (const [i, page] of detail.entries()) {
+          const content = page.lines.filter(
+            (l) => mm(page.height - l.y) > CONTENT.top && mm(l.y) > CONTENT.bottom,
+          );
+          const lowest = Math.min(...content.map((l) => l.y));
+          const used = (A4_MM - CONTENT.top - mm(lowest)) / (A4_MM - CONTENT.top - CONTENT.bottom);
+          if (i < detail.length - 1)
+            assert.ok(used > 2 / 3, `page ${i + 1} is ${Math.round(used * 100)} % used`);
+          // The running header on every page: the logo, the workspace and the report.
+          assert.equal(
+            page.lines[0]!.text,
+            `Acme Outdoor GmbH ${view.title} · ${view.periodLabel}`,
+          );
+          assert.ok(page.images >= 1, `page ${i + 1} draws the logo`);
+        }
+      });
+    }
+
+    it('when a 90-day report has every weekend on an earlier rate, then no appendix line lists more than three dates', async () => {
+      const { detail } = await render({ days: 90, platforms: 8, campaignNames });
+      const lines = detail.flatMap((p) => p.lines.map((l) => l.text));
+      const appendix = lines.slice(lines.indexOf('Appendix'));
+      assert.ok(
+        appendix.some((l) => /USD .*26 days: 13 weekends \(Sat–Sun\)/.test(l)),
+        appendix.join('\n'),
+      );
+      const date = /\b\d{1,2}(?:–\d{1,2})? (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b/g;
+      for (const line of appendix)
+        assert.ok((line.match(date) ?? []).length <= 3, `too many dates in "${line}"`);
+      assert.doesNotMatch(appendix.join('\n'), /hourly rows read/);
+    });
+
+    it('when platforms are compared, then each has its card with its figures, change and daily bars', async () => {
+      const { pages, view } = await render({ days: 30, platforms: 5, campaignNames });
+      const text = pages.join('\n');
+      assert.match(text, /Platforms day by day/);
+      assert.equal(view.platformTrends.length, 5);
+      assert.equal(text.match(/\d+\.\d% of spend/g)?.length, 5);
+      for (const card of view.platformTrends) {
+        assert.equal(
+          card.chart!.split(`fill="${card.color}"`).length - 1,
+          30,
+          `${card.label} bars`,
+        );
+        assert.ok(
+          text.includes(card.facts[0]!.value),
+          `${card.label} spend ${card.facts[0]!.value}`,
+        );
+        assert.match(card.facts[0]!.change!, /^[+−]?\d+\.\d%$/);
+      }
+    });
+  });
+
   it('when deltas are coloured, then a cheaper CPA and more conversions are good, fewer impressions bad', () => {
     const view = buildReportView(fixtureDataset({}), unbranded, {
       logoDataUrl: null,
@@ -133,8 +203,8 @@ describe('PDF reports in real Chromium', function () {
     const plain = await render({});
     assert.ok(![...plain.fillColors].some((c) => c.includes('#0b5fff')));
     assert.ok(
-      [...plain.fillColors].some((c) => c.includes('#4338ca')),
-      'default primary',
+      [...plain.fillColors].some((c) => c.includes('#334155')),
+      'the neutral default primary',
     );
   });
 
@@ -236,7 +306,7 @@ describe('PDF reports in real Chromium', function () {
         const html = `<!doctype html><html><head><link rel="stylesheet" href="${origin}/style.css"></head>
           <body><p>Report ${round}</p><img src="${origin}/pixel.png">
           <script>document.body.textContent = 'SCRIPT RAN'; fetch('${origin}/fetch');</script></body></html>`;
-        const { pages } = await readPdf(await printer.print({ html, footer: 'footer' }));
+        const { pages } = await readPdf(await printer.print({ html }));
         const text = pages.join(' ');
         assert.match(text, new RegExp(`Report ${round}`));
         assert.doesNotMatch(text, /SCRIPT RAN/);

@@ -20,6 +20,9 @@ export function summaryOf(dataset: ReportDataset) {
     period: dataset.period,
     totals: dataset.totals,
     platforms: dataset.platforms,
+    // The page draws the PDF's charts from these, with the same chart code.
+    channel_mix: dataset.channel_mix,
+    trend: dataset.trend,
     previous: dataset.previous && {
       since: dataset.previous.since,
       until: dataset.previous.until,

@@ -228,6 +228,42 @@ describe('aggregation engine', () => {
     );
   });
 
+  it('when each platform’s trend is shown, then it has one point per day in the platform table’s order', () => {
+    assert.deepEqual(
+      dataset.platform_trend!.map((t) => [
+        t.platform,
+        t.points.map((p) => [p.date, p.spend, p.clicks]),
+      ]),
+      [
+        [
+          'meta',
+          [
+            ['2026-03-02', 100, 200],
+            ['2026-03-03', 50, 100],
+          ],
+        ],
+        [
+          'google',
+          [
+            ['2026-03-02', 50, 100],
+            ['2026-03-03', 10, 0],
+          ],
+        ],
+      ],
+    );
+    assert.deepEqual(
+      dataset.previous!.platforms!.map((p) => [
+        p.platform,
+        p.deltas.spend.previous,
+        p.deltas.spend.change_ratio,
+      ]),
+      [
+        ['meta', 80, (150 - 80) / 80],
+        ['google', 0, null],
+      ],
+    );
+  });
+
   it('when the previous period is compared, then deltas are current minus previous', () => {
     assert.equal(dataset.previous!.since, '2026-02-28');
     assert.equal(dataset.previous!.totals.spend, 80);

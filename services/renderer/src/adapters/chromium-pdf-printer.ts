@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import type { Logger } from '@wevion/shared';
-import { escapeHtml } from '../domain/format.ts';
 import type { PdfPrinter, PrintRequest } from '../ports.ts';
 
 export interface PrinterOptions {
@@ -106,14 +105,9 @@ export class ChromiumPdfPrinter implements PdfPrinter {
       format: 'A4',
       printBackground: true,
       preferCSSPageSize: true,
-      displayHeaderFooter: true,
-      headerTemplate: '<span></span>',
-      // The template's style cannot reach in here; the request brings the footer its fonts.
-      footerTemplate:
-        `<style>.report-footer{font-family:sans-serif}${request.footerStyle ?? ''}</style>` +
-        `<div class="report-footer" style="width:100%;font-size:7.5px;color:#64748B;padding:0 14mm;display:flex;justify-content:space-between">` +
-        `<span>${escapeHtml(request.footer)}</span>` +
-        `<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
+      displayHeaderFooter: Boolean(request.headerTemplate ?? request.footerTemplate),
+      headerTemplate: request.headerTemplate ?? '<span></span>',
+      footerTemplate: request.footerTemplate ?? '<span></span>',
     });
   }
 

@@ -2,6 +2,7 @@ import Handlebars from 'handlebars';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ReportView } from '../domain/report-view.ts';
+import type { PrintRequest } from '../ports.ts';
 import { FONT_STACK, FontsourceFonts } from './fontsource-fonts.ts';
 
 const TEMPLATES_DIR = new URL('../../templates/', import.meta.url).pathname;
@@ -14,13 +15,19 @@ function textOf(value: unknown): string {
   return String(value ?? '');
 }
 
+/** The text an SVG chart prints (axis labels, the donut's total), without its markup. */
+const svgText = (svg: string | null) => (svg ?? '').replace(/<[^>]*>/g, ' ');
+
 /**
- * The report's HTML from handlebars templates (one partial per section, in `templates/`).
- * `{{ }}` escapes everything; only our own generated markup (fonts, styles, SVG charts) is
- * inserted raw, never user data. Templates compile once per process.
+ * The report's HTML from handlebars templates (one partial per section, in `templates/`), and
+ * the running header and footer Chromium prints in the page margins. `{{ }}` escapes everything;
+ * only our own generated markup (fonts, styles, SVG charts) is inserted raw, never user data.
+ * Templates compile once per process.
  */
 export class HandlebarsReportTemplate {
-  private readonly render: Handlebars.TemplateDelegate;
+  private readonly report: Handlebars.TemplateDelegate;
+  private readonly header: Handlebars.TemplateDelegate;
+  private readonly footer: Handlebars.TemplateDelegate;
   private readonly styles: string;
   private readonly fonts = new FontsourceFonts();
 
@@ -32,24 +39,43 @@ export class HandlebarsReportTemplate {
         readFileSync(join(dir, 'partials', file), 'utf8'),
       );
     }
-    this.render = handlebars.compile(readFileSync(join(dir, 'report.hbs'), 'utf8'), {
-      strict: true,
-    });
+    const compile = (file: string) =>
+      handlebars.compile(readFileSync(join(dir, file), 'utf8'), { strict: true });
+    this.report = compile('report.hbs');
+    this.header = compile('page-header.hbs');
+    this.footer = compile('page-footer.hbs');
     this.styles = readFileSync(join(dir, 'styles.css'), 'utf8');
   }
 
-  html(view: ReportView): string {
-    // The SVG charts are markup, not printed text: they stay out of the font coverage.
-    const { donut: _donut, trend: _trend, ...printed } = view;
-    return this.render({
-      ...view,
-      fontFaces: this.fonts.fontFaceCss(`${textOf(printed)} 0123456789%–·×−`),
-      fontStack: FONT_STACK,
-      styles: this.styles,
-    });
-  }
-
-  footerStyle(footer: string): string {
-    return `${this.fonts.fontFaceCss(`${footer} Page of 0123456789`)}.report-footer{font-family:${FONT_STACK}}`;
+  render(view: ReportView): PrintRequest {
+    // Charts are markup: only the text they print counts towards the fonts' coverage.
+    const { donut, trend, platformTrends, ...rest } = view;
+    const printed = [
+      textOf(rest),
+      textOf(platformTrends.map(({ chart: _chart, ...trendRest }) => trendRest)),
+      ...[donut, trend, ...platformTrends.map((t) => t.chart)].map(svgText),
+      '0123456789%–·×−',
+    ].join(' ');
+    const chrome = `${textOf(view.header)} ${view.footer} Page of 0123456789`;
+    const chromeFonts = this.fonts.fontFaceCss(chrome);
+    return {
+      html: this.report({
+        ...view,
+        fontFaces: this.fonts.fontFaceCss(printed),
+        fontStack: FONT_STACK,
+        styles: this.styles,
+      }),
+      headerTemplate: this.header({
+        ...view.header,
+        primary: view.theme.primary,
+        fontFaces: chromeFonts,
+        fontStack: FONT_STACK,
+      }),
+      footerTemplate: this.footer({
+        footer: view.footer,
+        fontFaces: chromeFonts,
+        fontStack: FONT_STACK,
+      }),
+    };
   }
 }

@@ -1,18 +1,32 @@
 import {
+  DEMO_FX_SOURCE,
   METRIC_NAMES,
   PLATFORM_LABELS,
   SPEC_METRICS,
+  type MetricDelta,
+  type MetricName,
   type Metrics,
   type ReportDataset,
   type WorkspaceCard,
 } from '@wevion/shared';
-import { donutSvg, PLATFORM_COLORS, trendSvg } from './charts.ts';
-import { changeTone, formatters, longDate, METRIC_LABELS, type Formatters } from './format.ts';
+import { donutSvg, PLATFORM_COLORS, sparkBarsSvg, trendSvg } from '@wevion/shared/report-charts.ts';
+import {
+  changeTone,
+  dateRange,
+  dateTime,
+  describeDays,
+  formatters,
+  humanizeDates,
+  longDate,
+  METRIC_LABELS,
+  type Formatters,
+} from '@wevion/shared/report-format.ts';
 
-/** The default theme for plans without custom branding. */
-export const DEFAULT_THEME = { primary: '#4338CA', secondary: '#0EA5E9' };
-
-const KPI_METRICS = SPEC_METRICS;
+/**
+ * The look of a workspace without custom branding: neutral slate, so a client sees no one's
+ * colours but their own agency's.
+ */
+export const DEFAULT_THEME = { primary: '#334155', secondary: '#0F766E' };
 
 const DEFINITIONS: readonly [string, string][] = [
   ['Spend', 'Media cost in the report currency, converted at each day’s reference rate.'],
@@ -23,6 +37,9 @@ const DEFINITIONS: readonly [string, string][] = [
   ['CPA', 'Spend ÷ conversions.'],
   ['–', 'Shown where a ratio’s denominator is zero.'],
 ];
+
+/** The figures of a platform's line in the small multiples, with its change where known. */
+const PLATFORM_FACTS: readonly MetricName[] = ['spend', 'conversions', 'roas', 'cpa'];
 
 function metricCells(m: Metrics, f: Formatters) {
   return {
@@ -50,6 +67,12 @@ function tint(hex: string, amount: number): string {
     .join('')}`;
 }
 
+function changeOf(name: MetricName, delta: MetricDelta | undefined, f: Formatters) {
+  return delta && delta.change_ratio !== null
+    ? { text: f.change(delta.change_ratio), tone: changeTone(name, delta.change) }
+    : null;
+}
+
 /**
  * Everything the PDF templates print, already formatted: templates only lay it out. Pure: the
  * logo arrives as a data URL and the clock as `generatedAt`.
@@ -63,66 +86,56 @@ export function buildReportView(
   const primary = workspace.branding?.primary_color ?? DEFAULT_THEME.primary;
   const secondary = workspace.branding?.secondary_color ?? DEFAULT_THEME.secondary;
   const { period, previous } = dataset;
-  const periodLabel = `${longDate(period.since)} – ${longDate(period.until)}`;
+  const zone = period.timezone;
+  const periodLabel = dateRange(period.since, period.until);
+  const comparedWith = previous ? dateRange(previous.since, previous.until) : null;
+  const title = 'Cross-channel performance report';
 
-  const kpis = KPI_METRICS.map((name) => {
+  const kpis = SPEC_METRICS.map((name) => {
     const delta = previous?.deltas[name];
+    // The comparison in the value's own style: "€551K vs €514K", not "vs €514,426.64".
+    const style = (v: number | null) => (name === 'spend' ? f.compactMoney(v) : f.metric(name, v));
+    const change = changeOf(name, delta, f);
     return {
       label: METRIC_LABELS[name],
-      value:
-        name === 'spend'
-          ? f.compactMoney(dataset.totals[name])
-          : f.metric(name, dataset.totals[name]),
-      change: delta ? f.change(delta.change_ratio) : null,
-      tone: delta ? changeTone(name, delta.change) : 'neutral',
-      // The comparison in the value's own style: "€551K vs €514K", not "vs €514,426.64".
-      previous: delta
-        ? name === 'spend'
-          ? f.compactMoney(delta.previous)
-          : f.metric(name, delta.previous)
-        : null,
+      value: style(dataset.totals[name]),
+      change: change?.text ?? null,
+      tone: change?.tone ?? 'neutral',
+      previous: delta ? style(delta.previous) : null,
     };
   });
 
-  const platformRows = dataset.platforms.map((p) => ({
-    label: PLATFORM_LABELS[p.platform],
-    color: PLATFORM_COLORS[p.platform],
-    share: f.share(p.spend_share),
-    ...metricCells(p, f),
-  }));
-
   const mix = dataset.channel_mix.filter((c) => c.spend > 0);
-  const donut = donutSvg(
-    mix.map((c) => ({ platform: c.platform, label: PLATFORM_LABELS[c.platform], value: c.spend })),
-    f.compactMoney(dataset.totals.spend),
-    'total spend',
-  );
-
-  const trend = trendSvg(dataset.trend, {
-    barColor: tint(primary, 0.35),
-    lineColor: secondary,
-    formatMoney: (v) => f.compactMoney(v),
-    formatCount: (v) => f.compact(v),
+  const platformTrends = (dataset.platform_trend ?? []).map(({ platform, points }) => {
+    const row = dataset.platforms.find((p) => p.platform === platform)!;
+    const deltas = previous?.platforms?.find((p) => p.platform === platform)?.deltas;
+    return {
+      label: PLATFORM_LABELS[platform],
+      color: PLATFORM_COLORS[platform],
+      share: f.share(row.spend_share),
+      facts: PLATFORM_FACTS.map((name) => {
+        const change = changeOf(name, deltas?.[name], f);
+        return {
+          label: METRIC_LABELS[name],
+          value: f.metric(name, row[name]),
+          change: change?.text ?? null,
+          tone: change?.tone ?? 'neutral',
+        };
+      }),
+      chart:
+        row.spend > 0
+          ? sparkBarsSvg(points, {
+              color: PLATFORM_COLORS[platform],
+              formatMoney: (v) => f.compactMoney(v),
+            })
+          : null,
+    };
   });
+
   const bestDay = dataset.trend.reduce<(typeof dataset.trend)[number] | null>(
     (best, p) => (p.conversions > (best?.conversions ?? -1) ? p : best),
     null,
   );
-
-  const comparison = previous && {
-    label: `${longDate(previous.since)} – ${longDate(previous.until)}`,
-    rows: METRIC_NAMES.map((name) => {
-      const d = previous.deltas[name];
-      return {
-        label: METRIC_LABELS[name],
-        current: f.metric(name, d.current),
-        previous: f.metric(name, d.previous),
-        change: f.difference(name, d.change),
-        ratio: f.change(d.change_ratio),
-        tone: changeTone(name, d.change),
-      };
-    }),
-  };
 
   return {
     theme: {
@@ -132,39 +145,48 @@ export function buildReportView(
       secondarySoft: tint(secondary, 0.85),
     },
     workspace: { name: workspace.name, logo: options.logoDataUrl },
-    title: 'Cross-channel performance report',
+    title,
     periodLabel,
     days: period.days,
-    timezone: period.timezone,
+    timezone: zone,
     currency: dataset.currency.code,
-    generated: new Intl.DateTimeFormat('en-GB', {
-      dateStyle: 'long',
-      timeStyle: 'short',
-      timeZone: period.timezone,
-    }).format(options.generatedAt),
-    highlights: [
-      { label: 'Spend', value: f.compactMoney(dataset.totals.spend) },
-      { label: 'Conversions', value: f.compact(dataset.totals.conversions) },
-      { label: 'ROAS', value: f.roas(dataset.totals.roas) },
-      { label: 'CPA', value: f.unitCost(dataset.totals.cpa) },
-    ],
+    comparedWith,
+    generated: dateTime(options.generatedAt, zone),
     platformsLabel: dataset.query.platforms.map((p) => PLATFORM_LABELS[p]).join(' · '),
     kpis,
-    comparedWith: previous ? `${longDate(previous.since)} – ${longDate(previous.until)}` : null,
-    platformRows,
+    platformRows: dataset.platforms.map((p) => ({
+      label: PLATFORM_LABELS[p.platform],
+      color: PLATFORM_COLORS[p.platform],
+      share: f.share(p.spend_share),
+      ...metricCells(p, f),
+    })),
     platformTotal: metricCells(dataset.totals, f),
-    donut,
+    donut: donutSvg(
+      mix.map((c) => ({
+        platform: c.platform,
+        label: PLATFORM_LABELS[c.platform],
+        value: c.spend,
+      })),
+      f.compactMoney(dataset.totals.spend),
+      'total spend',
+    ),
     legend: mix.map((c) => ({
       label: PLATFORM_LABELS[c.platform],
       color: PLATFORM_COLORS[c.platform],
       share: f.share(c.share),
       spend: f.money(c.spend),
     })),
-    trend,
+    trend: trendSvg(dataset.trend, {
+      barColor: tint(primary, 0.35),
+      lineColor: secondary,
+      formatMoney: (v) => f.compactMoney(v),
+      formatCount: (v) => f.compact(v),
+    }),
     trendNote:
       bestDay && bestDay.conversions > 0
         ? `Most conversions on ${longDate(bestDay.date)}: ${f.decimal(bestDay.conversions)} at ${f.unitCost(bestDay.cpa)} each.`
         : null,
+    platformTrends,
     topCampaigns: dataset.top_campaigns.map((c, i) => ({
       rank: i + 1,
       name: c.campaign_name,
@@ -172,36 +194,63 @@ export function buildReportView(
       color: PLATFORM_COLORS[c.platform],
       ...metricCells(c, f),
     })),
-    comparison,
-    appendix: {
-      filters: [
-        ['Workspace', workspace.name],
-        ['Platforms', dataset.query.platforms.map((p) => PLATFORM_LABELS[p]).join(', ')],
-        ['Date range', `${period.since} to ${period.until} inclusive (${period.days} days)`],
-        ['Time zone', period.timezone],
-        ['Currency', dataset.currency.code],
-        ['Compared with', previous ? `${previous.since} to ${previous.until}` : 'no comparison'],
-      ],
-      timezoneNote: dataset.timezone_note,
-      fxSource: dataset.fx.source,
-      currencyNotes: dataset.fx.notes.map((n) => ({
-        currency: n.currency,
-        text: n.identity
-          ? `No conversion (report currency), ${n.days_converted} days.`
-          : `1 ${n.currency} = ${n.rate_min.toFixed(4)} to ${n.rate_max.toFixed(4)} ${dataset.currency.code} (average ${n.rate_avg.toFixed(4)}) over ${n.days_converted} days.`,
-        fallbacks: n.fallbacks.length
-          ? `${n.fallbacks.length} ${n.fallbacks.length === 1 ? 'day' : 'days'} had no published rate and used the latest earlier one (date ← rate of): ${n.fallbacks.map((fb) => `${fb.date} ← ${fb.currency === n.currency ? '' : `${fb.currency} `}${fb.rate_date}`).join(', ')}.`
-          : null,
-      })),
-      freshness: dataset.freshness.map((p) => ({
-        platform: PLATFORM_LABELS[p.platform],
-        latest: p.latest_ts ? `${p.latest_ts.slice(0, 16).replace('T', ' ')} UTC` : 'no data',
-      })),
-      warnings: dataset.warnings.map((w) => w.message),
-      definitions: DEFINITIONS.map(([term, meaning]) => ({ term, meaning })),
-      rowsScanned: f.integer(dataset.rows_scanned),
+    comparison: previous && {
+      label: comparedWith!,
+      rows: METRIC_NAMES.map((name) => {
+        const d = previous.deltas[name];
+        return {
+          label: METRIC_LABELS[name],
+          current: f.metric(name, d.current),
+          previous: f.metric(name, d.previous),
+          change: f.difference(name, d.change),
+          ratio: f.change(d.change_ratio),
+          tone: changeTone(name, d.change),
+        };
+      }),
     },
-    footer: `${periodLabel} · ${period.timezone} · ${dataset.currency.code}`,
+    appendix: appendixOf(dataset, workspace),
+    header: { name: workspace.name, logo: options.logoDataUrl, title, periodLabel },
+    footer: `${periodLabel} · ${zone} · ${dataset.currency.code}`,
+  };
+}
+
+/** The appendix, for a person: what was asked, how money converted, how fresh the data is. */
+function appendixOf(dataset: ReportDataset, workspace: WorkspaceCard) {
+  const { period, previous } = dataset;
+  const target = dataset.currency.code;
+  const rate = (v: number) => v.toFixed(4);
+  return {
+    filters: [
+      ['Workspace', workspace.name],
+      ['Platforms', dataset.query.platforms.map((p) => PLATFORM_LABELS[p]).join(', ')],
+      ['Date range', `${dateRange(period.since, period.until)} (${period.days} days)`],
+      ['Time zone', period.timezone],
+      ['Currency', target],
+      ['Compared with', previous ? dateRange(previous.since, previous.until) : 'no comparison'],
+    ],
+    timezoneNote: humanizeDates(dataset.timezone_note, period.timezone),
+    fxSource: dataset.fx.source,
+    demoRates: dataset.fx.source === DEMO_FX_SOURCE,
+    currencies: dataset.fx.notes.map((n) => ({
+      currency: n.currency,
+      identity: n.identity,
+      range: n.identity ? 'no conversion' : `${rate(n.rate_min)} – ${rate(n.rate_max)}`,
+      average: n.identity ? '' : rate(n.rate_avg),
+      days: n.days_converted,
+      fallbacks: n.fallbacks.length
+        ? `${n.fallbacks.length} ${n.fallbacks.length === 1 ? 'day' : 'days'}: ${describeDays(n.fallbacks.map((fb) => fb.date))}`
+        : 'none',
+    })),
+    target,
+    freshness: dataset.freshness.map((p) => ({
+      platform: PLATFORM_LABELS[p.platform],
+      // The newest row is an hour that starts at latest_ts: the data runs to its end.
+      through: p.latest_ts
+        ? dateTime(new Date(Date.parse(p.latest_ts) + 3_600_000), period.timezone)
+        : 'no data',
+    })),
+    warnings: dataset.warnings.map((w) => humanizeDates(w.message, period.timezone)),
+    definitions: DEFINITIONS.map(([term, meaning]) => ({ term, meaning })),
   };
 }
 

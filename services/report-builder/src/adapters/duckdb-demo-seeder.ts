@@ -1,7 +1,7 @@
-import { addDays, type CalendarDate } from '@wevion/shared';
+import { addDays, DEMO_FX_SOURCE, type CalendarDate } from '@wevion/shared';
 import type { CampaignPlan, DemoSize } from '../demo/campaign-plan.ts';
 import { planCampaigns } from '../demo/campaign-plan.ts';
-import { DEMO_FX_SOURCE, demoFxRates } from '../demo/fx-walk.ts';
+import { demoFxRates } from '../demo/fx-walk.ts';
 import type { DuckDbInsightsStore } from './duckdb-insights-store.ts';
 
 const PLAN_COLUMNS: Record<keyof CampaignPlan, string> = {

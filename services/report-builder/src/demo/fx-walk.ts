@@ -15,8 +15,6 @@ const START_RATES: Readonly<Record<string, { rate: number; decimals: number }>> 
   INR: { rate: 90.45, decimals: 4 },
 };
 
-export const DEMO_FX_SOURCE = 'demo rates (generated, not real ECB figures)';
-
 /** ECB publishes nothing at weekends and on TARGET2 holidays; the demo has the same gaps. */
 function isPublicationDay(date: CalendarDate): boolean {
   const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();

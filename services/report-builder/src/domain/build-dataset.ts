@@ -8,6 +8,7 @@ import {
   type CampaignTotal,
   type DatasetWarning,
   type MetricDelta,
+  type MetricName,
   type Metrics,
   type Platform,
   type PlatformFreshness,
@@ -60,6 +61,12 @@ function delta(current: number | null, previous: number | null): MetricDelta {
   };
 }
 
+function deltas(current: Metrics, previous: Metrics): Record<MetricName, MetricDelta> {
+  return Object.fromEntries(
+    METRIC_NAMES.map((name) => [name, delta(current[name], previous[name])]),
+  ) as Record<MetricName, MetricDelta>;
+}
+
 function share(part: number, whole: number): number | null {
   return whole === 0 ? null : part / whole;
 }
@@ -76,6 +83,7 @@ export function buildReportDataset(inputs: DatasetInputs): ReportDataset {
 
   const byPlatform = new SumsByKey<Platform>();
   const byDate = new SumsByKey<CalendarDate>();
+  const byPlatformDate = new SumsByKey<CalendarDate>();
   const byCampaign = new SumsByKey<{ platform: Platform; campaign_id: string }>();
   const latestCampaignName = new Map<string, { date: CalendarDate; name: string }>();
   const totals = emptySums();
@@ -87,6 +95,7 @@ export function buildReportDataset(inputs: DatasetInputs): ReportDataset {
     addInto(totals, sums);
     byPlatform.add(group.platform, group.platform, sums);
     byDate.add(group.date, group.date, sums);
+    byPlatformDate.add(`${group.platform}|${group.date}`, group.date, sums);
   }
 
   for (const group of inputs.current.campaignGroups) {
@@ -120,6 +129,13 @@ export function buildReportDataset(inputs: DatasetInputs): ReportDataset {
     days.map((day) => byDate.get(day.date) ?? zero),
     minor,
   ).map((m, i) => ({ date: days[i]!.date, ...m }));
+  const platformTrend = platforms.map(({ platform }) => ({
+    platform,
+    points: footedMetrics(
+      days.map((day) => byPlatformDate.get(`${platform}|${day.date}`) ?? zero),
+      minor,
+    ).map((m, i) => ({ date: days[i]!.date, ...m })),
+  }));
 
   const topCampaigns: CampaignTotal[] = [...byCampaign.entries.entries()]
     .map(([id, { key, sums }]) => ({
@@ -133,8 +149,11 @@ export function buildReportDataset(inputs: DatasetInputs): ReportDataset {
   let previous: ReportDataset['previous'] = null;
   if (inputs.previous) {
     const previousSums = emptySums();
+    const previousByPlatform = new SumsByKey<Platform>();
     for (const group of inputs.previous.groups) {
-      addInto(previousSums, converter.toTarget(group));
+      const sums = converter.toTarget(group);
+      addInto(previousSums, sums);
+      previousByPlatform.add(group.platform, group.platform, sums);
       rowsScanned += group.row_count;
     }
     const previousMetrics = metrics(previousSums);
@@ -142,9 +161,11 @@ export function buildReportDataset(inputs: DatasetInputs): ReportDataset {
       since: inputs.previous.since,
       until: inputs.previous.until,
       totals: previousMetrics,
-      deltas: Object.fromEntries(
-        METRIC_NAMES.map((name) => [name, delta(totalMetrics[name], previousMetrics[name])]),
-      ) as Record<(typeof METRIC_NAMES)[number], MetricDelta>,
+      deltas: deltas(totalMetrics, previousMetrics),
+      platforms: platforms.map((current) => {
+        const before = metrics(previousByPlatform.get(current.platform) ?? zero);
+        return { platform: current.platform, deltas: deltas(current, before) };
+      }),
     };
   }
 
@@ -163,6 +184,7 @@ export function buildReportDataset(inputs: DatasetInputs): ReportDataset {
       share: spend_share,
     })),
     trend,
+    platform_trend: platformTrend,
     top_campaigns: topCampaigns,
     previous,
     fx: { source: inputs.fx.source, notes: currencyNotes },

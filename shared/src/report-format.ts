@@ -1,4 +1,11 @@
-import type { MetricName } from '@wevion/shared';
+import { addDays, type CalendarDate } from './calendar-date.ts';
+import type { MetricName } from './report-dataset.ts';
+
+/**
+ * The number, date and chart style of every report surface: the PDF (renderer), the /analytics
+ * page (export-api's browser bundle) and the CLI print through this one module, so a figure on
+ * screen reads exactly as it will in the file. Pure and dependency-free for the browser.
+ */
 
 /** Whether a rise in a metric is good news, bad news (costs) or neither (spend). */
 export const METRIC_POLARITY: Readonly<Record<MetricName, 'up' | 'down' | 'neutral'>> = {
@@ -136,6 +143,80 @@ export function longDate(date: string, locale = 'en-GB'): string {
     year: 'numeric',
     timeZone: 'UTC',
   }).format(new Date(`${date}T00:00:00Z`));
+}
+
+/** "2 Dec 2026, 01:09" for an instant, in the report's time zone: the long date plus the time. */
+export function dateTime(instant: Date | string, timeZone: string, locale = 'en-GB'): string {
+  return new Intl.DateTimeFormat(locale, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone,
+  }).format(new Date(instant));
+}
+
+/**
+ * Messages from the engine name dates the API's way (2026-08-01, 2026-11-27T09:00:00Z); a
+ * document prints them in its own style, instants in the report's time zone.
+ */
+export function humanizeDates(text: string, timeZone: string, locale = 'en-GB'): string {
+  return text
+    .replace(/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z\b/g, (iso) =>
+      dateTime(iso, timeZone, locale),
+    )
+    .replace(/\b\d{4}-\d{2}-\d{2}\b/g, (date) => longDate(date, locale));
+}
+
+/** "1 Aug 2026 – 30 Aug 2026": both ends in the long style. */
+export function dateRange(since: string, until: string, locale = 'en-GB'): string {
+  return since === until
+    ? longDate(since, locale)
+    : `${longDate(since, locale)} – ${longDate(until, locale)}`;
+}
+
+/** Dates collapsed into runs of consecutive days, in order. */
+export function dateRuns(
+  dates: readonly CalendarDate[],
+): { from: CalendarDate; to: CalendarDate }[] {
+  const runs: { from: CalendarDate; to: CalendarDate }[] = [];
+  for (const date of [...new Set(dates)].sort()) {
+    const last = runs.at(-1);
+    if (last && addDays(last.to, 1) === date) last.to = date;
+    else runs.push({ from: date, to: date });
+  }
+  return runs;
+}
+
+const weekday = (date: CalendarDate) => new Date(`${date}T00:00:00Z`).getUTCDay();
+
+/**
+ * A readable list of days, for people: whole weekends are counted, not listed ("8 weekends (Sat–Sun)"),
+ * and the other days collapse into runs ("15 Aug 2026, 24–26 Dec 2026").
+ */
+export function describeDays(dates: readonly CalendarDate[], locale = 'en-GB'): string {
+  const runs = dateRuns(dates);
+  const isWeekend = (r: { from: CalendarDate; to: CalendarDate }) =>
+    weekday(r.from) === 6 && addDays(r.from, 1) === r.to;
+  const weekends = runs.filter(isWeekend).length;
+  const others = runs
+    .filter((r) => weekends < 2 || !isWeekend(r))
+    .map((r) => (r.from === r.to ? longDate(r.from, locale) : dayRun(r.from, r.to, locale)));
+  return [weekends >= 2 ? `${weekends} weekends (Sat–Sun)` : '', ...others]
+    .filter(Boolean)
+    .join(', ');
+}
+
+/** "1–2 Aug 2026", "31 Jul – 2 Aug 2026": a run of days with the shared parts said once. */
+function dayRun(from: CalendarDate, to: CalendarDate, locale: string): string {
+  const sameMonth = from.slice(0, 7) === to.slice(0, 7);
+  const sameYear = from.slice(0, 4) === to.slice(0, 4);
+  if (sameMonth) return `${Number(from.slice(8))}–${longDate(to, locale)}`;
+  return sameYear
+    ? `${shortDate(from, locale)} – ${longDate(to, locale)}`
+    : `${longDate(from, locale)} – ${longDate(to, locale)}`;
 }
 
 export function shortDate(date: string, locale = 'en-GB'): string {

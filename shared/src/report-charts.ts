@@ -1,7 +1,8 @@
-import type { Platform, TrendPoint } from '@wevion/shared';
+import type { Platform } from './platforms.ts';
+import type { TrendPoint } from './report-dataset.ts';
 import { scaleBand, scaleLinear } from 'd3-scale';
 import { arc, line, pie, type PieArcDatum } from 'd3-shape';
-import { escapeHtml, shortDate } from './format.ts';
+import { escapeHtml, shortDate } from './report-format.ts';
 
 /** Server-side SVG charts: d3 computes the geometry, these functions only write markup. */
 
@@ -72,7 +73,7 @@ export interface TrendOptions {
 /** Daily spend (bars, left axis) and conversions (line, right axis). */
 export function trendSvg(points: readonly TrendPoint[], options: TrendOptions): string {
   const width = options.width ?? 720;
-  const height = options.height ?? 250;
+  const height = options.height ?? 220;
   const margin = { top: 14, right: 54, bottom: 28, left: 64 };
   const x = scaleBand<string>()
     .domain(points.map((p) => p.date))
@@ -129,5 +130,53 @@ export function trendSvg(points: readonly TrendPoint[], options: TrendOptions): 
       : '') +
     `${rightAxis}${labels}` +
     `<line x1="${margin.left}" x2="${width - margin.right}" y1="${ySpend(0)}" y2="${ySpend(0)}" class="baseline"/></svg>`
+  );
+}
+
+export interface SparkOptions {
+  color: string;
+  formatMoney: (v: number) => string;
+  width?: number;
+  height?: number;
+}
+
+/**
+ * One platform's daily spend as small bars, for small multiples: its own scale (the movement is
+ * the point, not the size; the size is in the figures beside it), the peak labelled.
+ */
+export function sparkBarsSvg(points: readonly TrendPoint[], options: SparkOptions): string {
+  const width = options.width ?? 320;
+  const height = options.height ?? 64;
+  const margin = { top: 12, right: 2, bottom: 12, left: 2 };
+  const x = scaleBand<string>()
+    .domain(points.map((p) => p.date))
+    .range([margin.left, width - margin.right])
+    .paddingInner(points.length > 45 ? 0.1 : 0.2);
+  const peak = points.reduce<TrendPoint | null>(
+    (m, p) => (p.spend > (m?.spend ?? 0) ? p : m),
+    null,
+  );
+  const y = scaleLinear()
+    .domain([0, peak?.spend || 1])
+    .range([height - margin.bottom, margin.top]);
+  const bars = points
+    .map(
+      (p) =>
+        `<rect x="${x(p.date)}" y="${y(p.spend)}" width="${x.bandwidth()}" height="${Math.max(0, y(0) - y(p.spend))}" fill="${options.color}"/>`,
+    )
+    .join('');
+  const first = points[0];
+  const last = points.at(-1);
+  const labels =
+    first && last
+      ? `<text x="${margin.left}" y="${height - 1}" class="axis">${escapeHtml(shortDate(first.date))}</text>` +
+        `<text x="${width - margin.right}" y="${height - 1}" text-anchor="end" class="axis">${escapeHtml(shortDate(last.date))}</text>`
+      : '';
+  const peakLabel = peak
+    ? `<text x="${Math.min(Math.max(x(peak.date)! + x.bandwidth() / 2, 30), width - 30)}" y="${y(peak.spend) - 3}" text-anchor="middle" class="axis">${escapeHtml(options.formatMoney(peak.spend))}</text>`
+    : '';
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="Daily spend">` +
+    `${bars}<line x1="${margin.left}" x2="${width - margin.right}" y1="${y(0)}" y2="${y(0)}" class="baseline"/>${peakLabel}${labels}</svg>`
   );
 }
