@@ -196,7 +196,7 @@ describe('the /analytics page in a browser', function () {
     await page.close();
   });
 
-  it('when an export fails, then the bar shows its error and offers a retry, and the history keeps it', async () => {
+  it('when an export fails for a reason a retry cannot fix, then the bar shows its error without Retry, and the history keeps it', async () => {
     const page = await openPage(mkdtempSync(join(dataDir, 'dl-')));
     await page.select('#currency', 'ZAR'); // accepted by the API (ECB set); the demo store has no ZAR rates, so the job fails
     await exportAs(page, 'CSV');
@@ -205,7 +205,8 @@ describe('the /analytics page in a browser', function () {
       { timeout: 60_000 },
     );
     assert.match(await text(page, '#export-detail'), /No exchange rates for ZAR are loaded/);
-    assert.equal(await page.$eval('#export-retry', (e) => (e as HTMLElement).hidden), false);
+    // The same request would fail the same way: no Retry button to tempt anyone.
+    assert.equal(await page.$eval('#export-retry', (e) => (e as HTMLElement).hidden), true);
     await page.waitForFunction(() =>
       document.getElementById('report-rows')!.textContent!.includes('No exchange rates for ZAR'),
     );
@@ -290,6 +291,47 @@ describe('the /analytics page in a browser', function () {
     );
     assert.deepEqual(disabled.length, boxes.length - 8);
     assert.match(await text(page, '#platforms-hint'), /at most 8 platforms/);
+    await page.close();
+  });
+
+  it('when the overview loads, then the PDF’s charts are on screen: one bar per day and a slice per platform', async () => {
+    const page = await openPage(mkdtempSync(join(dataDir, 'dl-')));
+    await page.waitForFunction(() => document.querySelectorAll('#trend-chart rect').length > 0);
+    // "Last 30 days" is the default range.
+    assert.equal((await page.$$('#trend-chart rect')).length, 30);
+    assert.equal((await page.$$('#mix-chart path')).length, 3);
+    assert.equal((await page.$$('#mix-legend li')).length, 3);
+    assert.match(await text(page, '#mix-chart'), /€[\d.]+[kKM]total spend/);
+    await page.select('#preset', '7');
+    await page.waitForFunction(() => document.querySelectorAll('#trend-chart rect').length === 7);
+    await page.close();
+  });
+
+  it('when the page is 390 px wide, then table rows stack as cards of labelled values', async () => {
+    const page = await openPage(mkdtempSync(join(dataDir, 'dl-')));
+    await page.setViewport({ width: 390, height: 900 });
+    await page.waitForFunction(() => document.querySelectorAll('#platform-rows tr').length > 0);
+    await page.waitForFunction(() =>
+      document.getElementById('report-rows')!.textContent!.includes('by '),
+    );
+    for (const table of ['#platform-rows', '#report-rows']) {
+      const rows = await page.$$eval(`${table} tr`, (trs) =>
+        trs.map((tr) => ({
+          display: getComputedStyle(tr).display,
+          labels: [...tr.querySelectorAll('td[data-label]')]
+            .map((td) => getComputedStyle(td, '::before').content)
+            .filter((c) => c !== 'none'),
+        })),
+      );
+      for (const row of rows) {
+        assert.equal(row.display, 'grid', table);
+        assert.ok(row.labels.length >= 3, `${table}: ${row.labels.join(' ')}`);
+      }
+    }
+    assert.equal(
+      await page.$eval('.platform-table thead', (t) => t.getBoundingClientRect().height),
+      1,
+    );
     await page.close();
   });
 

@@ -20,6 +20,33 @@ export const PLATFORM_COLORS: Readonly<Record<Platform, string>> = {
   reddit: '#F97316',
 };
 
+/**
+ * The look of a workspace without custom branding: neutral slate, so a client sees no one's
+ * colours but their own agency's.
+ */
+export const DEFAULT_THEME = { primary: '#334155', secondary: '#0F766E' };
+
+/** Softens a #RRGGBB colour towards white, for tinted backgrounds and bars. */
+export function tint(hex: string, amount: number): string {
+  const rgb = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  return `#${rgb
+    .map((c) =>
+      Math.round(c + (255 - c) * amount)
+        .toString(16)
+        .padStart(2, '0'),
+    )
+    .join('')}`;
+}
+
+/** A workspace's chart colours: its brand, or the neutral default. */
+export function chartTheme(
+  branding: { primary_color: string | null; secondary_color: string | null } | null | undefined,
+) {
+  const primary = branding?.primary_color ?? DEFAULT_THEME.primary;
+  const secondary = branding?.secondary_color ?? DEFAULT_THEME.secondary;
+  return { primary, secondary, bar: tint(primary, 0.35) };
+}
+
 export interface DonutSlice {
   platform: Platform;
   label: string;
@@ -114,7 +141,9 @@ export function trendSvg(points: readonly TrendPoint[], options: TrendOptions): 
   const conversionsLine = line<TrendPoint>()
     .x((p) => x(p.date)! + x.bandwidth() / 2)
     .y((p) => yConv(p.conversions))(points as TrendPoint[]);
-  const every = Math.max(1, Math.ceil(points.length / 10));
+  // As many date labels as fit: about one per 64 px of plot.
+  const fit = Math.max(2, Math.floor((width - margin.left - margin.right) / 64));
+  const every = Math.max(1, Math.ceil(points.length / fit));
   const labels = points
     .filter((_, i) => i % every === 0)
     .map(

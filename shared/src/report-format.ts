@@ -85,16 +85,20 @@ export function formatters(currency: string, locale = 'en-GB') {
     maximumFractionDigits: 1,
     signDisplay: 'exceptZero',
   });
-  const signed = (x: number, text: string) => `${x > 0 ? '+' : x < 0 ? '−' : ''}${text}`;
+  // A change that rounds to nothing shows no sign: "0.0 pp", not "−0.0 pp".
+  // ICU versions disagree on "k" or "K" for thousands; every surface prints "K", like "M".
+  const thousands = (text: string) => text.replace(/k$/, 'K');
+  const signed = (x: number, text: string) =>
+    `${/[1-9]/.test(text) ? (x > 0 ? '+' : x < 0 ? '−' : '') : ''}${text}`;
   const orDash = <T>(value: T | null, format: (v: T) => string) =>
     value === null ? DASH : format(value);
   return {
     money: (v: number | null) => orDash(v, (x) => money.format(x)),
     unitCost: (v: number | null) => orDash(v, (x) => unitCost.format(x)),
-    compactMoney: (v: number | null) => orDash(v, (x) => compactMoney.format(x)),
+    compactMoney: (v: number | null) => orDash(v, (x) => thousands(compactMoney.format(x))),
     integer: (v: number | null) => orDash(v, (x) => integer.format(x)),
     decimal: (v: number | null) => orDash(v, (x) => decimal.format(x)),
-    compact: (v: number | null) => orDash(v, (x) => compact.format(x)),
+    compact: (v: number | null) => orDash(v, (x) => thousands(compact.format(x))),
     /** Rates (CTR): one decimal. */
     percent: (v: number | null) => orDash(v, (x) => percent.format(x)),
     /** Shares of a total: one decimal, like rates. */
@@ -134,6 +138,18 @@ export function formatters(currency: string, locale = 'en-GB') {
 }
 
 export type Formatters = ReturnType<typeof formatters>;
+
+/** A count outside a report's metrics (rows of a file), in the same style. */
+export function count(n: number, locale = 'en-GB'): string {
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(n);
+}
+
+/** A file's size for people: "12 KB", "1.4 MB". */
+export function fileSize(bytes: number): string {
+  return bytes < 1024 * 1024
+    ? `${Math.max(1, Math.round(bytes / 1024))} KB`
+    : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
 
 /** "1 Aug 2026" from a calendar date, without time-zone drift. */
 export function longDate(date: string, locale = 'en-GB'): string {

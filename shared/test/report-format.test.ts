@@ -31,5 +31,9 @@ describe('the report style', () => {
     assert.equal(f.change(-0.05), '−5.0%');
     assert.equal(f.points(0.0006), '+0.1 pp');
     assert.equal(f.unitCost(0.5), '€0.50');
+    // What rounds to nothing carries no sign.
+    assert.equal(f.points(-0.0001), '0.0 pp');
+    assert.equal(f.difference('cpc', 0.001), '€0.00');
+    assert.equal(f.difference('cpc', -0.02), '−€0.02');
   });
 });

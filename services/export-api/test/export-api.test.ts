@@ -522,6 +522,7 @@ describe('export-api', function () {
             ).toISOString(),
           },
           features: { custom_branding: true, scheduled_exports: 10 },
+          branding: { primary_color: '#0B5FFF', secondary_color: '#14B8A6' },
           user: {
             user_id: 'user_test',
             role: 'admin',

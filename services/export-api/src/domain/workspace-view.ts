@@ -62,6 +62,8 @@ export interface WorkspaceView {
   subscription: { status: SubscriptionStatus; active: boolean };
   quota: Quota;
   features: { custom_branding: boolean; scheduled_exports: number };
+  /** The report colours, so a page draws its charts as the PDF will; null for the default. */
+  branding: { primary_color: string | null; secondary_color: string | null } | null;
   user: { user_id: string; role: Role; can_export: boolean; export_blocked: ExportBlocker | null };
 }
 
@@ -87,6 +89,10 @@ export function workspaceView(
     features: {
       custom_branding: plan.custom_branding,
       scheduled_exports: plan.scheduled_exports,
+    },
+    branding: workspace.branding && {
+      primary_color: workspace.branding.primary_color,
+      secondary_color: workspace.branding.secondary_color,
     },
     user: {
       user_id: user.user_id,

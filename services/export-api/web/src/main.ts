@@ -6,7 +6,19 @@ import {
   PLATFORMS,
   type Platform,
 } from '@wevion/shared/platforms.ts';
-import type { PlatformTotal } from '@wevion/shared/report-dataset.ts';
+import { chartTheme, donutSvg, PLATFORM_COLORS, trendSvg } from '@wevion/shared/report-charts.ts';
+import type { MetricName, PlatformTotal, TrendPoint } from '@wevion/shared/report-dataset.ts';
+import {
+  changeTone,
+  count,
+  dateRange,
+  dateTime,
+  fileSize,
+  formatters,
+  humanizeDates,
+  longDate,
+  METRIC_LABELS,
+} from '@wevion/shared/report-format.ts';
 import { api, ApiError, type JobView } from './api.ts';
 
 const MAX_DAYS = 90;
@@ -44,38 +56,6 @@ function el<K extends keyof HTMLElementTagNameMap>(
 }
 
 const announce = (text: string) => ($('live').textContent = text);
-const money = (v: number | null, currency: string) =>
-  v === null
-    ? '–'
-    : new Intl.NumberFormat(undefined, {
-        style: 'currency',
-        currency,
-        currencyDisplay: 'narrowSymbol',
-      }).format(v);
-const count = (v: number | null) =>
-  v === null ? '–' : new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 }).format(v);
-// The PDF's number style (docs/api.md, "PDF"): rates one decimal, ROAS two, changes one.
-const percent = (v: number | null) =>
-  v === null
-    ? '–'
-    : new Intl.NumberFormat(undefined, {
-        style: 'percent',
-        minimumFractionDigits: 1,
-        maximumFractionDigits: 1,
-      }).format(v);
-const roas = (v: number | null) =>
-  v === null
-    ? '–'
-    : `${new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(v)}×`;
-const change = (v: number | null) =>
-  v === null
-    ? ''
-    : new Intl.NumberFormat(undefined, {
-        style: 'percent',
-        minimumFractionDigits: 1,
-        maximumFractionDigits: 1,
-        signDisplay: 'exceptZero',
-      }).format(v);
 const today = () => new Date().toISOString().slice(0, 10);
 
 /* ---------- the view: range, platforms, currency, time zone ---------- */
@@ -198,9 +178,12 @@ interface WorkspaceView {
   plan: { label: string };
   subscription: { active: boolean };
   quota: { limit: number | null; remaining: number | null; resets_at: string };
+  branding: { primary_color: string | null; secondary_color: string | null } | null;
 }
 
 let workspace: WorkspaceView | null = null;
+/** The zone every date and time on the page is shown in: the workspace's. */
+const zone = () => workspace?.timezone ?? 'UTC';
 
 /** Defaults from the workspace (currency, zone), the quota line, and export rights. */
 async function loadWorkspace() {
@@ -220,11 +203,7 @@ async function loadWorkspace() {
     `Workspace default (${workspace.timezone})`;
   const { limit, remaining, resets_at: resetsAt } = workspace.quota;
   // Quota months are UTC months: the 1st is the 1st wherever the user is.
-  const renews = new Intl.DateTimeFormat(undefined, {
-    day: 'numeric',
-    month: 'short',
-    timeZone: 'UTC',
-  }).format(new Date(resetsAt));
+  const renews = longDate(resetsAt.slice(0, 10));
   $('quota').textContent =
     limit === null
       ? `Unlimited exports on ${workspace.plan.label}`
@@ -270,25 +249,34 @@ function syncPlatforms() {
 interface Summary {
   currency: { code: string };
   period: { since: string; until: string; timezone: string };
-  totals: Record<string, number | null>;
+  totals: Record<MetricName, number | null>;
   platforms: PlatformTotal[];
+  channel_mix: { platform: Platform; spend: number; share: number | null }[];
+  trend: TrendPoint[];
   previous: {
-    deltas: Record<string, { change_ratio: number | null; change: number | null }>;
+    deltas: Record<MetricName, { change_ratio: number | null; change: number | null }>;
   } | null;
   warnings: { message: string }[];
 }
 
-const KPIS: [string, string, 'money' | 'count' | 'percent' | 'roas', 'up' | 'down' | 'neutral'][] =
-  [
-    ['spend', 'Spend', 'money', 'neutral'],
-    ['impressions', 'Impressions', 'count', 'up'],
-    ['clicks', 'Clicks', 'count', 'up'],
-    ['ctr', 'CTR', 'percent', 'up'],
-    ['cpc', 'CPC', 'money', 'down'],
-    ['conversions', 'Conversions', 'count', 'up'],
-    ['roas', 'ROAS', 'roas', 'up'],
-    ['cpa', 'CPA', 'money', 'down'],
-  ];
+/** The KPI strip: the PDF's cards, in its order. */
+const KPIS: readonly MetricName[] = [
+  'spend',
+  'impressions',
+  'clicks',
+  'ctr',
+  'cpc',
+  'conversions',
+  'roas',
+  'cpa',
+];
+
+/** A table cell that names its column, for the stacked rows of narrow screens. */
+function cell(label: string, className: string, ...children: (Node | string)[]) {
+  const td = el('td', { className }, ...children);
+  td.dataset.label = label;
+  return td;
+}
 
 let summaryTimer: number | undefined;
 function refreshSummary() {
@@ -328,39 +316,25 @@ async function loadSummary() {
   }
 }
 
+let shownSummary: Summary | null = null;
+
 function renderSummary(summary: Summary) {
-  const currency = summary.currency.code;
-  const format = (kind: string, v: number | null) =>
-    kind === 'money'
-      ? money(v, currency)
-      : kind === 'percent'
-        ? percent(v)
-        : kind === 'roas'
-          ? roas(v)
-          : count(v);
+  shownSummary = summary;
+  const f = formatters(summary.currency.code);
   $('period').textContent =
-    `${summary.period.since} – ${summary.period.until} · ${summary.period.timezone}`;
+    `${dateRange(summary.period.since, summary.period.until)} · ${summary.period.timezone}`;
   $('kpis').replaceChildren(
-    ...KPIS.map(([key, label, kind, polarity]) => {
-      const delta = summary.previous?.deltas[key];
-      const tone =
-        !delta?.change || polarity === 'neutral'
-          ? 'neutral'
-          : delta.change > 0 === (polarity === 'up')
-            ? 'good'
-            : 'bad';
+    ...KPIS.map((name) => {
+      const delta = summary.previous?.deltas[name];
       return el(
         'div',
         { className: 'kpi' },
-        el('div', { className: 'kpi-label', textContent: label }),
-        el('div', {
-          className: 'kpi-value',
-          textContent: format(kind, summary.totals[key] ?? null),
-        }),
+        el('div', { className: 'kpi-label', textContent: METRIC_LABELS[name] }),
+        el('div', { className: 'kpi-value', textContent: f.metric(name, summary.totals[name]) }),
         delta && delta.change_ratio !== null
           ? el('div', {
-              className: `kpi-change ${tone}`,
-              textContent: `${change(delta.change_ratio)} vs previous`,
+              className: `kpi-change ${changeTone(name, delta.change)}`,
+              textContent: `${f.change(delta.change_ratio)} vs previous`,
             })
           : '',
       );
@@ -372,21 +346,58 @@ function renderSummary(summary: Summary) {
         'tr',
         {},
         el('th', { scope: 'row', textContent: PLATFORM_LABELS[p.platform] }),
-        ...[
-          money(p.spend, currency),
-          count(p.impressions),
-          count(p.clicks),
-          percent(p.ctr),
-          money(p.cpc, currency),
-          count(p.conversions),
-          roas(p.roas),
-          money(p.cpa, currency),
-        ].map((v) => el('td', { className: 'num', textContent: v })),
+        ...(
+          ['spend', 'impressions', 'clicks', 'ctr', 'cpc', 'conversions', 'roas', 'cpa'] as const
+        ).map((name) => cell(METRIC_LABELS[name], 'num', f.metric(name, p[name]))),
       ),
     ),
   );
+  renderCharts(summary, f);
   $('warnings').replaceChildren(
-    ...summary.warnings.map((w) => el('li', { textContent: w.message })),
+    ...summary.warnings.map((w) => el('li', { textContent: humanizeDates(w.message, zone()) })),
+  );
+}
+
+/**
+ * The PDF's daily trend and channel mix, drawn by the same chart code in the workspace's report
+ * colours. The SVG is our own markup; every text in it went through the charts' escaping.
+ */
+function renderCharts(summary: Summary, f: ReturnType<typeof formatters>) {
+  const theme = chartTheme(workspace?.branding);
+  // Drawn at the width it shows, so its labels keep their size on a phone.
+  const width = Math.max(300, Math.round($('trend-chart').clientWidth) || 720);
+  $('trend-chart').innerHTML = trendSvg(summary.trend, {
+    width,
+    height: width < 500 ? 190 : 230,
+    barColor: theme.bar,
+    lineColor: theme.secondary,
+    formatMoney: (v) => f.compactMoney(v),
+    formatCount: (v) => f.compact(v),
+  });
+  $('trend-legend').style.setProperty('--chart-bar', theme.bar);
+  $('trend-legend').style.setProperty('--chart-line', theme.secondary);
+  const mix = summary.channel_mix.filter((c) => c.spend > 0);
+  $('mix-chart').innerHTML = donutSvg(
+    mix.map((c) => ({ platform: c.platform, label: PLATFORM_LABELS[c.platform], value: c.spend })),
+    f.compactMoney(summary.totals.spend),
+    'total spend',
+    180,
+  );
+  $('mix-legend').replaceChildren(
+    ...(mix.length
+      ? mix.map((c) =>
+          el(
+            'li',
+            {},
+            el('span', {
+              className: 'swatch',
+              style: `background: ${PLATFORM_COLORS[c.platform]}`,
+            }),
+            el('span', { textContent: PLATFORM_LABELS[c.platform] }),
+            el('span', { className: 'num', textContent: f.share(c.share) }),
+          ),
+        )
+      : [el('li', { className: 'muted', textContent: 'No spend in this period.' })]),
   );
 }
 
@@ -496,18 +507,25 @@ function setUpMenu(csvDialog: ReturnType<typeof setUpCsvDialog>) {
 
 let lastRequest: { format: 'CSV' | 'PDF'; csv: CsvChoices | undefined } | null = null;
 
+/**
+ * Job failures another attempt can fix: a crash, a time-out, data that expired. The others
+ * (a currency without rates, a refused query) would fail the same way again.
+ */
+const RETRYABLE_JOB_ERRORS = new Set(['processing_failed', 'timeout', 'dataset_missing']);
+
 function bar(
   state: 'working' | 'done' | 'failed',
   title: string,
   detail: string,
   percentDone: number,
+  retryable = false,
 ) {
   $('export-bar').hidden = false;
   $('export-bar').dataset.state = state;
   $('export-title').textContent = title;
   $('export-detail').textContent = detail;
   $('export-progress').style.width = `${percentDone}%`;
-  $('export-retry').hidden = state !== 'failed';
+  $('export-retry').hidden = !(state === 'failed' && retryable);
   announce(`${title}. ${detail}`);
 }
 
@@ -518,7 +536,12 @@ async function startExport(format: 'CSV' | 'PDF', csv?: CsvChoices) {
     return;
   }
   lastRequest = { format, csv };
-  bar('working', 'Report queued', `${format} · ${view.query.since} – ${view.query.until}`, 2);
+  bar(
+    'working',
+    'Report queued',
+    `${format} · ${dateRange(view.query.since, view.query.until)}`,
+    2,
+  );
   try {
     const { job_id: jobId } = await api<{ job_id: string }>('/api/v1/analytics/export', {
       method: 'POST',
@@ -529,14 +552,16 @@ async function startExport(format: 'CSV' | 'PDF', csv?: CsvChoices) {
     await watch(jobId);
   } catch (error) {
     if (error instanceof ApiError) {
+      // A refusal (role, plan, quota, a bad field) stands on retry; a server error may not.
       if (!showGate(error) || error.reason === 'subscription_required')
-        bar('failed', 'Export not started', error.message, 0);
+        bar('failed', 'Export not started', error.message, 0, error.status >= 500);
     } else {
       bar(
         'failed',
         'Export not started',
         'The network failed; check your connection and retry.',
         0,
+        true,
       );
     }
   }
@@ -550,7 +575,7 @@ async function watch(jobId: string) {
     const stage = job.progress?.stage ?? 'queued';
     if (job.status === 'COMPLETED' && job.download_url) {
       // A warning (no data, a range ending in the future) travels with the file, not instead.
-      const warnings = job.warnings.map((w) => w.message).join(' ');
+      const warnings = job.warnings.map((w) => humanizeDates(w.message, zone())).join(' ');
       bar(
         'done',
         job.warnings.length ? 'Download started, with a warning' : 'Download started',
@@ -562,7 +587,13 @@ async function watch(jobId: string) {
       return;
     }
     if (job.status === 'FAILED') {
-      bar('failed', 'Export failed', job.error?.message ?? 'The export failed.', 0);
+      bar(
+        'failed',
+        'Export failed',
+        job.error?.message ?? 'The export failed.',
+        0,
+        RETRYABLE_JOB_ERRORS.has(job.error?.code ?? ''),
+      );
       void loadReports();
       return;
     }
@@ -570,7 +601,7 @@ async function watch(jobId: string) {
     bar(
       'working',
       STAGES[stage] ?? 'Working',
-      `${job.format} · ${job.progress?.percent ?? 0}%${rows ? ` · ${rows.toLocaleString('en')} rows` : ''}`,
+      `${job.format} · ${job.progress?.percent ?? 0}%${rows ? ` · ${count(rows)} rows` : ''}`,
       Math.max(4, job.progress?.percent ?? 0),
     );
     await new Promise((resolve) => setTimeout(resolve, delay));
@@ -618,17 +649,10 @@ async function loadReports(append = false) {
   }
 }
 
-const bytes = (n: number) =>
-  n < 1024 * 1024
-    ? `${Math.max(1, Math.round(n / 1024))} KB`
-    : `${(n / 1024 / 1024).toFixed(1)} MB`;
-
 /** Enough to tell two reports of one range apart: who, what, how big, and what to know. */
 function reportRow(job: JobView): HTMLTableRowElement {
-  const requested = new Intl.DateTimeFormat(undefined, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  }).format(new Date(job.created_at));
+  // Times in the workspace's zone, like every date the reports themselves print.
+  const requested = dateTime(job.created_at, zone());
   const by = job.requested_by === workspace?.user.user_id ? 'you' : job.requested_by;
   let action: Node = document.createTextNode('');
   if (job.status === 'COMPLETED' && job.file) {
@@ -651,31 +675,34 @@ function reportRow(job: JobView): HTMLTableRowElement {
     action = el('span', { className: 'error-text', textContent: job.error?.message ?? 'Failed' });
   }
   const empty = job.warnings.some((w) => w.code === 'no_data');
-  const facts = job.file ? `${job.file.rows.toLocaleString()} rows · ${bytes(job.file.bytes)}` : '';
-  const status = el(
-    'td',
-    {},
+  const facts = job.file ? `${count(job.file.rows)} rows · ${fileSize(job.file.bytes)}` : '';
+  const status = cell(
+    'Status',
+    '',
     el('span', { className: `badge ${job.status.toLowerCase()}`, textContent: job.status }),
     ...(empty ? [' ', el('span', { className: 'badge empty', textContent: 'EMPTY' })] : []),
     ...(facts ? [el('div', { className: 'sub', textContent: facts })] : []),
-    ...job.warnings.map((w) => el('div', { className: 'sub warning', textContent: w.message })),
+    ...job.warnings.map((w) =>
+      el('div', { className: 'sub warning', textContent: humanizeDates(w.message, zone()) }),
+    ),
   );
+  const platforms = job.params.platforms.map((p) => PLATFORM_LABELS[p as Platform] ?? p);
   return el(
     'tr',
     { className: `status-${job.status.toLowerCase()}` },
-    el('td', {}, requested, el('div', { className: 'sub', textContent: `by ${by}` })),
-    el('td', { textContent: job.format }),
-    el(
-      'td',
-      {},
-      `${job.params.since} – ${job.params.until}`,
+    cell('Requested', '', requested, el('div', { className: 'sub', textContent: `by ${by}` })),
+    cell('Format', '', job.format),
+    cell(
+      'Range',
+      '',
+      dateRange(job.params.since, job.params.until),
       el('div', {
         className: 'sub',
-        textContent: `${job.params.platforms.map((p) => PLATFORM_LABELS[p as Platform] ?? p).join(', ')} · ${job.params.target_currency}`,
+        textContent: `${platforms.join(', ')} · ${job.params.target_currency}`,
       }),
     ),
     status,
-    el('td', {}, action),
+    cell('', 'action', action),
   );
 }
 
@@ -694,6 +721,13 @@ $('export-retry').addEventListener(
   () => lastRequest && void startExport(lastRequest.format, lastRequest.csv),
 );
 $('export-dismiss').addEventListener('click', () => ($('export-bar').hidden = true));
+let resizeTimer: number | undefined;
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = window.setTimeout(() => {
+    if (shownSummary) renderCharts(shownSummary, formatters(shownSummary.currency.code));
+  }, 150);
+});
 // The workspace's currency and zone are the defaults of the first summary, and its user tells
 // the reports list which exports are "yours".
 void loadWorkspace().then(() => {

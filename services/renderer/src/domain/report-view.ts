@@ -9,7 +9,14 @@ import {
   type ReportDataset,
   type WorkspaceCard,
 } from '@wevion/shared';
-import { donutSvg, PLATFORM_COLORS, sparkBarsSvg, trendSvg } from '@wevion/shared/report-charts.ts';
+import {
+  chartTheme,
+  donutSvg,
+  PLATFORM_COLORS,
+  sparkBarsSvg,
+  tint,
+  trendSvg,
+} from '@wevion/shared/report-charts.ts';
 import {
   changeTone,
   dateRange,
@@ -21,12 +28,6 @@ import {
   METRIC_LABELS,
   type Formatters,
 } from '@wevion/shared/report-format.ts';
-
-/**
- * The look of a workspace without custom branding: neutral slate, so a client sees no one's
- * colours but their own agency's.
- */
-export const DEFAULT_THEME = { primary: '#334155', secondary: '#0F766E' };
 
 const DEFINITIONS: readonly [string, string][] = [
   ['Spend', 'Media cost in the report currency, converted at each day’s reference rate.'],
@@ -55,18 +56,6 @@ function metricCells(m: Metrics, f: Formatters) {
   };
 }
 
-/** Softens a #RRGGBB colour towards white, for tinted backgrounds. */
-function tint(hex: string, amount: number): string {
-  const rgb = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-  return `#${rgb
-    .map((c) =>
-      Math.round(c + (255 - c) * amount)
-        .toString(16)
-        .padStart(2, '0'),
-    )
-    .join('')}`;
-}
-
 function changeOf(name: MetricName, delta: MetricDelta | undefined, f: Formatters) {
   return delta && delta.change_ratio !== null
     ? { text: f.change(delta.change_ratio), tone: changeTone(name, delta.change) }
@@ -83,8 +72,7 @@ export function buildReportView(
   options: { logoDataUrl: string | null; generatedAt: Date },
 ) {
   const f = formatters(dataset.currency.code);
-  const primary = workspace.branding?.primary_color ?? DEFAULT_THEME.primary;
-  const secondary = workspace.branding?.secondary_color ?? DEFAULT_THEME.secondary;
+  const { primary, secondary, bar } = chartTheme(workspace.branding);
   const { period, previous } = dataset;
   const zone = period.timezone;
   const periodLabel = dateRange(period.since, period.until);
@@ -177,7 +165,7 @@ export function buildReportView(
       spend: f.money(c.spend),
     })),
     trend: trendSvg(dataset.trend, {
-      barColor: tint(primary, 0.35),
+      barColor: bar,
       lineColor: secondary,
       formatMoney: (v) => f.compactMoney(v),
       formatCount: (v) => f.compact(v),
