@@ -478,6 +478,22 @@ describe('the export pipeline end to end (three services, emulators, real protoc
       assert.equal(readdirSync(join(work, 'exports')).length, 1);
     });
 
+    it('when the range ends in the future, then the file is saved and the job’s warning printed in the report’s date style', async () => {
+      const work = mkdtempSync(join(dataDir, 'cli-'));
+      const today = new Date().toISOString().slice(0, 10);
+      const future = ['--since', addDays(today, -2), '--until', addDays(today, 3)];
+      const result = await cli(
+        [...target(), ...future, '--platforms', 'meta', '--currency', 'EUR'],
+        work,
+      );
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /Saved .* \(\d[\d,]* rows, \d+(\.\d)? (KB|MB)\)/);
+      assert.match(
+        result.stdout,
+        /\nWarning: The range ends on \d{1,2} [A-Z][a-z]+ \d{4}, after today/,
+      );
+    });
+
     it('when the input is bad or the API unreachable, then it says so in one line, without a stack', async () => {
       const refused = await cli([...target(), ...period, '--currency', 'EUR', '--format', 'XLS']);
       assert.equal(refused.code, 1);

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { count, fileSize, humanizeDates } from '@wevion/shared/report-format.ts';
 import type { JobView } from '../export-requests.ts';
 
 const usage = `Usage: npm run export -- [options]
@@ -145,7 +146,7 @@ for (;;) {
   const polled = await request(`${api}/api/v1/analytics/export/${answer.job_id}`, { headers });
   job = await json<JobView>(polled);
   if (!polled.ok) fail(`polling the job failed (${polled.status}): ${JSON.stringify(job)}`);
-  const rows = job.progress?.rows ? ` ${job.progress.rows.toLocaleString('en')} rows` : '';
+  const rows = job.progress?.rows ? ` ${count(job.progress.rows)} rows` : '';
   const line = `${bar(job.progress?.percent ?? 0, job.progress?.stage ?? job.status.toLowerCase())}${rows}`;
   if (process.stdout.isTTY) process.stdout.write(`\r${line}`);
   if (job.status === 'COMPLETED' || job.status === 'FAILED') break;
@@ -171,5 +172,8 @@ try {
   fail(`cannot save into ${folder}: ${(error as Error).message}`);
 }
 console.log(
-  `Saved ${path} (${job.file!.rows.toLocaleString('en')} rows, ${bytes.length.toLocaleString('en')} bytes) in ${seconds} s.`,
+  `Saved ${path} (${count(job.file!.rows)} rows, ${fileSize(bytes.length)}) in ${seconds} s.`,
 );
+// A file with no data, or with days still to come, says so where the user is looking.
+for (const warning of job.warnings)
+  console.log(`Warning: ${humanizeDates(warning.message, job.params.timezone)}`);
