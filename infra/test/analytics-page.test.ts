@@ -241,6 +241,15 @@ describe('the /analytics page in a browser', function () {
     await page.close();
   });
 
+  it('when cross-channel analytics are off for the workspace, then the page says so and offers no Export', async () => {
+    const page = await openPage(mkdtempSync(join(dataDir, 'dl-')), system.tokens.ws_lotus);
+    await page.waitForSelector('#banner:not([hidden])');
+    assert.match(await text(page, '#banner'), /disabled for this workspace/);
+    assert.equal(await page.$eval('#export-button', (b) => b.checkVisibility()), false);
+    assert.equal(await page.$eval('main', (m) => m.checkVisibility()), false);
+    await page.close();
+  });
+
   it('when a viewer opens the page, then Export is disabled with the reason before any click', async () => {
     const page = await openPage(mkdtempSync(join(dataDir, 'dl-')), system.viewerToken);
     await page.waitForFunction(() => !document.getElementById('export-blocked')!.hidden);
