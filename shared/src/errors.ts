@@ -22,9 +22,29 @@ export class AppError extends Error {
   }
 }
 
-/** Bad input: 400, always shown to the client with the field that caused it. */
+/** One invalid field of a request: which, why (a code for programs), and how to fix it. */
+export interface FieldProblem {
+  /** The field's path ("since", "platforms.2"); absent for the body as a whole. */
+  field?: string;
+  code: string;
+  message: string;
+}
+
+/**
+ * Bad input: 400, always shown to the client. `details` lists every invalid field at once;
+ * `code`, `message` and `field` name the first, as a single error always has.
+ */
 export class ValidationError extends AppError {
-  constructor(code: string, message: string, field?: string) {
+  readonly details: readonly FieldProblem[];
+
+  constructor(code: string, message: string, field?: string, details?: readonly FieldProblem[]) {
     super(code, message, { status: 400, expose: true, ...(field ? { field } : {}) });
+    this.details = details ?? [{ ...(field ? { field } : {}), code, message }];
+  }
+
+  /** The error for a non-empty list of problems. */
+  static of(problems: readonly FieldProblem[]): ValidationError {
+    const first = problems[0]!;
+    return new ValidationError(first.code, first.message, first.field, problems);
   }
 }

@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { daysInclusive, isCalendarDate, type CalendarDate } from './calendar-date.ts';
-import { ValidationError } from './errors.ts';
+import { ValidationError, type FieldProblem } from './errors.ts';
 import { MAX_PLATFORMS_PER_REPORT, PLATFORMS, type Platform } from './platforms.ts';
 
 /** The spec's hard cap (MAX_DATE_RANGE_DAYS in cross-channel analytics). */
@@ -94,29 +94,49 @@ export function reportQueryFields(context: ReportQueryContext) {
 
 /** Range rules that need both dates; reported on `until`, the field a user usually fixes. */
 export function checkDateRange(since: CalendarDate, until: CalendarDate): void {
+  const problem = dateRangeProblem(since, until);
+  if (problem) throw ValidationError.of([problem]);
+}
+
+/** What is wrong with a range of two valid dates, or null. */
+export function dateRangeProblem(since: CalendarDate, until: CalendarDate): FieldProblem | null {
   if (since > until) {
-    throw new ValidationError(
-      'invalid_date_range',
-      '"since" must be on or before "until"',
-      'until',
-    );
+    return {
+      field: 'until',
+      code: 'invalid_date_range',
+      message: '"since" must be on or before "until"',
+    };
   }
   const days = daysInclusive(since, until);
   if (days > MAX_DATE_RANGE_DAYS) {
-    throw new ValidationError(
-      'date_range_too_long',
-      `The date range spans ${days} days; the maximum is ${MAX_DATE_RANGE_DAYS}. Split it into shorter exports.`,
-      'until',
-    );
+    return {
+      field: 'until',
+      code: 'date_range_too_long',
+      message: `The date range spans ${days} days; the maximum is ${MAX_DATE_RANGE_DAYS}. Split it into shorter exports.`,
+    };
   }
+  return null;
 }
 
-/** Turns joi's first error into our ValidationError naming the field. */
+/** Every field joi found wrong (validate with `abortEarly: false`), once each, by name. */
+export function fieldProblems(error: Joi.ValidationError): FieldProblem[] {
+  const problems = new Map<string, FieldProblem>();
+  for (const detail of error.details) {
+    const field = detail.path.join('.');
+    // A field breaking two rules ("eur": pattern and allowed values) is one thing to fix.
+    if (problems.has(field)) continue;
+    problems.set(field, {
+      ...(field ? { field } : {}),
+      code: detail.type === 'object.unknown' ? 'unknown_field' : 'invalid_field',
+      message: detail.message,
+    });
+  }
+  return [...problems.values()];
+}
+
+/** Turns joi's errors into our ValidationError: the first named, all of them in `details`. */
 export function toValidationError(error: Joi.ValidationError): ValidationError {
-  const detail = error.details[0]!;
-  const field = detail.path.length ? detail.path.join('.') : undefined;
-  const code = detail.type === 'object.unknown' ? 'unknown_field' : 'invalid_field';
-  return new ValidationError(code, detail.message, field);
+  return ValidationError.of(fieldProblems(error));
 }
 
 /** Validates an aggregation query (CLI, queue message) and fills its defaults. */

@@ -205,6 +205,40 @@ describe('export-api', function () {
       });
     }
 
+    it('when several fields are wrong, then the 400 lists each in details, the first also in field and message', async () => {
+      const response = await post({
+        ...valid,
+        format: 'XLS',
+        platforms: ['meta', 'myspace'],
+        target_currency: 'eur',
+        colour: 'red',
+      });
+      assert.equal(response.status, 400);
+      const { error } = response.body;
+      assert.deepEqual(
+        error.details.map((d: { field: string; code: string }) => [d.field, d.code]),
+        [
+          ['format', 'invalid_field'],
+          ['platforms.1', 'invalid_field'],
+          ['target_currency', 'invalid_field'],
+          ['colour', 'unknown_field'],
+        ],
+      );
+      assert.equal(error.field, 'format');
+      assert.equal(error.message, error.details[0].message);
+      // A range problem joins the list when both dates are valid on their own.
+      const range = await post({
+        ...valid,
+        since: '2026-05-01',
+        until: '2026-03-01',
+        format: 'XLS',
+      });
+      assert.deepEqual(
+        range.body.error.details.map((d: { field: string; code: string }) => d.code),
+        ['invalid_field', 'invalid_date_range'],
+      );
+    });
+
     it('when a CSV names its layout, then the job keeps it with defaults filled; old values still work', async () => {
       const shaped = await post({
         ...valid,

@@ -1,9 +1,10 @@
-import { AppError, type Logger } from '@wevion/shared';
+import { AppError, ValidationError, type Logger } from '@wevion/shared';
 import type Koa from 'koa';
 import { GateError } from '../gate-error.ts';
 
 /**
- * The one place errors become responses: `{error: {code, message, field?}}`, plus `reason` for
+ * The one place errors become responses: `{error: {code, message, field?, details?}}` (details:
+ * every invalid field of a 400), plus `reason` for
  * gates. Unexpected errors are logged and answered 500 without internals.
  */
 export function renderErrors(logger: Logger): Koa.Middleware {
@@ -23,6 +24,7 @@ export function renderErrors(logger: Logger): Koa.Middleware {
               code: error.code,
               message: error.message,
               ...(error.field ? { field: error.field } : {}),
+              ...(error instanceof ValidationError ? { details: error.details } : {}),
             }
           : status < 500
             ? { code: 'bad_request', message: (error as Error).message }

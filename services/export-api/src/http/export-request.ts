@@ -1,6 +1,7 @@
 import {
-  checkDateRange,
   csvLayoutFields,
+  dateRangeProblem,
+  fieldProblems,
   csvLayoutOf,
   EXPORT_FORMATS,
   JOB_STATUSES,
@@ -50,9 +51,14 @@ export function parseExportRequest(
       'Send a JSON object with since, until, platforms, format and target_currency',
     );
   }
-  const { value, error } = schema.validate(body, { abortEarly: true, convert: false });
-  if (error) throw toValidationError(error);
-  checkDateRange(value.since, value.until);
+  // Every problem at once, so a client fixes its request in one round trip.
+  const { value, error } = schema.validate(body, { abortEarly: false, convert: false });
+  const problems = error ? fieldProblems(error) : [];
+  if (!problems.some((p) => p.field === 'since' || p.field === 'until')) {
+    const range = dateRangeProblem(value.since, value.until);
+    if (range) problems.push(range);
+  }
+  if (problems.length) throw ValidationError.of(problems);
   const { format, dimensions, granularity, metrics, include_currency, ...params } = value;
   if (format === 'PDF') return { format, params };
   return {
@@ -75,7 +81,7 @@ export function parseHistoryQuery(query: unknown): {
   filter: JobFilter;
   page: { limit: number; cursor?: string };
 } {
-  const { value, error } = historyQuery.validate(query, { abortEarly: true, convert: true });
+  const { value, error } = historyQuery.validate(query, { abortEarly: false, convert: true });
   if (error) throw toValidationError(error);
   if (value.created_from && value.created_to && value.created_from > value.created_to) {
     throw new ValidationError(
