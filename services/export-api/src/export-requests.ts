@@ -3,7 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { exportFilename, requestWarnings, type ExportParams, type Job } from './domain/job.ts';
 import type { User } from './domain/user.ts';
 import { crossChannelEnabled, monthStart, PLANS, type Workspace } from './domain/workspace.ts';
-import { exportBlocker, workspaceView, type WorkspaceView } from './domain/workspace-view.ts';
+import {
+  exportBlocker,
+  quotaOf,
+  workspaceView,
+  type Quota,
+  type WorkspaceView,
+} from './domain/workspace-view.ts';
 import { GateError } from './gate-error.ts';
 import type { JobLifecycle } from './job-lifecycle.ts';
 import type { DownloadSigner, JobFilter, JobStore, WorkspaceStore } from './ports.ts';
@@ -70,12 +76,17 @@ export class ExportRequests {
     return workspace;
   }
 
-  /** Gates of a new export, in the order users meet them: feature, role, subscription. */
-  async authorizeExport(user: User): Promise<Workspace> {
-    const workspace = await this.workspaceFor(user);
+  /** Gates of a new export past the feature gate, in the order users meet them: role, subscription. */
+  authorizeExport(user: User, workspace: Workspace): void {
     const blocker = exportBlocker(user, workspace);
     if (blocker) throw new GateError(blocker.reason, blocker.message);
-    return workspace;
+  }
+
+  /** The workspace's monthly quota as it stands now. */
+  async quota(workspace: Workspace): Promise<Quota> {
+    const now = this.now();
+    const used = await this.deps.jobs.countTowardsQuota(workspace.workspace_id, monthStart(now));
+    return quotaOf(workspace, used, now);
   }
 
   /** The caller's workspace, plan, quota use and whether they may export (and why not). */

@@ -64,6 +64,7 @@ describe('export-api', function () {
     it('when the workspace has no active subscription, then 403 with reason subscription_required', async () => {
       const response = await post(valid, await h.token('ws_nova'));
       assert.equal(response.status, 403);
+      assert.ok(response.headers['x-export-quota-remaining'], 'a refusal carries the quota too');
       assert.equal(response.body.reason, 'subscription_required');
       assert.match(response.body.error.message, /\/settings\/team\/billing/);
     });
@@ -84,9 +85,19 @@ describe('export-api', function () {
       const kumo = await h.token('ws_kumo');
       const last = await post({ ...valid, target_currency: 'JPY' }, kumo);
       assert.equal(last.status, 202);
+      // The answer says where the quota stands: the last of 20 taken, renewing next month.
+      const now = new Date();
+      const renews = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1) / 1000;
+      assert.equal(last.headers['x-export-quota-limit'], '20');
+      assert.equal(last.headers['x-export-quota-remaining'], '0');
+      assert.equal(last.headers['x-export-quota-reset'], String(renews));
+      assert.equal(last.headers['retry-after'], undefined);
       const over = await post({ ...valid, target_currency: 'JPY' }, kumo);
       assert.equal(over.status, 429);
       assert.equal(over.body.reason, 'export_quota_exceeded');
+      assert.equal(over.headers['x-export-quota-remaining'], '0');
+      const wait = Number(over.headers['retry-after']);
+      assert.ok(Math.abs(wait - (renews - Date.now() / 1000)) < 5, `Retry-After ${wait}`);
       assert.match(
         over.body.error.message,
         /Starter plan includes 20 exports a month and all 20 are used/,

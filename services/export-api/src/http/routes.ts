@@ -1,22 +1,48 @@
 import Router from '@koa/router';
+import { AppError } from '@wevion/shared';
+import type { Context } from 'koa';
 import type { User } from '../domain/user.ts';
+import type { Quota } from '../domain/workspace-view.ts';
 import type { ExportRequests } from '../export-requests.ts';
 import { parseExportRequest, parseHistoryQuery } from './export-request.ts';
+
+/**
+ * `X-Export-Quota-*` on every answer to a POST (none on plans without a limit), and
+ * `Retry-After` on a 429: the seconds until the quota renews.
+ */
+function setQuotaHeaders(ctx: Context, quota: Quota, refused: boolean): void {
+  if (quota.limit === null) return;
+  const reset = Math.floor(Date.parse(quota.resets_at) / 1000);
+  ctx.set('X-Export-Quota-Limit', String(quota.limit));
+  ctx.set('X-Export-Quota-Remaining', String(quota.remaining));
+  ctx.set('X-Export-Quota-Reset', String(reset));
+  if (refused) ctx.set('Retry-After', String(Math.max(1, reset - Math.floor(Date.now() / 1000))));
+}
 
 export function exportRoutes(service: ExportRequests, currencies: readonly string[]): Router {
   const router = new Router({ prefix: '/api/v1/analytics/export' });
 
   router.post('/', async (ctx) => {
     const user = ctx.state.user as User;
-    const workspace = await service.authorizeExport(user);
-    const { format, params } = parseExportRequest(ctx.request.body, {
-      currencies,
-      defaultTimezone: workspace.timezone,
-    });
-    const job = await service.requestExport(user, workspace, format, params);
-    ctx.status = 202;
-    ctx.set('Location', `/api/v1/analytics/export/${job.job_id}`);
-    ctx.body = { job_id: job.job_id, status: job.status };
+    const workspace = await service.workspaceFor(user);
+    let overQuota = false;
+    try {
+      service.authorizeExport(user, workspace);
+      const { format, params } = parseExportRequest(ctx.request.body, {
+        currencies,
+        defaultTimezone: workspace.timezone,
+      });
+      const job = await service.requestExport(user, workspace, format, params);
+      ctx.status = 202;
+      ctx.set('Location', `/api/v1/analytics/export/${job.job_id}`);
+      ctx.body = { job_id: job.job_id, status: job.status };
+    } catch (error) {
+      overQuota = error instanceof AppError && error.status === 429;
+      throw error;
+    } finally {
+      // Accepted or refused, the answer says where the quota stands after it.
+      setQuotaHeaders(ctx, await service.quota(workspace), overQuota);
+    }
   });
 
   router.get('/', async (ctx) => {
