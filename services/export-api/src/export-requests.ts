@@ -1,6 +1,13 @@
 import { AppError, type ExportFormat, type JobStatus } from '@wevion/shared';
 import { randomUUID } from 'node:crypto';
-import { exportFilename, requestWarnings, type ExportParams, type Job } from './domain/job.ts';
+import {
+  exportFilename,
+  IDEMPOTENCY_WINDOW_MS,
+  IdempotencyKeyTaken,
+  requestWarnings,
+  type ExportParams,
+  type Job,
+} from './domain/job.ts';
 import type { User } from './domain/user.ts';
 import { crossChannelEnabled, monthStart, PLANS, type Workspace } from './domain/workspace.ts';
 import {
@@ -97,12 +104,62 @@ export class ExportRequests {
     return workspaceView(workspace, user, used, now);
   }
 
-  /** Stores the job PENDING within the monthly quota (one atomic step) and sends it on. */
+  /**
+   * Stores the job PENDING within the monthly quota (one atomic step) and sends it on. With an
+   * idempotency key, a request already made with it in the last 24 hours gets that job back
+   * (`replayed`), taking no quota; the same key with another request is a 422.
+   */
   async requestExport(
     user: User,
     workspace: Workspace,
     format: ExportFormat,
     params: ExportParams,
+    idempotency?: { key: string; requestHash: string },
+  ): Promise<{ job: Job; replayed: boolean }> {
+    if (idempotency) {
+      const earlier = await this.earlierRequest(workspace, idempotency);
+      if (earlier) return { job: earlier, replayed: true };
+    }
+    try {
+      return {
+        job: await this.createJob(user, workspace, format, params, idempotency),
+        replayed: false,
+      };
+    } catch (error) {
+      // A concurrent request with the key won the insert: its job is this request's answer.
+      if (!(error instanceof IdempotencyKeyTaken) || !idempotency) throw error;
+      const earlier = await this.earlierRequest(workspace, idempotency);
+      if (!earlier) throw error;
+      return { job: earlier, replayed: true };
+    }
+  }
+
+  private async earlierRequest(
+    workspace: Workspace,
+    idempotency: { key: string; requestHash: string },
+  ): Promise<Job | null> {
+    const job = await this.deps.jobs.findByIdempotencyKey(workspace.workspace_id, idempotency.key);
+    if (!job) return null;
+    if (Date.parse(job.created_at) < this.now().getTime() - IDEMPOTENCY_WINDOW_MS) {
+      await this.deps.jobs.releaseIdempotencyKey(job.job_id);
+      return null;
+    }
+    if (job.request_hash !== idempotency.requestHash) {
+      throw new AppError(
+        'idempotency_key_reused',
+        'This Idempotency-Key was sent with a different request in the last 24 hours. Send a new key for a new export, or the same request to get its job back.',
+        { status: 422, field: 'Idempotency-Key' },
+      );
+    }
+    return job;
+  }
+
+  private async createJob(
+    user: User,
+    workspace: Workspace,
+    format: ExportFormat,
+    params: ExportParams,
+    idempotency: { key: string; requestHash: string } | undefined,
   ): Promise<Job> {
     const plan = PLANS[workspace.plan];
     const now = this.now();
@@ -124,6 +181,9 @@ export class ExportRequests {
       enqueue_attempts: 0,
       last_enqueued_at: null,
       warnings: requestWarnings(params, now),
+      ...(idempotency
+        ? { idempotency_key: idempotency.key, request_hash: idempotency.requestHash }
+        : {}),
     };
     if (plan.exports_per_month === null) {
       await this.deps.jobs.create(job);

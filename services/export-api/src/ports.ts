@@ -19,6 +19,7 @@ export interface JobPage {
 
 /** `job_results`: embedded SQLite locally, MongoDB in production. */
 export interface JobStore {
+  /** Throws IdempotencyKeyTaken when the workspace has a job with the same idempotency key. */
   create(job: Job): Promise<void>;
   get(jobId: string): Promise<Job | null>;
   /** Newest first, keyset-paginated. */
@@ -33,11 +34,16 @@ export interface JobStore {
    * Inserts a new job unless its workspace already has `quota.limit` jobs created since
    * `quota.since` that did not fail. Check and insert are one atomic step, so concurrent
    * requests can never exceed the quota. `used` counts the quota's jobs after the call.
+   * Throws IdempotencyKeyTaken, taking no quota, like `create`.
    */
   createWithinQuota(
     job: Job,
     quota: { since: string; limit: number },
   ): Promise<{ created: boolean; used: number }>;
+  /** The workspace's job created with this idempotency key, if it still holds it. */
+  findByIdempotencyKey(workspaceId: string, key: string): Promise<Job | null>;
+  /** Frees a job's idempotency key (past its window) so a new request may use it. */
+  releaseIdempotencyKey(jobId: string): Promise<void>;
   /** Jobs of a workspace created since `since` that did not fail (the monthly quota). */
   countTowardsQuota(workspaceId: string, since: string): Promise<number>;
   /** PENDING jobs last enqueued before `before` and RUNNING jobs silent since `before`. */

@@ -5,6 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { PLATFORMS } from '@wevion/shared';
 import request from 'supertest';
 import type { Job } from '../src/domain/job.ts';
+import { requestHash } from '../src/http/idempotency-key.ts';
+import { DEMO_WORKSPACES } from '../src/demo-workspaces.ts';
+import { job } from './factories.ts';
 import { eventually, JWT_SECRET, OPS_TOKEN, startHarness, type Harness } from './harness.ts';
 
 const EXPORT = '/api/v1/analytics/export';
@@ -108,6 +111,83 @@ describe('export-api', function () {
         ['PENDING', 'RUNNING', 'COMPLETED'],
       );
       assert.equal((await post({ ...valid, target_currency: 'JPY' }, kumo)).status, 202);
+    });
+  });
+
+  describe('idempotent submits', () => {
+    const submit = (key: string, body: unknown = valid, token = acme) =>
+      post(body, token).set('Idempotency-Key', key);
+    const used = async () =>
+      (await http().get('/api/v1/workspaces/current').set('Authorization', `Bearer ${acme}`)).body
+        .quota.used as number;
+
+    it('when a request is retried with its key, then the same job comes back, the quota counted once', async () => {
+      const key = randomUUID();
+      const before = await used();
+      const first = await submit(key);
+      assert.equal(first.status, 202);
+      assert.equal(first.headers['idempotent-replayed'], undefined);
+      // The same request with its keys in another order is the same request.
+      const reordered = Object.fromEntries(Object.entries(valid).reverse());
+      const again = await submit(key, reordered);
+      assert.equal(again.status, 202);
+      assert.equal(again.headers['idempotent-replayed'], 'true');
+      assert.deepEqual(again.body, first.body);
+      assert.equal(again.headers.location, first.headers.location);
+      assert.equal(await used(), before + 1);
+      // Another workspace's key space is its own.
+      const other = await submit(
+        key,
+        { ...valid, target_currency: 'JPY' },
+        await h.token('ws_kumo'),
+      );
+      assert.notEqual(other.body.job_id, first.body.job_id);
+    });
+
+    it('when a key comes back with a different request, then 422 idempotency_key_reused', async () => {
+      const key = randomUUID();
+      assert.equal((await submit(key)).status, 202);
+      const changed = await submit(key, { ...valid, format: 'PDF' });
+      assert.equal(changed.status, 422);
+      assert.equal(changed.body.error.code, 'idempotency_key_reused');
+      assert.equal(changed.body.error.field, 'Idempotency-Key');
+    });
+
+    it('when ten requests race with one key, then exactly one job exists and all ten name it', async () => {
+      const key = randomUUID();
+      const answers = await Promise.all(Array.from({ length: 10 }, () => submit(key)));
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        Array(10).fill(202),
+      );
+      assert.equal(new Set(answers.map((a) => a.body.job_id)).size, 1);
+      assert.equal(answers.filter((a) => a.headers['idempotent-replayed']).length, 9);
+      const listed = (
+        await http().get(`${EXPORT}?limit=100`).set('Authorization', `Bearer ${acme}`)
+      ).body.jobs as { job_id: string }[];
+      assert.equal(listed.filter((j) => j.job_id === answers[0]!.body.job_id).length, 1);
+    });
+
+    it('when a key is older than 24 hours or malformed, then it starts a new job or is a 400', async () => {
+      // A workspace of its own: the history tests count today's jobs of ws_acme.
+      await h.workspaces.upsert({ ...DEMO_WORKSPACES[0]!, workspace_id: 'ws_idem' });
+      const token = await h.token('ws_idem');
+      const key = randomUUID();
+      const old = job({
+        workspace_id: 'ws_idem',
+        created_at: new Date(Date.now() - 25 * 3_600_000).toISOString(),
+        idempotency_key: key,
+        request_hash: requestHash(valid),
+      });
+      await h.jobs.create(old);
+      const fresh = await submit(key, valid, token);
+      assert.equal(fresh.status, 202);
+      assert.notEqual(fresh.body.job_id, old.job_id);
+      for (const bad of ['', 'has space', 'x'.repeat(256), 'café']) {
+        const refused = await submit(bad);
+        assert.equal(refused.status, 400, bad);
+        assert.equal(refused.body.error.code, 'invalid_idempotency_key');
+      }
     });
   });
 

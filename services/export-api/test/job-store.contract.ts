@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import type { JobStore, WorkspaceStore } from '../src/ports.ts';
 import { DEMO_WORKSPACES } from '../src/demo-workspaces.ts';
+import { randomUUID } from 'node:crypto';
+import { IdempotencyKeyTaken } from '../src/domain/job.ts';
 import { job } from './factories.ts';
 
 /** What every job store must do; SQLite always, MongoDB when MONGODB_URI is set. */
@@ -101,6 +103,36 @@ export function jobStoreContract(
     assert.equal(await jobs.get(refused.job_id), null, 'a refused job is not stored');
     await jobs.update(first.job_id, { status: 'FAILED' }, ['PENDING']);
     assert.equal((await jobs.createWithinQuota(make(), quota)).created, true);
+  });
+
+  it('when two jobs carry one idempotency key in a workspace, then the index refuses the second, quota untouched', async () => {
+    const key = `key-${randomUUID()}`;
+    const workspace = `ws_idem_${randomUUID()}`;
+    const first = job({ workspace_id: workspace, idempotency_key: key, request_hash: 'h1' });
+    const quota = { since: '2026-01-01T00:00:00.000Z', limit: 10 };
+    assert.equal((await jobs.createWithinQuota(first, quota)).created, true);
+    const racing = await Promise.allSettled(
+      Array.from({ length: 4 }, () =>
+        jobs.createWithinQuota(job({ workspace_id: workspace, idempotency_key: key }), quota),
+      ),
+    );
+    for (const result of racing) {
+      assert.equal(result.status, 'rejected');
+      assert.ok((result as PromiseRejectedResult).reason instanceof IdempotencyKeyTaken);
+    }
+    await assert.rejects(
+      jobs.create(job({ workspace_id: workspace, idempotency_key: key })),
+      IdempotencyKeyTaken,
+    );
+    assert.equal(await jobs.countTowardsQuota(workspace, quota.since), 1);
+    assert.deepEqual(await jobs.findByIdempotencyKey(workspace, key), first);
+    // Keys are per workspace, and a released key names the next job.
+    await jobs.create(job({ workspace_id: `${workspace}_other`, idempotency_key: key }));
+    await jobs.releaseIdempotencyKey(first.job_id);
+    assert.equal(await jobs.findByIdempotencyKey(workspace, key), null);
+    const next = job({ workspace_id: workspace, idempotency_key: key });
+    await jobs.create(next);
+    assert.equal((await jobs.findByIdempotencyKey(workspace, key))!.job_id, next.job_id);
   });
 
   it('when looking for stale jobs, then PENDING by last send and RUNNING by last update', async () => {

@@ -126,7 +126,7 @@ describe('job lifecycle: the reconciler', () => {
 
   it('when the queue is down at request time, then the job is kept PENDING for the reconciler', async () => {
     failSends = true;
-    const created = await requests.requestExport(
+    const { job: created } = await requests.requestExport(
       { user_id: 'u', workspace_id: 'ws_acme', role: 'admin' },
       DEMO_WORKSPACES[0]!,
       'CSV',

@@ -1,6 +1,6 @@
 import { JOB_STATUSES, ValidationError, type JobStatus } from '@wevion/shared';
 import mongoose, { Schema, type Connection } from 'mongoose';
-import type { Job, JobPatch } from '../domain/job.ts';
+import { IdempotencyKeyTaken, type Job, type JobPatch } from '../domain/job.ts';
 import type { Workspace } from '../domain/workspace.ts';
 import type { JobFilter, JobPage, JobStore, WorkspaceStore } from '../ports.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
@@ -23,11 +23,27 @@ const jobSchema = new Schema(
     enqueue_attempts: Number,
     last_enqueued_at: String,
     warnings: Schema.Types.Mixed,
+    idempotency_key: String,
+    request_hash: String,
   },
   { collection: 'job_results', versionKey: false, minimize: false },
 );
 jobSchema.index({ workspace_id: 1, created_at: -1, _id: -1 });
 jobSchema.index({ status: 1, updated_at: 1 });
+// One key, one job per workspace, enforced by the index under any race (jobs without a key
+// are outside it).
+jobSchema.index(
+  { workspace_id: 1, idempotency_key: 1 },
+  { unique: true, partialFilterExpression: { idempotency_key: { $type: 'string' } } },
+);
+
+/** A duplicate-key refusal of the idempotency index, as the port names it. */
+function idempotencyConflict(error: unknown): unknown {
+  const { code, keyPattern } = error as { code?: number; keyPattern?: Record<string, unknown> };
+  return code === 11000 && keyPattern && 'idempotency_key' in keyPattern
+    ? new IdempotencyKeyTaken()
+    : error;
+}
 
 /**
  * One counter per workspace and quota window: MongoDB has no multi-document check-then-insert
@@ -74,7 +90,22 @@ export class MongoJobStore implements JobStore {
 
   async create(job: Job): Promise<void> {
     const { job_id, ...rest } = job;
-    await this.jobs.create({ _id: job_id, ...rest });
+    try {
+      await this.jobs.create({ _id: job_id, ...rest });
+    } catch (error) {
+      throw idempotencyConflict(error);
+    }
+  }
+
+  async findByIdempotencyKey(workspaceId: string, key: string): Promise<Job | null> {
+    const doc = await this.jobs
+      .findOne({ workspace_id: workspaceId, idempotency_key: key })
+      .lean<JobDocument>();
+    return doc ? toJob(doc) : null;
+  }
+
+  async releaseIdempotencyKey(jobId: string): Promise<void> {
+    await this.jobs.updateOne({ _id: jobId }, { $unset: { idempotency_key: 1 } });
   }
 
   /**

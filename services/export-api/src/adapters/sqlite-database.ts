@@ -19,7 +19,9 @@ const SCHEMA = `
     updated_at       TEXT NOT NULL,
     enqueue_attempts INTEGER NOT NULL DEFAULT 0,
     last_enqueued_at TEXT,
-    warnings         TEXT
+    warnings         TEXT,
+    idempotency_key  TEXT,
+    request_hash     TEXT
   );
   CREATE INDEX IF NOT EXISTS job_results_history ON job_results (workspace_id, created_at DESC, job_id DESC);
   CREATE INDEX IF NOT EXISTS job_results_staleness ON job_results (status, updated_at);
@@ -36,9 +38,13 @@ export function openSqlite(path: string): Database.Database {
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
-  // Files from before job warnings: the column is added once; old rows read as no warnings.
+  // Files from before these columns get them once; old rows read as no warnings and no key.
   const columns = db.prepare('PRAGMA table_info(job_results)').all() as { name: string }[];
-  if (!columns.some((c) => c.name === 'warnings'))
-    db.exec('ALTER TABLE job_results ADD COLUMN warnings TEXT');
+  for (const column of ['warnings', 'idempotency_key', 'request_hash'])
+    if (!columns.some((c) => c.name === column))
+      db.exec(`ALTER TABLE job_results ADD COLUMN ${column} TEXT`);
+  // The index, not a lookup before the insert, is what makes one key one job under a race.
+  db.exec(`CREATE UNIQUE INDEX IF NOT EXISTS job_results_idempotency
+    ON job_results (workspace_id, idempotency_key) WHERE idempotency_key IS NOT NULL`);
   return db;
 }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { JOB_STATUSES, ValidationError, type JobStatus } from '@wevion/shared';
-import type { Job, JobPatch } from '../domain/job.ts';
+import { IdempotencyKeyTaken, type Job, type JobPatch } from '../domain/job.ts';
 import type { JobFilter, JobPage, JobStore } from '../ports.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
@@ -22,6 +22,8 @@ const COLUMNS = [
   'enqueue_attempts',
   'last_enqueued_at',
   'warnings',
+  'idempotency_key',
+  'request_hash',
 ] as const;
 
 type Row = Record<(typeof COLUMNS)[number], string | number | null>;
@@ -38,11 +40,26 @@ function toRow(values: Partial<Job>): Partial<Row> {
   return row;
 }
 
+/** Every column named: better-sqlite3 wants a value for each parameter of the INSERT. */
+function insertRow(job: Job): Partial<Row> {
+  return { idempotency_key: null, request_hash: null, ...toRow(job) };
+}
+
+/** A unique-index refusal of the idempotency key, as the port names it. */
+function idempotencyConflict(error: unknown): unknown {
+  const { code, message } = error as { code?: string; message?: string };
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' && message?.includes('idempotency_key')
+    ? new IdempotencyKeyTaken()
+    : error;
+}
+
 function fromRow(row: Row): Job {
   const job = { ...row } as Record<string, unknown>;
   for (const key of JSON_COLUMNS)
     job[key] = row[key] === null ? null : JSON.parse(row[key] as string);
   job.warnings ??= [];
+  for (const key of ['idempotency_key', 'request_hash'] as const)
+    if (job[key] === null) delete job[key];
   return job as unknown as Job;
 }
 
@@ -71,11 +88,31 @@ export class SqliteJobStore implements JobStore {
   }
 
   async create(job: Job): Promise<void> {
-    this.db.prepare(INSERT).run(toRow(job));
+    try {
+      this.db.prepare(INSERT).run(insertRow(job));
+    } catch (error) {
+      throw idempotencyConflict(error);
+    }
   }
 
   async createWithinQuota(job: Job, quota: { since: string; limit: number }) {
-    return this.insertWithinQuota.immediate(toRow(job), quota.since, quota.limit);
+    try {
+      // A refused insert rolls the transaction back: the quota count never saw it.
+      return this.insertWithinQuota.immediate(insertRow(job), quota.since, quota.limit);
+    } catch (error) {
+      throw idempotencyConflict(error);
+    }
+  }
+
+  async findByIdempotencyKey(workspaceId: string, key: string): Promise<Job | null> {
+    const row = this.db
+      .prepare('SELECT * FROM job_results WHERE workspace_id = ? AND idempotency_key = ?')
+      .get(workspaceId, key) as Row | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  async releaseIdempotencyKey(jobId: string): Promise<void> {
+    this.db.prepare('UPDATE job_results SET idempotency_key = NULL WHERE job_id = ?').run(jobId);
   }
 
   async get(jobId: string): Promise<Job | null> {

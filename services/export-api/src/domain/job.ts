@@ -59,9 +59,27 @@ export interface Job {
   last_enqueued_at: string | null;
   /** What the user should know about the file (an empty range, a range ending in the future). */
   warnings: JobWarning[];
+  /**
+   * The client's `Idempotency-Key` and a hash of the request it came with: unique per
+   * workspace, so a retried POST finds this job instead of making a second one.
+   */
+  idempotency_key?: string;
+  request_hash?: string;
 }
 
-export type JobPatch = Partial<Omit<Job, 'job_id' | 'workspace_id' | 'created_at'>>;
+/** How long an `Idempotency-Key` names its job (Stripe's window). */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
+
+/** A store refused a job because its workspace already has one with the same idempotency key. */
+export class IdempotencyKeyTaken extends Error {
+  constructor() {
+    super('idempotency key already names a job in this workspace');
+  }
+}
+
+export type JobPatch = Partial<
+  Omit<Job, 'job_id' | 'workspace_id' | 'created_at' | 'idempotency_key' | 'request_hash'>
+>;
 
 const TERMINAL: readonly JobStatus[] = ['COMPLETED', 'FAILED'];
 

@@ -5,6 +5,7 @@ import type { User } from '../domain/user.ts';
 import type { Quota } from '../domain/workspace-view.ts';
 import type { ExportRequests } from '../export-requests.ts';
 import { parseExportRequest, parseHistoryQuery } from './export-request.ts';
+import { parseIdempotencyKey, requestHash } from './idempotency-key.ts';
 
 /**
  * `X-Export-Quota-*` on every answer to a POST (none on plans without a limit), and
@@ -32,7 +33,16 @@ export function exportRoutes(service: ExportRequests, currencies: readonly strin
         currencies,
         defaultTimezone: workspace.timezone,
       });
-      const job = await service.requestExport(user, workspace, format, params);
+      const key = parseIdempotencyKey(ctx.headers['idempotency-key']);
+      const { job, replayed } = await service.requestExport(
+        user,
+        workspace,
+        format,
+        params,
+        key ? { key, requestHash: requestHash(ctx.request.body) } : undefined,
+      );
+      // A replay answers as the first request did: the same status code and body.
+      if (replayed) ctx.set('Idempotent-Replayed', 'true');
       ctx.status = 202;
       ctx.set('Location', `/api/v1/analytics/export/${job.job_id}`);
       ctx.body = { job_id: job.job_id, status: job.status };
