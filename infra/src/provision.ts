@@ -95,6 +95,12 @@ export const EXPORT_LIFECYCLE_RULES = [
     Filter: { Prefix: KEY_PREFIXES.datasets },
     Expiration: { Days: BUCKET.datasetRetentionDays },
   },
+  {
+    ID: 'expire-cancellations',
+    Status: 'Enabled' as const,
+    Filter: { Prefix: KEY_PREFIXES.cancellations },
+    Expiration: { Days: BUCKET.cancellationRetentionDays },
+  },
 ];
 
 /** Returns a note when the S3 endpoint cannot store lifecycle rules (s3rver). */

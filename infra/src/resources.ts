@@ -1,3 +1,5 @@
+import { CANCELLATIONS_PREFIX } from '@wevion/shared/cancellation.ts';
+
 /**
  * Every AWS resource the export service needs, in one place. `provision` creates them against
  * real AWS or the local emulators; names can be prefixed per environment.
@@ -48,10 +50,13 @@ export const BUCKET = {
   exportRetentionDays: 7,
   /** Datasets are claim checks between report-builder and renderer; a day covers every retry. */
   datasetRetentionDays: 1,
+  /** Cancel markers only matter while a job could still be worked on: a day, like datasets. */
+  cancellationRetentionDays: 1,
 } as const;
 
 export const KEY_PREFIXES = {
   datasets: 'datasets/',
   exports: 'exports/',
   branding: 'branding/',
+  cancellations: CANCELLATIONS_PREFIX,
 } as const;

@@ -57,6 +57,10 @@ describe('the AWS CDK stack (template assertions, offline)', function () {
         Rules: Match.arrayWith([
           Match.objectLike({ Prefix: 'exports/', ExpirationInDays: BUCKET.exportRetentionDays }),
           Match.objectLike({ Prefix: 'datasets/', ExpirationInDays: BUCKET.datasetRetentionDays }),
+          Match.objectLike({
+            Prefix: 'cancellations/',
+            ExpirationInDays: BUCKET.cancellationRetentionDays,
+          }),
         ]),
       },
     });

@@ -127,6 +127,7 @@ describe('provisioning against the local emulators', function () {
       [
         ['expire-exports', 'exports/', 7],
         ['expire-datasets', 'datasets/', 1],
+        ['expire-cancellations', 'cancellations/', 1],
       ],
     );
   });

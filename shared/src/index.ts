@@ -21,3 +21,4 @@ export * from './logo.ts';
 export * from './http-server.ts';
 export * from './internal-token.ts';
 export * from './job-queue-consumer.ts';
+export * from './cancellation.ts';

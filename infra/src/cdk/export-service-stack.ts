@@ -126,6 +126,11 @@ export class ExportServiceStack extends Stack {
           prefix: KEY_PREFIXES.datasets,
           expiration: Duration.days(BUCKET.datasetRetentionDays),
         },
+        {
+          id: 'expire-cancellations',
+          prefix: KEY_PREFIXES.cancellations,
+          expiration: Duration.days(BUCKET.cancellationRetentionDays),
+        },
       ],
     });
     const objects = (prefix: string) => bucket.arnForObjects(`${prefix}*`);
@@ -308,26 +313,37 @@ export class ExportServiceStack extends Stack {
       apiEvents.dlq.queueArn,
     ]);
     allow(apiRole, ['sqs:SendMessage'], [apiEvents.dlq.queueArn]);
-    // Signs GETs of finished files and logos; stores logos; deletes duplicate renders.
+    // Signs GETs of finished files and logos; deletes duplicate renders.
     allow(
       apiRole,
       ['s3:GetObject'],
       [objects(KEY_PREFIXES.exports), objects(KEY_PREFIXES.branding)],
     );
-    allow(apiRole, ['s3:PutObject'], [objects(KEY_PREFIXES.branding)]);
+    // Stores logos, and the cancel markers the workers look for.
+    allow(
+      apiRole,
+      ['s3:PutObject'],
+      [objects(KEY_PREFIXES.branding), objects(KEY_PREFIXES.cancellations)],
+    );
     allow(apiRole, ['s3:DeleteObject'], [objects(KEY_PREFIXES.exports)]);
     allow(apiRole, headBucket, [bucket.bucketArn]);
 
     const builderRole = reportBuilder.taskDefinition.taskRole;
     allow(builderRole, ['sqs:SendMessage'], [renderJobs.queue.queueArn]);
     allow(builderRole, ['s3:PutObject'], [objects(KEY_PREFIXES.datasets)]);
+    // A HEAD of a cancel marker needs s3:GetObject (and ListBucket to see a 404, not a 403).
+    allow(builderRole, ['s3:GetObject'], [objects(KEY_PREFIXES.cancellations)]);
     allow(builderRole, headBucket, [bucket.bucketArn]);
 
     const rendererRole = renderer.taskDefinition.taskRole;
     allow(
       rendererRole,
       ['s3:GetObject'],
-      [objects(KEY_PREFIXES.datasets), objects(KEY_PREFIXES.branding)],
+      [
+        objects(KEY_PREFIXES.datasets),
+        objects(KEY_PREFIXES.branding),
+        objects(KEY_PREFIXES.cancellations),
+      ],
     );
     allow(
       rendererRole,

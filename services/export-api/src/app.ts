@@ -19,6 +19,7 @@ import { Gauge } from 'prom-client';
 import type { Server } from 'node:http';
 import { ResvgSharpLogoRasterizer } from './adapters/resvg-sharp-logo-rasterizer.ts';
 import { S3DownloadSigner } from './adapters/s3-download-signer.ts';
+import { S3Cancellations } from './adapters/s3-cancellations.ts';
 import { S3ExportFiles } from './adapters/s3-export-files.ts';
 import { SqsExportQueue } from './adapters/sqs-export-queue.ts';
 import { BrandingService } from './branding-service.ts';
@@ -85,6 +86,7 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
         config.EXPORTS_BUCKET,
         config.DOWNLOAD_URL_TTL_SECONDS,
       ),
+      cancellations: new S3Cancellations(deps.s3, config.EXPORTS_BUCKET),
     },
   );
 

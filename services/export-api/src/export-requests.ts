@@ -8,7 +8,7 @@ import {
   type ExportParams,
   type Job,
 } from './domain/job.ts';
-import type { User } from './domain/user.ts';
+import { canExport, type User } from './domain/user.ts';
 import { crossChannelEnabled, monthStart, PLANS, type Workspace } from './domain/workspace.ts';
 import {
   exportBlocker,
@@ -19,13 +19,21 @@ import {
 } from './domain/workspace-view.ts';
 import { GateError } from './gate-error.ts';
 import type { JobLifecycle } from './job-lifecycle.ts';
-import type { DownloadSigner, JobFilter, JobStore, WorkspaceStore } from './ports.ts';
+import { JobFinishedError } from './job-finished-error.ts';
+import type {
+  Cancellations,
+  DownloadSigner,
+  JobFilter,
+  JobStore,
+  WorkspaceStore,
+} from './ports.ts';
 
 export interface ExportRequestsDeps {
   jobs: JobStore;
   workspaces: WorkspaceStore;
   lifecycle: Pick<JobLifecycle, 'enqueue'>;
   signer: DownloadSigner;
+  cancellations: Cancellations;
   clock?: () => Date;
 }
 
@@ -204,16 +212,54 @@ export class ExportRequests {
     return job;
   }
 
-  /** Another workspace's job is "not found", never "forbidden": ids are not confirmed to exist. */
   async getJob(user: User, jobId: string): Promise<JobView> {
     await this.workspaceFor(user);
+    return this.view(await this.ownJob(user, jobId), true);
+  }
+
+  /**
+   * Ends a PENDING or RUNNING job FAILED with `cancelled` (the four statuses stay the contract).
+   * The workers are told first, through the marker they check before each expensive step; a
+   * cancelled job, failed, takes no quota. A finished job is a 409 naming its status.
+   */
+  async cancelJob(user: User, jobId: string): Promise<JobView> {
+    await this.workspaceFor(user);
+    if (!canExport(user))
+      throw new GateError(
+        'insufficient_role',
+        'Viewers cannot cancel exports; ask an admin or media buyer.',
+      );
+    const job = await this.ownJob(user, jobId);
+    if (job.status === 'COMPLETED' || job.status === 'FAILED')
+      throw new JobFinishedError(jobId, job.status);
+    const now = this.now();
+    await this.deps.cancellations.mark(jobId, now);
+    const at = now.toISOString();
+    const ended = await this.deps.jobs.update(
+      jobId,
+      {
+        status: 'FAILED',
+        error: { code: 'cancelled', message: `Cancelled by ${user.user_id} at ${at}.` },
+        completed_at: at,
+        updated_at: at,
+      },
+      ['PENDING', 'RUNNING'],
+    );
+    const current = (await this.deps.jobs.get(jobId))!;
+    // It finished between the read and the update: the file stands, the cancel does not.
+    if (!ended) throw new JobFinishedError(jobId, current.status);
+    return this.view(current, false);
+  }
+
+  /** Another workspace's job is "not found", never "forbidden": ids are not confirmed to exist. */
+  private async ownJob(user: User, jobId: string): Promise<Job> {
     const job = await this.deps.jobs.get(jobId);
     if (!job || job.workspace_id !== user.workspace_id) {
       throw new AppError('job_not_found', `No export job ${jobId} in your workspace.`, {
         status: 404,
       });
     }
-    return this.view(job, true);
+    return job;
   }
 
   async listJobs(user: User, filter: JobFilter, page: { limit: number; cursor?: string }) {

@@ -83,3 +83,8 @@ export interface ExportFiles {
 export interface ExportQueue {
   enqueue(job: Job, workspace: Workspace): Promise<void>;
 }
+
+/** Tells the workers a job was cancelled, so they stop before their next expensive step. */
+export interface Cancellations {
+  mark(jobId: string, at: Date): Promise<void>;
+}

@@ -2,7 +2,7 @@ import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { SignJWT } from 'jose';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { PLATFORMS } from '@wevion/shared';
+import { isCancelled, PLATFORMS } from '@wevion/shared';
 import request from 'supertest';
 import type { Job } from '../src/domain/job.ts';
 import { requestHash } from '../src/http/idempotency-key.ts';
@@ -188,6 +188,53 @@ describe('export-api', function () {
         assert.equal(refused.status, 400, bad);
         assert.equal(refused.body.error.code, 'invalid_idempotency_key');
       }
+    });
+  });
+
+  describe('cancel', () => {
+    const cancel = (jobId: string, token = acme) =>
+      http().post(`${EXPORT}/${jobId}/cancel`).set('Authorization', `Bearer ${token}`);
+
+    it('when a PENDING job is cancelled, then it ends FAILED "cancelled", the workers are told, and it takes no quota', async () => {
+      const used = async () =>
+        (await http().get('/api/v1/workspaces/current').set('Authorization', `Bearer ${acme}`)).body
+          .quota.used as number;
+      const { job_id: jobId } = (await post(valid)).body;
+      const before = await used();
+      const cancelled = await cancel(jobId);
+      assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+      assert.equal(cancelled.body.status, 'FAILED');
+      assert.equal(cancelled.body.error.code, 'cancelled');
+      assert.match(cancelled.body.error.message, /^Cancelled by user_test at \d{4}-/);
+      assert.equal(await used(), before - 1);
+      assert.equal(
+        await isCancelled(h.clients.s3, h.config.EXPORTS_BUCKET, jobId),
+        true,
+        'the marker the workers look for',
+      );
+      // A worker's late progress event cannot bring it back.
+      await h.publishEvent({
+        job_id: jobId,
+        status: 'RUNNING',
+        progress: { stage: 'rendering', percent: 70 },
+      });
+      await h.drained(h.config.EXPORT_API_EVENTS_QUEUE_URL);
+      assert.equal((await h.jobs.get(jobId))!.status, 'FAILED');
+    });
+
+    it('when the job is finished, another workspace’s or the caller a viewer, then 409 with the status, 404 or 403', async () => {
+      const { job_id: jobId } = (await post(valid)).body;
+      assert.equal((await cancel(jobId)).status, 200);
+      const again = await cancel(jobId);
+      assert.equal(again.status, 409);
+      assert.equal(again.body.status, 'FAILED');
+      assert.equal(again.body.error.code, 'job_finished');
+      const { job_id: other } = (await post(valid)).body;
+      assert.equal((await cancel(other, await h.token('ws_kumo'))).status, 404);
+      const viewer = await cancel(other, await h.token('ws_acme', 'viewer'));
+      assert.equal(viewer.status, 403);
+      assert.equal(viewer.body.reason, 'insufficient_role');
+      assert.equal((await cancel(randomUUID())).status, 404);
     });
   });
 

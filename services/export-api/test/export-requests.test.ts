@@ -31,6 +31,7 @@ describe('export requests with an idempotency key', () => {
         workspaces: new SqliteWorkspaceStore(db),
         lifecycle: { enqueue: async (created) => void enqueued.push(created.job_id) },
         signer: { sign: async () => ({ url: '', expiresAt: '' }) },
+        cancellations: { mark: async () => undefined },
       },
     );
     const user = { user_id: 'u', workspace_id: 'ws_acme', role: 'admin' as const };

@@ -56,6 +56,7 @@ describe('job lifecycle: the reconciler', () => {
         workspaces,
         lifecycle,
         signer: { sign: async () => ({ url: '', expiresAt: '' }) },
+        cancellations: { mark: async () => undefined },
         clock: () => now,
       },
     );

@@ -3,9 +3,12 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import {
   EXPORT_ROWS_SCHEMA_VERSION,
   exportFilename,
+  isCancelled,
+  JobCancelled,
   jobEvents,
   logoDataUrl,
   REPORT_DATASET_SCHEMA_VERSION,
+  stopIfCancelled,
   textChunks,
   uploadStream,
   type ExportRowsHeader,
@@ -80,6 +83,9 @@ export async function renderExport(
 ): Promise<void> {
   const event = jobEvents(deps.sns, deps.topicArn, message);
   const started = performance.now();
+  // A cancelled job gets no file and no more events: export-api has already ended it.
+  if (await isCancelled(deps.s3, deps.bucket, message.job_id, signal))
+    return deps.logger.info({ job_id: message.job_id }, 'cancelled before rendering');
   let claimCheck;
   try {
     claimCheck = await openClaimCheck(deps.s3, deps.bucket, message.dataset_key, signal);
@@ -97,7 +103,13 @@ export async function renderExport(
     return;
   }
   const render = message.format === 'PDF' ? renderPdf : renderCsv;
-  await render({ message, claimCheck, signal, event }, deps);
+  try {
+    await render({ message, claimCheck, signal, event }, deps);
+  } catch (error) {
+    if (!(error instanceof JobCancelled)) throw error;
+    deps.logger.info({ job_id: message.job_id }, 'cancelled while rendering; nothing uploaded');
+    return;
+  }
   deps.metrics.stageDuration.observe(
     { stage: `render_${message.format.toLowerCase()}` },
     (performance.now() - started) / 1000,
@@ -153,10 +165,15 @@ async function renderCsv(
   const writer = new CsvWriter(header, { bom: message.options.csv_bom });
   const total = message.dataset_rows;
   let rows = 0;
+  // Set by a progress tick that found the job cancelled: the next line throws, which aborts the
+  // multipart upload, so S3 never stores the object.
+  let cancelled = false;
+  const stopIfCancelledNow = () => stopIfCancelled(deps.s3, deps.bucket, message.job_id, signal);
   async function* csv(): AsyncGenerator<string> {
     yield writer.headerLine();
     let next = await lines.next();
     while (!next.done) {
+      if (cancelled) throw new JobCancelled(message.job_id);
       yield writer.line(next.value as RowValues);
       rows++;
       next = await lines.next();
@@ -164,10 +181,14 @@ async function renderCsv(
     if (next.value.rows !== rows) {
       throw new Error(`${message.dataset_key} promises ${next.value.rows} rows but holds ${rows}`);
     }
+    // The last look before the upload completes.
+    await stopIfCancelledNow();
   }
-  const progress = () => {
+  const progress = async () => {
+    cancelled = await isCancelled(deps.s3, deps.bucket, message.job_id, signal);
+    if (cancelled) return;
     const percent = total ? 60 + Math.floor((35 * Math.min(rows, total)) / total) : 60;
-    return event({ status: 'RUNNING', progress: { stage: 'rendering', percent, rows } });
+    await event({ status: 'RUNNING', progress: { stage: 'rendering', percent, rows } });
   };
 
   const { query, layout } = header;
@@ -231,6 +252,7 @@ async function renderPdf(
   });
   const pdf = await deps.printer.print(deps.template.render(view));
   signal.throwIfAborted();
+  await stopIfCancelled(deps.s3, deps.bucket, message.job_id, signal);
   await event({ status: 'RUNNING', progress: { stage: 'uploading', percent: 90 } });
   const contentType = 'application/pdf';
   const sha256 = createHash('sha256').update(pdf).digest('hex');

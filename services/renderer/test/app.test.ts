@@ -10,6 +10,7 @@ import {
   csvLayoutOf,
   destroyAwsClients,
   EXPORT_ROWS_SCHEMA_VERSION,
+  markCancelled,
   type AwsClients,
   type RenderReportMessage,
 } from '@wevion/shared';
@@ -173,6 +174,42 @@ describe('renderer service', function () {
         `c1,"'=Campaign 1, ""quoted""",0.01,1\r\n` +
         `c2,"'=Campaign 2, ""quoted""",0.01,2\r\n`,
     );
+  });
+
+  it('when a PDF job is cancelled while it prints, then no file is uploaded and no event says otherwise', async () => {
+    let release!: () => void;
+    let printing!: () => void;
+    const started = new Promise<void>((resolve) => (printing = resolve));
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slowPrinter: PdfPrinter = {
+      ...fakePrinter,
+      print: async () => {
+        printing();
+        await gate;
+        return Buffer.from('%PDF-1.7 fake');
+      },
+    };
+    const render = message({ format: 'PDF' });
+    await putDataset(render.dataset_key, fixtureDataset());
+    const rendered = renderExport(render, { ...renderDeps(), printer: slowPrinter });
+    await started;
+    await markCancelled(clients.s3, resources.EXPORTS_BUCKET!, render.job_id, new Date());
+    release();
+    await rendered;
+    assert.deepEqual(await filesOf(render.job_id), []);
+    await assert.rejects(
+      nextEvent((e) => e.job_id === render.job_id && e.status !== 'RUNNING', 1_500),
+      'no COMPLETED or FAILED for a job export-api already ended',
+    );
+  });
+
+  it('when a CSV job was cancelled before it renders, then its claim check is not even read', async () => {
+    const render = message({ dataset_rows: 3 });
+    await markCancelled(clients.s3, resources.EXPORTS_BUCKET!, render.job_id, new Date());
+    // No claim check at all: reading it would fail the job as "dataset missing".
+    await renderExport(render, renderDeps());
+    assert.deepEqual(await filesOf(render.job_id), []);
+    await assert.rejects(nextEvent((e) => e.job_id === render.job_id, 1_500));
   });
 
   it('when a rows claim check was cut short, then rendering rejects and leaves no file', async () => {

@@ -3,6 +3,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
   AppError,
+  isCancelled,
   parseCsvLayout,
   parseReportQuery,
   jobEvents,
@@ -62,6 +63,9 @@ export async function buildExport(
   const log = deps.logger.child({ job_id: message.job_id });
   const event = jobEvents(deps.sns, deps.topicArn, message);
 
+  // A cancelled job gets no more work and no more events: export-api has already ended it.
+  if (await isCancelled(deps.s3, deps.bucket, message.job_id, signal))
+    return log.info('cancelled before aggregating');
   await event({ status: 'RUNNING', progress: { stage: 'aggregating', percent: 10 } });
   const started = performance.now();
   const currencies = await deps.store.fxCurrencies();
@@ -89,6 +93,9 @@ export async function buildExport(
   deps.metrics.stageDuration.observe({ stage: 'aggregate' }, (performance.now() - started) / 1000);
 
   signal.throwIfAborted();
+  // Cancelled while aggregating: the claim check stays unread and expires with its prefix.
+  if (await isCancelled(deps.s3, deps.bucket, message.job_id, signal))
+    return log.info('cancelled while aggregating; nothing sent to render');
   await sendToQueue(deps.sqs, deps.renderQueueUrl, {
     type: 'RENDER_REPORT',
     version: 1,

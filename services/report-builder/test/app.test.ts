@@ -1,4 +1,5 @@
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { queueDrained } from '@wevion/infra/local-system.ts';
 import { LOCAL_CREDENTIALS, startLocalEmulators } from '@wevion/infra/local-emulators.ts';
 import { jobEventReader } from '@wevion/infra/polling.ts';
 import { provision } from '@wevion/infra/provision.ts';
@@ -8,6 +9,7 @@ import {
   createLogger,
   createMetrics,
   destroyAwsClients,
+  markCancelled,
   signInternalToken,
   SUMMARY_AUDIENCE,
   type AwsClients,
@@ -171,6 +173,54 @@ describe('report-builder service', function () {
     const failed = await nextEvent((e) => e.job_id === message.job_id && e.status === 'FAILED');
     assert.match(failed.error!.message, /between 2000-01-01 and 2099-12-31/);
     assert.equal((await fetch(`${url}/healthz`)).status, 200);
+  });
+
+  it('when a job is cancelled while it aggregates, then nothing goes on to render and no event follows', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow: InsightsStore = Object.assign(Object.create(store) as InsightsStore, {
+      aggregate: async (...args: Parameters<InsightsStore['aggregate']>) => {
+        await gate;
+        return store.aggregate(...args);
+      },
+    });
+    await start({}, slow);
+    const message = { ...exportMessage({}), format: 'PDF', csv: null };
+    await clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: resources.EXPORT_JOBS_QUEUE_URL,
+        MessageBody: JSON.stringify(message),
+      }),
+    );
+    await nextEvent((e) => e.job_id === message.job_id && e.status === 'RUNNING');
+    await markCancelled(clients.s3, resources.EXPORTS_BUCKET!, message.job_id, new Date());
+    release();
+    await queueDrained(clients.sqs, resources.EXPORT_JOBS_QUEUE_URL!);
+    const { Attributes } = await clients.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: resources.RENDER_JOBS_QUEUE_URL,
+        AttributeNames: ['ApproximateNumberOfMessages'],
+      }),
+    );
+    assert.equal(Attributes!.ApproximateNumberOfMessages, '0', 'no RENDER_REPORT sent');
+    // A second job, not cancelled, shows the worker still renders on: its event is the next.
+    const next = exportMessage({});
+    await clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: resources.EXPORT_JOBS_QUEUE_URL,
+        MessageBody: JSON.stringify(next),
+      }),
+    );
+    await nextEvent((e) => e.job_id === next.job_id);
+    // Nothing after its first RUNNING: no "rendering" step, no FAILED or COMPLETED of its own.
+    await assert.rejects(
+      nextEvent(
+        (e) =>
+          e.job_id === message.job_id &&
+          (e.status !== 'RUNNING' || e.progress?.stage !== 'aggregating'),
+        1_500,
+      ),
+    );
   });
 
   it('when aggregating outlives the handler time limit, then the job ends FAILED with a timeout', async () => {

@@ -1,6 +1,7 @@
 import { AppError, ValidationError, type Logger } from '@wevion/shared';
 import type Koa from 'koa';
 import { GateError } from '../gate-error.ts';
+import { JobFinishedError } from '../job-finished-error.ts';
 
 /**
  * The one place errors become responses: `{error: {code, message, field?, details?}}` (details:
@@ -34,6 +35,7 @@ export function renderErrors(logger: Logger): Koa.Middleware {
               },
       };
       if (error instanceof GateError) body.reason = error.reason;
+      if (error instanceof JobFinishedError) body.status = error.jobStatus;
       ctx.body = body;
     }
   };

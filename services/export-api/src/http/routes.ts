@@ -60,6 +60,11 @@ export function exportRoutes(service: ExportRequests, currencies: readonly strin
     ctx.body = await service.listJobs(ctx.state.user as User, filter, page);
   });
 
+  router.post('/:job_id/cancel', async (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = await service.cancelJob(ctx.state.user as User, ctx.params.job_id!);
+  });
+
   router.get('/:job_id', async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = await service.getJob(ctx.state.user as User, ctx.params.job_id!);
