@@ -526,6 +526,7 @@ function bar(
   $('export-detail').textContent = detail;
   $('export-progress').style.width = `${percentDone}%`;
   $('export-retry').hidden = !(state === 'failed' && retryable);
+  $('export-cancel').hidden = !(state === 'working' && watching);
   announce(`${title}. ${detail}`);
 }
 
@@ -567,8 +568,32 @@ async function startExport(format: 'CSV' | 'PDF', csv?: CsvChoices) {
   }
 }
 
+/** The job the export bar follows, while it runs: the one Cancel stops. */
+let watching: string | null = null;
+
+/** Stops a PENDING or RUNNING job; the poll that follows shows it ended. */
+async function cancelExport(jobId: string) {
+  try {
+    await api(`/api/v1/analytics/export/${jobId}/cancel`, { method: 'POST' });
+    announce('Export cancelled.');
+  } catch (error) {
+    // 409: it finished first; the next poll or list shows how.
+    announce(`The export could not be cancelled: ${(error as Error).message}`);
+  }
+  void loadReports();
+}
+
 /** Polls a job with backoff until it ends; a finished file downloads straight away. */
 async function watch(jobId: string) {
+  watching = jobId;
+  try {
+    await follow(jobId);
+  } finally {
+    if (watching === jobId) watching = null;
+  }
+}
+
+async function follow(jobId: string) {
   let delay = 500;
   for (;;) {
     const job = await api<JobView>(`/api/v1/analytics/export/${jobId}`);
@@ -589,7 +614,7 @@ async function watch(jobId: string) {
     if (job.status === 'FAILED') {
       bar(
         'failed',
-        'Export failed',
+        job.error?.code === 'cancelled' ? 'Export cancelled' : 'Export failed',
         job.error?.message ?? 'The export failed.',
         0,
         RETRYABLE_JOB_ERRORS.has(job.error?.code ?? ''),
@@ -673,6 +698,11 @@ function reportRow(job: JobView): HTMLTableRowElement {
     action = link;
   } else if (job.status === 'FAILED') {
     action = el('span', { className: 'error-text', textContent: job.error?.message ?? 'Failed' });
+  } else if (workspace?.user.export_blocked?.reason !== 'insufficient_role') {
+    const stop = el('button', { type: 'button', className: 'link', textContent: 'Cancel' });
+    stop.setAttribute('aria-label', `Cancel the ${job.format} export of ${job.params.since}`);
+    stop.addEventListener('click', () => void cancelExport(job.job_id));
+    action = stop;
   }
   const empty = job.warnings.some((w) => w.code === 'no_data');
   const facts = job.file ? `${count(job.file.rows)} rows · ${fileSize(job.file.bytes)}` : '';
@@ -721,6 +751,7 @@ $('export-retry').addEventListener(
   () => lastRequest && void startExport(lastRequest.format, lastRequest.csv),
 );
 $('export-dismiss').addEventListener('click', () => ($('export-bar').hidden = true));
+$('export-cancel').addEventListener('click', () => watching && void cancelExport(watching));
 let resizeTimer: number | undefined;
 window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
