@@ -28,7 +28,8 @@ await build({
   platform: 'node',
   target: 'node20',
   packages: 'external',
-  alias: { '@wevion/shared': './shared/src/index.ts' },
+  // The bare name is the package's index; a subpath is a file of it.
+  alias: { '@wevion/shared': './shared/src' },
   sourcemap: true,
   logLevel: 'warning',
 });

@@ -19,6 +19,7 @@ import { Gauge } from 'prom-client';
 import type { Server } from 'node:http';
 import { ResvgSharpLogoRasterizer } from './adapters/resvg-sharp-logo-rasterizer.ts';
 import { S3DownloadSigner } from './adapters/s3-download-signer.ts';
+import { apiDocs } from './http/api-docs.ts';
 import { S3Cancellations } from './adapters/s3-cancellations.ts';
 import { S3ExportFiles } from './adapters/s3-export-files.ts';
 import { SqsExportQueue } from './adapters/sqs-export-queue.ts';
@@ -153,6 +154,7 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
       ...(deps.webDir ? { webDir: deps.webDir } : {}),
     }),
   );
+  koa.use(apiDocs());
   koa.use(
     authenticate(
       [config.JWT_SECRET, ...(config.JWT_SECRET_PREVIOUS ? [config.JWT_SECRET_PREVIOUS] : [])],

@@ -1,8 +1,8 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import request from 'supertest';
 import { startHarness, type Harness } from './harness.ts';
+import { checkedHttp } from './openapi-contract.ts';
 
 const BRANDING = '/api/v1/workspaces/current/branding';
 const PNG = Buffer.from(
@@ -17,7 +17,12 @@ describe('workspace branding', function () {
   this.timeout(30_000);
   let h: Harness;
   let admin: string;
-  const http = () => request(h.app.koa.callback());
+  // Every response these tests receive is checked against the OpenAPI document.
+  const violations: string[] = [];
+  const http = () => checkedHttp(h.app.koa.callback(), violations);
+  afterEach(() =>
+    assert.deepEqual(violations.splice(0), [], 'responses match the OpenAPI document'),
+  );
 
   before(async () => {
     h = await startHarness();

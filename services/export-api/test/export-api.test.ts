@@ -8,6 +8,7 @@ import type { Job } from '../src/domain/job.ts';
 import { requestHash } from '../src/http/idempotency-key.ts';
 import { DEMO_WORKSPACES } from '../src/demo-workspaces.ts';
 import { job } from './factories.ts';
+import { checkedHttp } from './openapi-contract.ts';
 import { eventually, JWT_SECRET, OPS_TOKEN, startHarness, type Harness } from './harness.ts';
 
 const EXPORT = '/api/v1/analytics/export';
@@ -23,7 +24,12 @@ describe('export-api', function () {
   this.timeout(30_000);
   let h: Harness;
   let acme: string;
-  const http = () => request(h.app.koa.callback());
+  // Every response these tests receive is checked against the OpenAPI document.
+  const violations: string[] = [];
+  const http = () => checkedHttp(h.app.koa.callback(), violations);
+  afterEach(() =>
+    assert.deepEqual(violations.splice(0), [], 'responses match the OpenAPI document'),
+  );
 
   before(async () => {
     h = await startHarness();
@@ -111,6 +117,24 @@ describe('export-api', function () {
         ['PENDING', 'RUNNING', 'COMPLETED'],
       );
       assert.equal((await post({ ...valid, target_currency: 'JPY' }, kumo)).status, 202);
+    });
+  });
+
+  describe('the API contract', () => {
+    it('when the OpenAPI document and its reference page are fetched, then both answer without a token, from this server only', async () => {
+      const document = await http().get('/api/v1/openapi.json');
+      assert.equal(document.status, 200);
+      assert.equal(document.body.openapi, '3.1.0');
+      assert.ok(document.body.paths['/api/v1/analytics/export/{job_id}/cancel'].post);
+      const page = await http().get('/api/docs');
+      assert.equal(page.status, 200);
+      assert.match(page.text, /<redoc spec-url="\/api\/v1\/openapi.json"/);
+      assert.match(page.text, /<script src="\/api\/docs\/redoc.standalone.js">/);
+      assert.doesNotMatch(page.text, /https?:\/\//, 'nothing from another origin');
+      assert.match(page.headers['content-security-policy']!, /script-src 'self';/);
+      const script = await http().get('/api/docs/redoc.standalone.js');
+      assert.equal(script.status, 200);
+      assert.ok(Number(script.headers['content-length']) > 500_000, 'the Redoc bundle itself');
     });
   });
 

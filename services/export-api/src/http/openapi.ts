@@ -1,0 +1,550 @@
+import {
+  ECB_REFERENCE_CURRENCIES,
+  EXPORT_FORMATS,
+  JOB_STATUSES,
+  MAX_DATE_RANGE_DAYS,
+  MAX_PLATFORMS_PER_REPORT,
+  PLATFORMS,
+} from '@wevion/shared';
+import { ROLES } from '../domain/user.ts';
+
+/**
+ * The public API as OpenAPI 3.1: served at /api/v1/openapi.json, rendered at /api/docs, and
+ * checked against every response the API tests receive, so it cannot drift from the code.
+ * Enumerations come from the same constants the validators use.
+ */
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const nullable = (schema: object) => ({ oneOf: [schema, { type: 'null' }] });
+const date = { type: 'string', format: 'date', examples: ['2026-08-01'] };
+const instant = { type: 'string', format: 'date-time' };
+const json = (schema: object, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const error = (description: string) => json(ref('ErrorBody'), description);
+
+const quotaHeaders = {
+  'X-Export-Quota-Limit': {
+    description: 'Exports a month on the plan (absent on plans without a limit).',
+    schema: { type: 'string', pattern: '^\\d+$' },
+  },
+  'X-Export-Quota-Remaining': {
+    description: 'Exports left this month, after this request.',
+    schema: { type: 'string', pattern: '^\\d+$' },
+  },
+  'X-Export-Quota-Reset': {
+    description: 'When the quota renews: Unix seconds (the 1st of next month, 00:00 UTC).',
+    schema: { type: 'string', pattern: '^\\d+$' },
+  },
+};
+
+const metrics = {
+  type: 'object',
+  additionalProperties: { type: ['number', 'null'] },
+};
+
+const schemas = {
+  ErrorBody: {
+    type: 'object',
+    required: ['error'],
+    additionalProperties: false,
+    properties: {
+      error: {
+        type: 'object',
+        required: ['code', 'message'],
+        additionalProperties: false,
+        properties: {
+          code: { type: 'string', examples: ['invalid_field'] },
+          message: { type: 'string' },
+          field: { type: 'string', description: 'The first invalid field.' },
+          details: {
+            type: 'array',
+            description: 'Every invalid field of a 400, once each.',
+            items: {
+              type: 'object',
+              required: ['code', 'message'],
+              additionalProperties: false,
+              properties: {
+                field: { type: 'string' },
+                code: { type: 'string' },
+                message: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+      reason: {
+        type: 'string',
+        description: 'Why a gate refused (403, 429): insufficient_role, subscription_required, …',
+      },
+      status: { enum: JOB_STATUSES, description: 'A 409: the status of the job as it is.' },
+    },
+  },
+  ExportRequest: {
+    type: 'object',
+    required: ['since', 'until', 'platforms', 'format', 'target_currency'],
+    additionalProperties: false,
+    properties: {
+      since: { ...date, description: 'First day, in the report time zone.' },
+      until: {
+        ...date,
+        description: `Last day, inclusive; at most ${MAX_DATE_RANGE_DAYS} days after since.`,
+      },
+      platforms: {
+        type: 'array',
+        minItems: 1,
+        maxItems: MAX_PLATFORMS_PER_REPORT,
+        uniqueItems: true,
+        items: { enum: PLATFORMS },
+      },
+      format: { enum: EXPORT_FORMATS },
+      target_currency: { enum: ECB_REFERENCE_CURRENCIES },
+      timezone: { type: 'string', description: 'IANA zone; default the workspace’s.' },
+      compare_previous: { type: 'boolean', default: true },
+      csv_bom: { type: 'boolean', default: false },
+      dimensions: {
+        type: 'array',
+        description: 'CSV only.',
+        items: { enum: ['date', 'platform', 'account', 'campaign'] },
+      },
+      granularity: { enum: ['day', 'daily', 'week', 'month', 'total'], description: 'CSV only.' },
+      metrics: { type: 'array', items: { type: 'string' }, description: 'CSV only.' },
+      include_currency: { type: 'boolean', description: 'CSV only.' },
+    },
+  },
+  ExportAccepted: {
+    type: 'object',
+    required: ['job_id', 'status'],
+    additionalProperties: false,
+    properties: { job_id: { type: 'string', format: 'uuid' }, status: { const: 'PENDING' } },
+  },
+  Job: {
+    type: 'object',
+    required: [
+      'job_id',
+      'status',
+      'format',
+      'requested_by',
+      'params',
+      'progress',
+      'file',
+      'error',
+      'warnings',
+      'created_at',
+      'started_at',
+      'completed_at',
+    ],
+    additionalProperties: false,
+    properties: {
+      job_id: { type: 'string', format: 'uuid' },
+      status: { enum: JOB_STATUSES },
+      format: { enum: EXPORT_FORMATS },
+      requested_by: { type: 'string', description: 'The requester’s user id.' },
+      params: {
+        type: 'object',
+        required: ['since', 'until', 'platforms', 'target_currency', 'timezone'],
+        properties: {
+          since: date,
+          until: date,
+          platforms: { type: 'array', items: { type: 'string' } },
+          target_currency: { type: 'string' },
+          timezone: { type: 'string' },
+        },
+      },
+      progress: nullable({
+        type: 'object',
+        required: ['stage', 'percent'],
+        additionalProperties: false,
+        properties: {
+          stage: { enum: ['queued', 'aggregating', 'rendering', 'uploading', 'done'] },
+          percent: { type: 'integer', minimum: 0, maximum: 100 },
+          rows: { type: 'integer', minimum: 0 },
+        },
+      }),
+      file: nullable({
+        type: 'object',
+        required: ['filename', 'bytes', 'rows', 'sha256', 'content_type'],
+        additionalProperties: false,
+        properties: {
+          filename: { type: 'string' },
+          bytes: { type: 'integer', minimum: 0 },
+          rows: { type: 'integer', minimum: 0 },
+          sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+          content_type: { type: 'string' },
+        },
+      }),
+      error: nullable({
+        type: 'object',
+        required: ['code', 'message'],
+        additionalProperties: false,
+        properties: {
+          code: { type: 'string', examples: ['cancelled', 'timeout', 'currency_without_rates'] },
+          message: { type: 'string' },
+        },
+      }),
+      warnings: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['code', 'message'],
+          additionalProperties: false,
+          properties: {
+            code: { enum: ['no_data', 'range_in_future'] },
+            message: { type: 'string' },
+          },
+        },
+      },
+      created_at: instant,
+      started_at: nullable(instant),
+      completed_at: nullable(instant),
+      download_url: {
+        type: 'string',
+        format: 'uri',
+        description: 'Only on a single COMPLETED job: signed afresh on every read.',
+      },
+      expires_at: instant,
+    },
+  },
+  JobPage: {
+    type: 'object',
+    required: ['jobs', 'next_cursor'],
+    additionalProperties: false,
+    properties: {
+      jobs: { type: 'array', items: ref('Job') },
+      next_cursor: { type: ['string', 'null'] },
+    },
+  },
+  Summary: {
+    type: 'object',
+    description: 'The on-screen view, from the same engine as the exports.',
+    required: ['currency', 'period', 'totals', 'platforms', 'channel_mix', 'trend', 'warnings'],
+    properties: {
+      currency: { type: 'object', required: ['code', 'minor_units'] },
+      period: { type: 'object', required: ['since', 'until', 'days', 'timezone'] },
+      totals: metrics,
+      platforms: { type: 'array', items: { type: 'object' } },
+      channel_mix: { type: 'array', items: { type: 'object' } },
+      trend: { type: 'array', items: { type: 'object' } },
+      previous: nullable({ type: 'object', required: ['since', 'until', 'deltas'] }),
+      warnings: { type: 'array', items: { type: 'object', required: ['code', 'message'] } },
+    },
+  },
+  Workspace: {
+    type: 'object',
+    additionalProperties: false,
+    required: [
+      'workspace_id',
+      'name',
+      'timezone',
+      'currency',
+      'plan',
+      'subscription',
+      'quota',
+      'features',
+      'branding',
+      'user',
+    ],
+    properties: {
+      workspace_id: { type: 'string' },
+      name: { type: 'string' },
+      timezone: { type: 'string' },
+      currency: { type: 'string' },
+      plan: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'label', 'exports_per_month'],
+        properties: {
+          name: { type: 'string' },
+          label: { type: 'string' },
+          exports_per_month: { type: ['integer', 'null'] },
+        },
+      },
+      subscription: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['status', 'active'],
+        properties: { status: { type: 'string' }, active: { type: 'boolean' } },
+      },
+      quota: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['limit', 'used', 'remaining', 'resets_at'],
+        properties: {
+          limit: { type: ['integer', 'null'] },
+          used: { type: 'integer' },
+          remaining: { type: ['integer', 'null'] },
+          resets_at: instant,
+        },
+      },
+      features: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['custom_branding', 'scheduled_exports'],
+        properties: {
+          custom_branding: { type: 'boolean' },
+          scheduled_exports: { type: 'integer' },
+        },
+      },
+      branding: nullable({
+        type: 'object',
+        additionalProperties: false,
+        required: ['primary_color', 'secondary_color'],
+        properties: {
+          primary_color: { type: ['string', 'null'] },
+          secondary_color: { type: ['string', 'null'] },
+        },
+      }),
+      user: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['user_id', 'role', 'can_export', 'export_blocked'],
+        properties: {
+          user_id: { type: 'string' },
+          role: { enum: ROLES },
+          can_export: { type: 'boolean' },
+          export_blocked: nullable({
+            type: 'object',
+            additionalProperties: false,
+            required: ['reason', 'message'],
+            properties: { reason: { type: 'string' }, message: { type: 'string' } },
+          }),
+        },
+      },
+    },
+  },
+  Branding: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['logo_key', 'primary_color', 'secondary_color'],
+    properties: {
+      logo_key: { type: ['string', 'null'] },
+      primary_color: { type: ['string', 'null'], pattern: '^#[0-9A-Fa-f]{6}$' },
+      secondary_color: { type: ['string', 'null'], pattern: '^#[0-9A-Fa-f]{6}$' },
+    },
+  },
+};
+
+const jobIdParameter = {
+  name: 'job_id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string' },
+};
+
+const gates = {
+  '401': error('No token, or one that is invalid or expired.'),
+  '403': error('A gate: a viewer, or no active subscription (see `reason`).'),
+  '404': error('Cross-channel analytics are disabled for the workspace, or no such job.'),
+};
+
+export const OPENAPI_DOCUMENT = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Wevion cross-channel analytics export API',
+    version: '1.0.0',
+    description:
+      'Export cross-channel ad analytics as CSV or branded PDF through asynchronous jobs: POST a request (202 and a job id), poll the job, download from its signed URL. Every endpoint takes a platform JWT as a bearer token.',
+  },
+  servers: [{ url: '/' }],
+  security: [{ bearerAuth: [] }],
+  paths: {
+    '/api/v1/analytics/export': {
+      post: {
+        operationId: 'requestExport',
+        summary: 'Start an export',
+        parameters: [
+          {
+            name: 'Idempotency-Key',
+            in: 'header',
+            required: false,
+            description:
+              'Retry safely: the same key and body within 24 hours return the first job, without a second quota slot.',
+            schema: { type: 'string', minLength: 1, maxLength: 255 },
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: ref('ExportRequest') } },
+        },
+        responses: {
+          '202': {
+            ...json(ref('ExportAccepted'), 'Accepted: poll the job at Location.'),
+            headers: {
+              Location: { required: true, schema: { type: 'string' } },
+              'Idempotent-Replayed': {
+                description: '`true` when this answers an earlier request with the same key.',
+                schema: { const: 'true' },
+              },
+              ...quotaHeaders,
+            },
+          },
+          '400': {
+            ...error('Invalid fields, all listed in error.details.'),
+            headers: quotaHeaders,
+          },
+          ...gates,
+          '422': error('idempotency_key_reused: the key came with a different request.'),
+          '429': {
+            ...error('export_quota_exceeded: this month’s exports are used.'),
+            headers: {
+              ...quotaHeaders,
+              'Retry-After': {
+                required: true,
+                description: 'Seconds until the quota renews.',
+                schema: { type: 'string', pattern: '^\\d+$' },
+              },
+            },
+          },
+        },
+      },
+      get: {
+        operationId: 'listExports',
+        summary: 'List the workspace’s exports, newest first',
+        parameters: [
+          { name: 'created_from', in: 'query', schema: date },
+          { name: 'created_to', in: 'query', schema: date },
+          { name: 'format', in: 'query', schema: { enum: EXPORT_FORMATS } },
+          { name: 'status', in: 'query', schema: { enum: JOB_STATUSES } },
+          {
+            name: 'limit',
+            in: 'query',
+            schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+          },
+          { name: 'cursor', in: 'query', schema: { type: 'string' } },
+        ],
+        responses: {
+          '200': json(ref('JobPage'), 'A page of jobs.'),
+          '400': error('A bad filter or cursor.'),
+          ...gates,
+        },
+      },
+    },
+    '/api/v1/analytics/export/{job_id}': {
+      get: {
+        operationId: 'getExport',
+        summary: 'Read a job; a COMPLETED one carries a fresh download URL',
+        parameters: [jobIdParameter],
+        responses: { '200': json(ref('Job'), 'The job.'), ...gates },
+      },
+    },
+    '/api/v1/analytics/export/{job_id}/cancel': {
+      post: {
+        operationId: 'cancelExport',
+        summary: 'Cancel a PENDING or RUNNING job',
+        parameters: [jobIdParameter],
+        responses: {
+          '200': json(ref('Job'), 'The job, now FAILED with error.code "cancelled".'),
+          ...gates,
+          '409': error('job_finished: the job already ended; `status` says how.'),
+        },
+      },
+    },
+    '/api/v1/analytics/summary': {
+      get: {
+        operationId: 'getSummary',
+        summary: 'The on-screen view of a range',
+        parameters: [
+          { name: 'since', in: 'query', required: true, schema: date },
+          { name: 'until', in: 'query', required: true, schema: date },
+          {
+            name: 'platforms',
+            in: 'query',
+            required: true,
+            description: 'Comma-separated.',
+            schema: { type: 'string' },
+          },
+          { name: 'target_currency', in: 'query', required: true, schema: { type: 'string' } },
+          { name: 'timezone', in: 'query', schema: { type: 'string' } },
+        ],
+        responses: {
+          '200': json(ref('Summary'), 'Totals, platforms, trend and deltas.'),
+          '400': error('A bad field.'),
+          ...gates,
+          '422': error('The currency has no rates loaded.'),
+          '502': error('The engine did not answer.'),
+          '503': error('The engine is unavailable.'),
+        },
+      },
+    },
+    '/api/v1/workspaces/current': {
+      get: {
+        operationId: 'getWorkspace',
+        summary: 'The caller’s workspace: defaults, plan, quota, features, rights',
+        responses: { '200': json(ref('Workspace'), 'The workspace.'), ...gates },
+      },
+    },
+    '/api/v1/workspaces/current/branding': {
+      get: {
+        operationId: 'getBranding',
+        summary: 'The workspace’s report branding',
+        responses: {
+          '200': json(
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['branding', 'custom_branding'],
+              properties: {
+                branding: nullable(ref('Branding')),
+                custom_branding: { type: 'boolean' },
+              },
+            },
+            'The branding, and whether the plan allows it.',
+          ),
+          ...gates,
+        },
+      },
+      put: {
+        operationId: 'putBranding',
+        summary: 'Set the logo and colours (admins, plans with custom branding)',
+        requestBody: {
+          content: {
+            'multipart/form-data': {
+              schema: {
+                type: 'object',
+                properties: {
+                  logo: { type: 'string', contentMediaType: 'image/png' },
+                  primary_color: { type: 'string' },
+                  secondary_color: { type: 'string' },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': json(
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['branding'],
+              properties: { branding: ref('Branding') },
+            },
+            'The branding as stored.',
+          ),
+          '400': error('A bad logo or colour.'),
+          '413': error('The logo is too large.'),
+          ...gates,
+        },
+      },
+    },
+    '/api/v1/openapi.json': {
+      get: {
+        operationId: 'getOpenApi',
+        summary: 'This document',
+        security: [],
+        responses: { '200': json({ type: 'object', required: ['openapi'] }, 'OpenAPI 3.1.') },
+      },
+    },
+    '/api/docs': {
+      get: {
+        operationId: 'getApiReference',
+        summary: 'This document as a readable page (Redoc, served locally)',
+        security: [],
+        responses: { '200': { description: 'HTML', content: { 'text/html': {} } } },
+      },
+    },
+  },
+  components: {
+    securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    schemas,
+  },
+} as const;

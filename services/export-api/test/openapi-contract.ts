@@ -1,0 +1,84 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import type { Request, Response } from 'superagent';
+import request from 'supertest';
+import { OPENAPI_DOCUMENT } from '../src/http/openapi.ts';
+
+const DOC_ID = 'https://wevion.example/openapi.json';
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats.default(ajv);
+ajv.addSchema({ ...OPENAPI_DOCUMENT, $id: DOC_ID });
+
+/** A JSON pointer segment: "/" and "~" escaped. */
+const segment = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+
+interface Operation {
+  responses: Record<
+    string,
+    {
+      content?: Record<string, unknown>;
+      headers?: Record<string, { required?: boolean; schema: object }>;
+    }
+  >;
+}
+
+const templates = Object.keys(OPENAPI_DOCUMENT.paths).map((template) => ({
+  template,
+  pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+}));
+
+/**
+ * What is wrong with one response against the OpenAPI document, or null: its status must be
+ * documented for the operation, its JSON body must match the schema, and its headers the ones
+ * declared.
+ */
+export function contractProblem(method: string, path: string, response: Response): string | null {
+  // The page, health and the reference page's script are not part of the API.
+  if (!path.startsWith('/api/') || path.startsWith('/api/docs/')) return null;
+  const where = `${method} ${path} → ${response.status}`;
+  const template = templates.find((t) => t.pattern.test(path))?.template;
+  const operation = template
+    ? (OPENAPI_DOCUMENT.paths as Record<string, Record<string, Operation>>)[template]?.[
+        method.toLowerCase()
+      ]
+    : undefined;
+  if (!operation) {
+    // The router's own answers for what is not an operation: a 404 or 405 in the error shape.
+    if (response.status !== 404 && response.status !== 405)
+      return `${where}: no such operation in the document`;
+    const valid = ajv.validate({ $ref: `${DOC_ID}#/components/schemas/ErrorBody` }, response.body);
+    return valid ? null : `${where}: ${ajv.errorsText()}`;
+  }
+  const status = String(response.status);
+  const documented = operation.responses[status];
+  if (!documented) return `${where}: status not documented`;
+  for (const [name, header] of Object.entries(documented.headers ?? {})) {
+    const value = response.headers[name.toLowerCase()];
+    if (value === undefined) {
+      if (header.required) return `${where}: header ${name} missing`;
+      continue;
+    }
+    if (!ajv.validate(header.schema, value)) return `${where}: header ${name}: ${ajv.errorsText()}`;
+  }
+  if (documented.content?.['application/json']) {
+    const pointer = ['paths', template!, method.toLowerCase(), 'responses', status]
+      .map(segment)
+      .join('/');
+    const schema = { $ref: `${DOC_ID}#/${pointer}/content/application~1json/schema` };
+    if (!ajv.validate(schema, response.body)) return `${where}: ${ajv.errorsText()}`;
+  }
+  return null;
+}
+
+/**
+ * supertest for an app whose every response is checked against the document; what does not
+ * match lands in `violations` (assert it stays empty after each test).
+ */
+export function checkedHttp(callback: Parameters<typeof request>[0], violations: string[]) {
+  return request.agent(callback).use((req: Request) => {
+    req.on('response', (response: Response) => {
+      const problem = contractProblem(req.method, new URL(req.url).pathname, response);
+      if (problem) violations.push(problem);
+    });
+  });
+}
