@@ -278,6 +278,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         HOST: '127.0.0.1',
         REPORT_BUILDER_URL: `http://127.0.0.1:${ports.reportBuilderOps}`,
         DEV_SESSION_TOKEN: tokens.ws_acme!,
+        // A receiver on this machine (127.0.0.1) may take the webhooks; production refuses it.
+        WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
       },
       'report-builder': { OPS_PORT: String(ports.reportBuilderOps) },
       renderer: { OPS_PORT: String(ports.rendererOps) },

@@ -34,11 +34,16 @@ import { summaryRoute } from './http/summary-route.ts';
 import { workspaceRoutes } from './http/workspace-routes.ts';
 import { webApp } from './http/web-app.ts';
 import { JobLifecycle } from './job-lifecycle.ts';
-import type { JobStore, WorkspaceStore } from './ports.ts';
+import type { JobStore, WebhookStore, WorkspaceStore } from './ports.ts';
+import { withJobEndings } from './job-endings.ts';
+import { FetchWebhookSender } from './adapters/fetch-webhook-sender.ts';
+import { webhookRoutes } from './http/webhook-routes.ts';
+import { Webhooks } from './webhooks.ts';
 
 export interface ExportApiDeps {
   jobs: JobStore;
   workspaces: WorkspaceStore;
+  webhooks: WebhookStore;
   sqs: SQSClient;
   s3: S3Client;
   logger: Logger;
@@ -53,6 +58,9 @@ const EVENT_HANDLER_TIMEOUT_MS = 30_000;
 /** export-api: the HTTP API, the job-event and dead-letter consumers, and the reconciler. */
 export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps) {
   const { logger, metrics, sqs } = deps;
+  // Every job's end goes out to the workspace's webhooks, whichever path ended it.
+  let webhooks: Webhooks | null = null;
+  const jobs = withJobEndings(deps.jobs, async (jobId) => webhooks?.jobEnded(jobId), logger);
   const lifecycle = new JobLifecycle(
     {
       pendingGraceSeconds: config.PENDING_GRACE_SECONDS,
@@ -60,7 +68,7 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
       runningTimeoutSeconds: config.RUNNING_TIMEOUT_SECONDS,
     },
     {
-      jobs: deps.jobs,
+      jobs,
       workspaces: deps.workspaces,
       queue: new SqsExportQueue(sqs, config.EXPORT_JOBS_QUEUE_URL),
       files: new S3ExportFiles(deps.s3, config.EXPORTS_BUCKET),
@@ -79,7 +87,7 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
   const requests = new ExportRequests(
     { crossChannelEnabled: config.ENABLE_CROSS_CHANNEL_ANALYTICS },
     {
-      jobs: deps.jobs,
+      jobs,
       workspaces: deps.workspaces,
       lifecycle,
       signer: new S3DownloadSigner(
@@ -145,6 +153,22 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
     }),
   ];
 
+  webhooks = new Webhooks(
+    {
+      retryBaseMs: config.WEBHOOK_RETRY_BASE_SECONDS * 1000,
+      pollMs: 1000,
+    },
+    {
+      store: deps.webhooks,
+      sender: new FetchWebhookSender({
+        timeoutMs: config.WEBHOOK_TIMEOUT_SECONDS * 1000,
+        allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+      }),
+      jobs: deps.jobs,
+      workspaceFor: (user) => requests.workspaceFor(user),
+      logger,
+    },
+  );
   const koa = new Koa();
   koa.proxy = true;
   koa.use(renderErrors(logger));
@@ -192,6 +216,9 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
   const workspace = workspaceRoutes(requests);
   koa.use(workspace.routes());
   koa.use(workspace.allowedMethods({ throw: true, methodNotAllowed }));
+  const hooks = webhookRoutes(webhooks);
+  koa.use(hooks.routes());
+  koa.use(hooks.allowedMethods({ throw: true, methodNotAllowed }));
   // Last: a body in the {error} shape, left as a 404 so the routers' allowedMethods above can
   // still turn a known path with another method into a 405.
   koa.use((ctx) => {
@@ -213,6 +240,7 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
       opsPort = config.OPS_PORT,
     ): Promise<{ port: number; opsPort: number }> {
       for (const c of consumers) c.start();
+      webhooks!.start();
       reconciler = setInterval(() => {
         lifecycle
           .reconcile()
@@ -243,6 +271,7 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
       if (reconciler) clearInterval(reconciler);
       await Promise.all([
         ...consumers.map((c) => c.stop()),
+        webhooks!.stop(),
         server ? closeServer(server) : undefined,
         ops?.close(),
       ]);

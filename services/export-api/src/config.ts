@@ -62,6 +62,11 @@ const schema = Joi.object({
   RUNNING_TIMEOUT_SECONDS: Joi.number().min(10).default(900),
   /** SQS long-poll wait; tests shorten it so shutdown is quick. */
   QUEUE_WAIT_SECONDS: Joi.number().integer().min(0).max(20).default(20),
+  /** Webhooks to loopback, private and link-local addresses: for local development only. */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: Joi.boolean().truthy('1').falsy('0').default(false),
+  /** The first retry's wait; each later one doubles, up to an hour, for about a day. */
+  WEBHOOK_RETRY_BASE_SECONDS: Joi.number().min(0.05).default(30),
+  WEBHOOK_TIMEOUT_SECONDS: Joi.number().min(1).max(60).default(10),
 });
 
 export interface ExportApiConfig extends AwsEnvironment, OpsEnvironment {
@@ -91,6 +96,9 @@ export interface ExportApiConfig extends AwsEnvironment, OpsEnvironment {
   MAX_ENQUEUE_ATTEMPTS: number;
   RUNNING_TIMEOUT_SECONDS: number;
   QUEUE_WAIT_SECONDS: number;
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: boolean;
+  WEBHOOK_RETRY_BASE_SECONDS: number;
+  WEBHOOK_TIMEOUT_SECONDS: number;
 }
 
 export function loadExportApiConfig(

@@ -1,5 +1,6 @@
 import type { ExportFormat, JobStatus, LogoType } from '@wevion/shared';
 import type { Job, JobPatch } from './domain/job.ts';
+import type { DeliveryAttempt, Webhook, WebhookDelivery } from './domain/webhook.ts';
 import type { Workspace } from './domain/workspace.ts';
 
 export interface JobFilter {
@@ -87,4 +88,34 @@ export interface ExportQueue {
 /** Tells the workers a job was cancelled, so they stop before their next expensive step. */
 export interface Cancellations {
   mark(jobId: string, at: Date): Promise<void>;
+}
+
+/** Webhook endpoints and their deliveries: stored, so deliveries survive a restart. */
+export interface WebhookStore {
+  /** Inserts unless the workspace already has `max` endpoints (one atomic step). */
+  create(webhook: Webhook, max: number): Promise<boolean>;
+  list(workspaceId: string): Promise<Webhook[]>;
+  get(workspaceId: string, webhookId: string): Promise<Webhook | null>;
+  /** Deletes the endpoint and its pending deliveries. */
+  remove(workspaceId: string, webhookId: string): Promise<boolean>;
+  setSecret(workspaceId: string, webhookId: string, secret: string): Promise<boolean>;
+  /** Stores deliveries; one per endpoint and event, so a duplicate is ignored. */
+  addDeliveries(deliveries: readonly WebhookDelivery[]): Promise<void>;
+  /** Pending deliveries whose next attempt is due, oldest first. */
+  due(now: string, limit: number): Promise<WebhookDelivery[]>;
+  /** Records one attempt and the delivery's new state. */
+  recordAttempt(
+    deliveryId: string,
+    attempt: DeliveryAttempt,
+    next: { state: WebhookDelivery['state']; next_attempt_at: string | null },
+  ): Promise<void>;
+  /** The endpoint's latest deliveries, newest first. */
+  deliveries(workspaceId: string, webhookId: string, limit: number): Promise<WebhookDelivery[]>;
+}
+
+/** Sends one signed delivery; resolves with the receiver's status (throws when unreachable). */
+export interface WebhookSender {
+  send(url: string, body: string, headers: Record<string, string>): Promise<number>;
+  /** Throws a ValidationError naming `url` when the target is not allowed. */
+  checkTarget(url: string): Promise<void>;
 }

@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqlite } from '../src/adapters/sqlite-database.ts';
 import { SqliteJobStore } from '../src/adapters/sqlite-job-store.ts';
+import { SqliteWebhookStore } from '../src/adapters/sqlite-webhook-store.ts';
 import { SqliteWorkspaceStore } from '../src/adapters/sqlite-workspace-store.ts';
 import { createApp } from '../src/app.ts';
 import { loadExportApiConfig, type ExportApiConfig } from '../src/config.ts';
@@ -81,9 +82,11 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const workspaces = new SqliteWorkspaceStore(db);
   for (const workspace of DEMO_WORKSPACES) await workspaces.upsert(workspace);
   for (const job of kumoHistory(new Date())) await jobs.create(job);
+  const webhooks = new SqliteWebhookStore(db);
   const app = createApp(config, {
     jobs,
     workspaces,
+    webhooks,
     ...clients,
     logger: createLogger('export-api-test', 'silent'),
     metrics: createMetrics('export-api'),

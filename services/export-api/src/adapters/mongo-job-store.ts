@@ -4,6 +4,7 @@ import { IdempotencyKeyTaken, type Job, type JobPatch } from '../domain/job.ts';
 import type { Workspace } from '../domain/workspace.ts';
 import type { JobFilter, JobPage, JobStore, WorkspaceStore } from '../ports.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { MongoWebhookStore } from './mongo-webhook-store.ts';
 
 const jobSchema = new Schema(
   {
@@ -64,14 +65,15 @@ type JobDocument = Omit<Job, 'job_id'> & { _id: string };
 const toJob = ({ _id, ...rest }: JobDocument): Job =>
   ({ job_id: _id, ...rest, warnings: rest.warnings ?? [] }) as Job;
 
-/** Opens one MongoDB connection for both stores (production). */
+/** Opens one MongoDB connection for the stores (production). */
 export async function connectMongoStores(
   uri: string,
-): Promise<{ jobs: MongoJobStore; workspaces: MongoWorkspaceStore }> {
+): Promise<{ jobs: MongoJobStore; workspaces: MongoWorkspaceStore; webhooks: MongoWebhookStore }> {
   const connection = await mongoose.createConnection(uri).asPromise();
   const jobs = new MongoJobStore(connection);
-  await jobs.syncIndexes();
-  return { jobs, workspaces: new MongoWorkspaceStore(connection) };
+  const webhooks = new MongoWebhookStore(connection);
+  await Promise.all([jobs.syncIndexes(), webhooks.syncIndexes()]);
+  return { jobs, workspaces: new MongoWorkspaceStore(connection), webhooks };
 }
 
 /** job_results in MongoDB. Status changes are conditional updates, so racing events cannot regress a job. */

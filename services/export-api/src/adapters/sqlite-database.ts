@@ -25,6 +25,29 @@ const SCHEMA = `
   );
   CREATE INDEX IF NOT EXISTS job_results_history ON job_results (workspace_id, created_at DESC, job_id DESC);
   CREATE INDEX IF NOT EXISTS job_results_staleness ON job_results (status, updated_at);
+  CREATE TABLE IF NOT EXISTS webhooks (
+    webhook_id   TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL,
+    url          TEXT NOT NULL,
+    secret       TEXT NOT NULL,
+    created_at   TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS webhooks_workspace ON webhooks (workspace_id, created_at);
+  CREATE TABLE IF NOT EXISTS webhook_deliveries (
+    delivery_id     TEXT PRIMARY KEY,
+    webhook_id      TEXT NOT NULL,
+    workspace_id    TEXT NOT NULL,
+    event_id        TEXT NOT NULL,
+    event_type      TEXT NOT NULL,
+    payload         TEXT NOT NULL,
+    state           TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+    attempts        TEXT NOT NULL,
+    next_attempt_at TEXT,
+    created_at      TEXT NOT NULL,
+    UNIQUE (webhook_id, event_id)
+  );
+  CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at);
+  CREATE INDEX IF NOT EXISTS webhook_deliveries_log ON webhook_deliveries (webhook_id, created_at DESC);
   CREATE TABLE IF NOT EXISTS workspaces (
     workspace_id TEXT PRIMARY KEY,
     document     TEXT NOT NULL

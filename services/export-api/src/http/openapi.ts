@@ -312,6 +312,59 @@ const schemas = {
       },
     },
   },
+  Webhook: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['webhook_id', 'workspace_id', 'url', 'created_at', 'events'],
+    properties: {
+      webhook_id: { type: 'string' },
+      workspace_id: { type: 'string' },
+      url: { type: 'string', format: 'uri' },
+      created_at: instant,
+      events: { type: 'array', items: { enum: ['export.completed', 'export.failed'] } },
+      secret: {
+        type: 'string',
+        description: 'Only when created: keep it, it signs every delivery.',
+      },
+    },
+  },
+  WebhookDelivery: {
+    type: 'object',
+    additionalProperties: false,
+    required: [
+      'delivery_id',
+      'webhook_id',
+      'event_id',
+      'event_type',
+      'state',
+      'attempts',
+      'next_attempt_at',
+      'created_at',
+    ],
+    properties: {
+      delivery_id: { type: 'string' },
+      webhook_id: { type: 'string' },
+      event_id: { type: 'string' },
+      event_type: { enum: ['export.completed', 'export.failed'] },
+      state: { enum: ['pending', 'delivered', 'failed'] },
+      next_attempt_at: nullable(instant),
+      created_at: instant,
+      attempts: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['at', 'status_code', 'latency_ms', 'error'],
+          properties: {
+            at: instant,
+            status_code: { type: ['integer', 'null'] },
+            latency_ms: { type: 'integer', minimum: 0 },
+            error: { type: ['string', 'null'] },
+          },
+        },
+      },
+    },
+  },
   Branding: {
     type: 'object',
     additionalProperties: false,
@@ -326,6 +379,13 @@ const schemas = {
 
 const jobIdParameter = {
   name: 'job_id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string' },
+};
+
+const WEBHOOK_ID = {
+  name: 'webhook_id',
   in: 'path',
   required: true,
   schema: { type: 'string' },
@@ -522,6 +582,93 @@ export const OPENAPI_DOCUMENT = {
           ),
           '400': error('A bad logo or colour.'),
           '413': error('The logo is too large.'),
+          ...gates,
+        },
+      },
+    },
+    '/api/v1/workspaces/current/webhooks': {
+      post: {
+        operationId: 'createWebhook',
+        summary: 'Register a completion webhook (admins; at most 5)',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['url'],
+                additionalProperties: false,
+                properties: { url: { type: 'string', format: 'uri', maxLength: 2048 } },
+              },
+            },
+          },
+        },
+        responses: {
+          '201': json(ref('Webhook'), 'Registered; the secret is in this answer only.'),
+          '400': error('A URL that is not https, or points at a private address.'),
+          ...gates,
+          '409': error('webhook_limit_reached'),
+        },
+      },
+      get: {
+        operationId: 'listWebhooks',
+        summary: 'The workspace’s webhooks',
+        responses: {
+          '200': json(
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['webhooks'],
+              properties: { webhooks: { type: 'array', items: ref('Webhook') } },
+            },
+            'Without their secrets.',
+          ),
+          ...gates,
+        },
+      },
+    },
+    '/api/v1/workspaces/current/webhooks/{webhook_id}': {
+      delete: {
+        operationId: 'deleteWebhook',
+        summary: 'Delete a webhook and its pending deliveries',
+        parameters: [WEBHOOK_ID],
+        responses: { '204': { description: 'Deleted.' }, ...gates },
+      },
+    },
+    '/api/v1/workspaces/current/webhooks/{webhook_id}/rotate-secret': {
+      post: {
+        operationId: 'rotateWebhookSecret',
+        summary: 'A new signing secret, in force at once',
+        parameters: [WEBHOOK_ID],
+        responses: {
+          '200': json(
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['webhook_id', 'secret'],
+              properties: { webhook_id: { type: 'string' }, secret: { type: 'string' } },
+            },
+            'The new secret.',
+          ),
+          ...gates,
+        },
+      },
+    },
+    '/api/v1/workspaces/current/webhooks/{webhook_id}/deliveries': {
+      get: {
+        operationId: 'listWebhookDeliveries',
+        summary: 'The latest deliveries to a webhook, with every attempt',
+        parameters: [WEBHOOK_ID],
+        responses: {
+          '200': json(
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['deliveries'],
+              properties: { deliveries: { type: 'array', items: ref('WebhookDelivery') } },
+            },
+            'Newest first, at most 50.',
+          ),
           ...gates,
         },
       },

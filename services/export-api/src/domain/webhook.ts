@@ -1,0 +1,102 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Job } from './job.ts';
+
+/** Endpoints a workspace may register. */
+export const MAX_WEBHOOKS_PER_WORKSPACE = 5;
+/** How long a delivery keeps being retried (Stripe's window, about a day). */
+export const DELIVERY_WINDOW_MS = 24 * 3_600_000;
+/** The longest wait between two attempts. */
+const MAX_RETRY_DELAY_MS = 3_600_000;
+
+export const WEBHOOK_EVENTS = ['export.completed', 'export.failed'] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
+
+export interface Webhook {
+  webhook_id: string;
+  workspace_id: string;
+  url: string;
+  /** Signs every delivery; shown once, at creation and on rotation. */
+  secret: string;
+  created_at: string;
+}
+
+export interface DeliveryAttempt {
+  at: string;
+  /** The receiver's HTTP status, or null when it could not be reached. */
+  status_code: number | null;
+  latency_ms: number;
+  error: string | null;
+}
+
+/** One event for one endpoint, retried until a 2xx or the end of its window. */
+export interface WebhookDelivery {
+  delivery_id: string;
+  webhook_id: string;
+  workspace_id: string;
+  /** The event's id: the same for every endpoint it goes to, and for every retry. */
+  event_id: string;
+  event_type: WebhookEventType;
+  payload: string;
+  state: 'pending' | 'delivered' | 'failed';
+  attempts: DeliveryAttempt[];
+  next_attempt_at: string | null;
+  created_at: string;
+}
+
+export const newSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
+
+/**
+ * `Wevion-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`: the time is signed
+ * with the body, so a captured delivery cannot be replayed later as a fresh one.
+ */
+export function signatureHeader(secret: string, body: string, at: Date): string {
+  const t = Math.floor(at.getTime() / 1000);
+  const v1 = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
+  return `t=${t},v1=${v1}`;
+}
+
+/**
+ * When to try again after `attempts` failed tries: doubling from `baseMs`, at most an hour
+ * apart, until the delivery is a day old; then null (given up).
+ */
+export function nextAttemptAt(
+  attempts: number,
+  createdAt: string,
+  now: Date,
+  baseMs: number,
+): string | null {
+  const delay = Math.min(baseMs * 2 ** (attempts - 1), MAX_RETRY_DELAY_MS);
+  const next = now.getTime() + delay;
+  return next - Date.parse(createdAt) > DELIVERY_WINDOW_MS ? null : new Date(next).toISOString();
+}
+
+/**
+ * The event a job's end sends: what a receiver needs to act, never a download URL (it would
+ * outlive its TTL in a retry queue): the receiver fetches the job for a fresh one.
+ */
+export function jobEndedEvent(job: Job, eventId: string, at: Date) {
+  const type: WebhookEventType = job.status === 'COMPLETED' ? 'export.completed' : 'export.failed';
+  return {
+    type,
+    body: JSON.stringify({
+      id: eventId,
+      type,
+      created_at: at.toISOString(),
+      data: {
+        job_id: job.job_id,
+        workspace_id: job.workspace_id,
+        status: job.status,
+        format: job.format,
+        file: job.file && {
+          bytes: job.file.bytes,
+          rows: job.file.rows,
+          sha256: job.file.sha256,
+          content_type: job.file.content_type,
+        },
+        error: job.error,
+        warnings: job.warnings,
+        job_url: `/api/v1/analytics/export/${job.job_id}`,
+      },
+    }),
+  };
+}

@@ -1,0 +1,217 @@
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLogger } from '@wevion/shared';
+import { openSqlite } from '../src/adapters/sqlite-database.ts';
+import { SqliteJobStore } from '../src/adapters/sqlite-job-store.ts';
+import { SqliteWebhookStore } from '../src/adapters/sqlite-webhook-store.ts';
+import { DEMO_WORKSPACES } from '../src/demo-workspaces.ts';
+import { Webhooks } from '../src/webhooks.ts';
+import { job } from './factories.ts';
+import { FetchWebhookSender } from '../src/adapters/fetch-webhook-sender.ts';
+import { eventually, startHarness, type Harness } from './harness.ts';
+import { checkedHttp } from './openapi-contract.ts';
+
+const HOOKS = '/api/v1/workspaces/current/webhooks';
+const valid = {
+  since: '2026-08-01',
+  until: '2026-08-31',
+  platforms: ['meta'],
+  format: 'CSV',
+  target_currency: 'EUR',
+};
+
+/** What a receiver does with `Wevion-Signature`: recompute, compare in constant time, check the age. */
+function verify(secret: string, header: string, body: string, toleranceS = 300): boolean {
+  const parts = Object.fromEntries(header.split(',').map((p) => p.split('=') as [string, string]));
+  const expected = createHmac('sha256', secret).update(`${parts.t}.${body}`).digest('hex');
+  const fresh = Math.abs(Date.now() / 1000 - Number(parts.t)) <= toleranceS;
+  return fresh && expected.length === parts.v1?.length && expected === parts.v1;
+}
+
+describe('completion webhooks', function () {
+  this.timeout(60_000);
+  let h: Harness;
+  let admin: string;
+  const violations: string[] = [];
+  const http = () => checkedHttp(h.app.koa.callback(), violations);
+  afterEach(() =>
+    assert.deepEqual(violations.splice(0), [], 'responses match the OpenAPI document'),
+  );
+
+  /** A receiver on loopback that refuses the first `failures` deliveries, then accepts. */
+  const received: { headers: IncomingHttpHeaders; body: string; status: number }[] = [];
+  let failures = 2;
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      const status = failures-- > 0 ? 503 : 200;
+      received.push({ headers: req.headers, body, status });
+      res.writeHead(status).end();
+    });
+  });
+  let target: string;
+
+  before(async () => {
+    // npm start allows loopback targets the same way; production refuses them.
+    h = await startHarness({
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+      WEBHOOK_RETRY_BASE_SECONDS: '0.2',
+    });
+    admin = await h.token('ws_acme');
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    target = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/wevion`;
+  });
+  after(async () => {
+    await h.close();
+    await new Promise((resolve) => receiver.close(resolve));
+  });
+
+  const as = (token: string) => ({
+    post: (path: string, body?: object) =>
+      http()
+        .post(path)
+        .set('Authorization', `Bearer ${token}`)
+        .send(body ?? {}),
+    get: (path: string) => http().get(path).set('Authorization', `Bearer ${token}`),
+    delete: (path: string) => http().delete(path).set('Authorization', `Bearer ${token}`),
+  });
+
+  it('when a job completes, then the endpoint gets a signed event, retried after two refusals, and the log shows all three', async () => {
+    const created = await as(admin).post(HOOKS, { url: target });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const { webhook_id: webhookId, secret } = created.body;
+    assert.match(secret, /^whsec_/);
+    const listed = await as(admin).get(HOOKS);
+    assert.equal(listed.body.webhooks.length, 1);
+    assert.equal(listed.body.webhooks[0].secret, undefined, 'the secret is shown once');
+
+    const { job_id: jobId } = (await as(admin).post('/api/v1/analytics/export', valid)).body;
+    await h.publishEvent({
+      job_id: jobId,
+      status: 'COMPLETED',
+      file: {
+        key: `exports/ws_acme/${jobId}/f.csv`,
+        bytes: 10,
+        rows: 2,
+        sha256: 'c'.repeat(64),
+        content_type: 'text/csv; charset=utf-8',
+      },
+    });
+    await eventually(async () => (received.length >= 3 ? true : undefined), 30_000);
+    assert.deepEqual(
+      received.map((r) => r.status),
+      [503, 503, 200],
+    );
+    const [first, , last] = received;
+    assert.equal(first!.body, last!.body, 'a retry sends the same event');
+    const event = JSON.parse(last!.body);
+    assert.equal(event.type, 'export.completed');
+    assert.equal(event.data.job_id, jobId);
+    assert.equal(event.data.file.rows, 2);
+    assert.doesNotMatch(last!.body, /download_url|X-Amz-Signature/, 'no URL that outlives its TTL');
+    assert.equal(last!.headers['wevion-event'], 'export.completed');
+    for (const r of received)
+      assert.ok(verify(secret, r.headers['wevion-signature'] as string, r.body));
+    assert.equal(
+      verify('whsec_wrong', last!.headers['wevion-signature'] as string, last!.body),
+      false,
+    );
+
+    const log = await eventually(async () => {
+      const { body } = await as(admin).get(`${HOOKS}/${webhookId}/deliveries`);
+      return body.deliveries[0]?.state === 'delivered' ? body.deliveries : undefined;
+    });
+    assert.deepEqual(
+      log[0].attempts.map((a: { status_code: number }) => a.status_code),
+      [503, 503, 200],
+    );
+    assert.ok(log[0].attempts.every((a: { latency_ms: number }) => a.latency_ms >= 0));
+
+    // A rotated secret signs what comes next; the old one no longer verifies.
+    const rotated = await as(admin).post(`${HOOKS}/${webhookId}/rotate-secret`);
+    assert.equal(rotated.status, 200);
+    assert.notEqual(rotated.body.secret, secret);
+    const cancelled = (await as(admin).post('/api/v1/analytics/export', valid)).body.job_id;
+    await as(admin).post(`/api/v1/analytics/export/${cancelled}/cancel`);
+    await eventually(async () => (received.length >= 4 ? true : undefined), 30_000);
+    const failed = received[3]!;
+    assert.equal(JSON.parse(failed.body).type, 'export.failed');
+    assert.equal(JSON.parse(failed.body).data.error.code, 'cancelled');
+    assert.ok(
+      verify(rotated.body.secret, failed.headers['wevion-signature'] as string, failed.body),
+    );
+    assert.equal(verify(secret, failed.headers['wevion-signature'] as string, failed.body), false);
+    assert.equal((await as(admin).delete(`${HOOKS}/${webhookId}`)).status, 204);
+    assert.equal((await as(admin).get(`${HOOKS}/${webhookId}/deliveries`)).status, 404);
+  });
+
+  it('when the limit is reached, a viewer asks or a target is private, then 409, 403 and 400', async () => {
+    for (let i = 0; i < 5; i++)
+      assert.equal((await as(admin).post(HOOKS, { url: `${target}/${i}` })).status, 201);
+    const sixth = await as(admin).post(HOOKS, { url: `${target}/6` });
+    assert.equal(sixth.status, 409);
+    assert.equal(sixth.body.error.code, 'webhook_limit_reached');
+    const viewer = await as(await h.token('ws_acme', 'viewer')).get(HOOKS);
+    assert.equal(viewer.status, 403);
+    assert.equal(viewer.body.reason, 'admin_required');
+    // The production guard, on its own: loopback, private and link-local targets are refused.
+    const guard = new FetchWebhookSender({ timeoutMs: 1000, allowPrivateTargets: false });
+    for (const url of [
+      'https://127.0.0.1/x',
+      'https://10.1.2.3/x',
+      'https://169.254.169.254/latest/meta-data',
+      'https://[::1]/x',
+      'http://example.com/x',
+    ])
+      await assert.rejects(guard.checkTarget(url), /webhook URL/, url);
+    await guard.checkTarget('https://93.184.215.14/hook');
+  });
+
+  it('when export-api stops before it delivers, then the next process on the same store delivers', async () => {
+    const db = openSqlite(':memory:');
+    const store = new SqliteWebhookStore(db);
+    const jobs = new SqliteJobStore(db);
+    const ended = job({ status: 'COMPLETED' });
+    await jobs.create(ended);
+    const secret = 'whsec_restart';
+    await store.create(
+      {
+        webhook_id: 'wh_r',
+        workspace_id: ended.workspace_id,
+        url: target,
+        secret,
+        created_at: new Date().toISOString(),
+      },
+      5,
+    );
+    const make = () =>
+      new Webhooks(
+        { retryBaseMs: 200, pollMs: 100 },
+        {
+          store,
+          sender: new FetchWebhookSender({ timeoutMs: 2000, allowPrivateTargets: true }),
+          jobs,
+          workspaceFor: async () => DEMO_WORKSPACES[0]!,
+          logger: createLogger('webhooks-test', 'silent'),
+        },
+      );
+    const before = received.length;
+    // The first process records the job's end and stops before its loop ever runs.
+    await make().jobEnded(ended.job_id);
+    assert.equal(received.length, before);
+    const next = make();
+    next.start();
+    try {
+      await eventually(async () => (received.length > before ? true : undefined), 10_000);
+    } finally {
+      await next.stop();
+      db.close();
+    }
+    const delivered = received.at(-1)!;
+    assert.equal(JSON.parse(delivered.body).data.job_id, ended.job_id);
+    assert.ok(verify(secret, delivered.headers['wevion-signature'] as string, delivered.body));
+  });
+});
