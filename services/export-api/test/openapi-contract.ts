@@ -1,4 +1,5 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import assert from 'node:assert/strict';
 import addFormats from 'ajv-formats';
 import type { Request, Response } from 'superagent';
 import request from 'supertest';
@@ -71,14 +72,19 @@ export function contractProblem(method: string, path: string, response: Response
 }
 
 /**
- * supertest for an app whose every response is checked against the document; what does not
- * match lands in `violations` (assert it stays empty after each test).
+ * supertest for an app whose every response is checked against the document. Call it inside a
+ * `describe`: after each test, what did not match fails that test.
  */
-export function checkedHttp(callback: Parameters<typeof request>[0], violations: string[]) {
-  return request.agent(callback).use((req: Request) => {
-    req.on('response', (response: Response) => {
-      const problem = contractProblem(req.method, new URL(req.url).pathname, response);
-      if (problem) violations.push(problem);
+export function contractCheckedHttp(app: () => Parameters<typeof request>[0]) {
+  const violations: string[] = [];
+  afterEach(() =>
+    assert.deepEqual(violations.splice(0), [], 'responses match the OpenAPI document'),
+  );
+  return () =>
+    request.agent(app()).use((req: Request) => {
+      req.on('response', (response: Response) => {
+        const problem = contractProblem(req.method, new URL(req.url).pathname, response);
+        if (problem) violations.push(problem);
+      });
     });
-  });
 }
