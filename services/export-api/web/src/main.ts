@@ -615,7 +615,7 @@ async function follow(jobId: string) {
       bar(
         'failed',
         job.error?.code === 'cancelled' ? 'Export cancelled' : 'Export failed',
-        job.error?.message ?? 'The export failed.',
+        humanizeDates(job.error?.message ?? 'The export failed.', zone()),
         0,
         RETRYABLE_JOB_ERRORS.has(job.error?.code ?? ''),
       );
@@ -697,7 +697,10 @@ function reportRow(job: JobView): HTMLTableRowElement {
     });
     action = link;
   } else if (job.status === 'FAILED') {
-    action = el('span', { className: 'error-text', textContent: job.error?.message ?? 'Failed' });
+    action = el('span', {
+      className: 'error-text',
+      textContent: humanizeDates(job.error?.message ?? 'Failed', zone()),
+    });
   } else if (workspace?.user.export_blocked?.reason !== 'insufficient_role') {
     const stop = el('button', { type: 'button', className: 'link', textContent: 'Cancel' });
     stop.setAttribute('aria-label', `Cancel the ${job.format} export of ${job.params.since}`);
