@@ -245,6 +245,8 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
         lifecycle
           .reconcile()
           .then((r) => (r.resent || r.failed) && logger.info(r, 'reconciled stale jobs'))
+          .then(() => webhooks!.announceMissed())
+          .then((n) => n && logger.info({ jobs: n }, 'job ends announced late to webhooks'))
           .catch((err: unknown) => logger.error({ err }, 'reconcile failed'));
       }, config.RECONCILE_INTERVAL_SECONDS * 1000);
       ops = await startOpsServer(opsPort, config.OPS_HOST, {

@@ -45,6 +45,8 @@ export interface JobStore {
   findByIdempotencyKey(workspaceId: string, key: string): Promise<Job | null>;
   /** Frees a job's idempotency key (past its window) so a new request may use it. */
   releaseIdempotencyKey(jobId: string): Promise<void>;
+  /** Jobs that ended since `since` (last update) and were not yet announced to webhooks. */
+  findUnannounced(since: string, limit: number): Promise<Job[]>;
   /** Jobs of a workspace created since `since` that did not fail (the monthly quota). */
   countTowardsQuota(workspaceId: string, since: string): Promise<number>;
   /** PENDING jobs last enqueued before `before` and RUNNING jobs silent since `before`. */

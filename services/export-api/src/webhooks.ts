@@ -1,7 +1,9 @@
 import { AppError, type Logger } from '@wevion/shared';
 import { randomUUID } from 'node:crypto';
 import type { User } from './domain/user.ts';
+import type { Job } from './domain/job.ts';
 import {
+  DELIVERY_WINDOW_MS,
   jobEndedEvent,
   MAX_WEBHOOKS_PER_WORKSPACE,
   newSecret,
@@ -17,7 +19,7 @@ import type { JobStore, WebhookSender, WebhookStore } from './ports.ts';
 export interface WebhooksDeps {
   store: WebhookStore;
   sender: WebhookSender;
-  jobs: Pick<JobStore, 'get'>;
+  jobs: Pick<JobStore, 'get' | 'update' | 'findUnannounced'>;
   /** The caller's workspace past the feature gate (cross-channel analytics on). */
   workspaceFor: (user: User) => Promise<Workspace>;
   logger: Logger;
@@ -110,10 +112,26 @@ export class Webhooks {
     };
   }
 
-  /** A job ended: one delivery per endpoint of its workspace, due now. */
+  /**
+   * A job ended: one delivery per endpoint of its workspace, due now; then the job is marked
+   * announced. Safe to repeat: a delivery is stored once per endpoint and event.
+   */
   async jobEnded(jobId: string): Promise<void> {
     const job = await this.deps.jobs.get(jobId);
-    if (!job) return;
+    if (!job || (job.status !== 'COMPLETED' && job.status !== 'FAILED')) return;
+    await this.storeDeliveries(job);
+    await this.deps.jobs.update(jobId, { announced_at: this.now().toISOString() }, [job.status]);
+  }
+
+  /** Jobs that ended in the last day but never reached their webhooks (a crash in between). */
+  async announceMissed(): Promise<number> {
+    const since = new Date(this.now().getTime() - DELIVERY_WINDOW_MS).toISOString();
+    const missed = await this.deps.jobs.findUnannounced(since, 100);
+    for (const job of missed) await this.jobEnded(job.job_id);
+    return missed.length;
+  }
+
+  private async storeDeliveries(job: Job): Promise<void> {
     const endpoints = await this.deps.store.list(job.workspace_id);
     if (!endpoints.length) return;
     const now = this.now();

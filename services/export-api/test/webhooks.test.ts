@@ -167,17 +167,18 @@ describe('completion webhooks', function () {
     await guard.checkTarget('https://93.184.215.14/hook');
   });
 
-  it('when export-api stops before it delivers, then the next process on the same store delivers', async () => {
+  it('when export-api stops before it delivers, or before it even stores the deliveries, then the next process delivers both', async () => {
     const db = openSqlite(':memory:');
     const store = new SqliteWebhookStore(db);
     const jobs = new SqliteJobStore(db);
-    const ended = job({ status: 'COMPLETED' });
-    await jobs.create(ended);
+    const stored = job({ status: 'COMPLETED', updated_at: new Date().toISOString() });
+    const unannounced = job({ status: 'FAILED', updated_at: new Date().toISOString() });
+    for (const j of [stored, unannounced]) await jobs.create(j);
     const secret = 'whsec_restart';
     await store.create(
       {
         webhook_id: 'wh_r',
-        workspace_id: ended.workspace_id,
+        workspace_id: stored.workspace_id,
         url: target,
         secret,
         created_at: new Date().toISOString(),
@@ -196,19 +197,24 @@ describe('completion webhooks', function () {
         },
       );
     const before = received.length;
-    // The first process records the job's end and stops before its loop ever runs.
-    await make().jobEnded(ended.job_id);
+    // The first process stores one job's deliveries and stops before its loop runs; the other
+    // job ended in the store but the process died before announcing it at all.
+    await make().jobEnded(stored.job_id);
     assert.equal(received.length, before);
     const next = make();
+    assert.equal(await next.announceMissed(), 1, 'the reconciler finds the unannounced job');
     next.start();
     try {
-      await eventually(async () => (received.length > before ? true : undefined), 10_000);
+      await eventually(async () => (received.length >= before + 2 ? true : undefined), 10_000);
     } finally {
       await next.stop();
-      db.close();
     }
-    const delivered = received.at(-1)!;
-    assert.equal(JSON.parse(delivered.body).data.job_id, ended.job_id);
-    assert.ok(verify(secret, delivered.headers['wevion-signature'] as string, delivered.body));
+    const ids = received.slice(before).map((r) => JSON.parse(r.body).data.job_id as string);
+    assert.deepEqual(ids.sort(), [stored.job_id, unannounced.job_id].sort());
+    for (const r of received.slice(before))
+      assert.ok(verify(secret, r.headers['wevion-signature'] as string, r.body));
+    assert.ok((await jobs.get(unannounced.job_id))!.announced_at);
+    assert.equal(await next.announceMissed(), 0);
+    db.close();
   });
 });

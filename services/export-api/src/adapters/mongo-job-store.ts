@@ -26,11 +26,16 @@ const jobSchema = new Schema(
     warnings: Schema.Types.Mixed,
     idempotency_key: String,
     request_hash: String,
+    announced_at: String,
   },
   { collection: 'job_results', versionKey: false, minimize: false },
 );
 jobSchema.index({ workspace_id: 1, created_at: -1, _id: -1 });
 jobSchema.index({ status: 1, updated_at: 1 });
+jobSchema.index(
+  { updated_at: 1 },
+  { partialFilterExpression: { status: { $in: ['COMPLETED', 'FAILED'] }, announced_at: null } },
+);
 // One key, one job per workspace, enforced by the index under any race (jobs without a key
 // are outside it).
 jobSchema.index(
@@ -215,6 +220,19 @@ export class MongoJobStore implements JobStore {
     if (patch.status === 'FAILED' && before.status !== 'FAILED')
       await this.releaseQuotaSlot(before);
     return true;
+  }
+
+  async findUnannounced(since: string, limit: number): Promise<Job[]> {
+    const docs = await this.jobs
+      .find({
+        status: { $in: ['COMPLETED', 'FAILED'] },
+        announced_at: null,
+        updated_at: { $gte: since },
+      })
+      .sort({ updated_at: 1 })
+      .limit(limit)
+      .lean<JobDocument[]>();
+    return docs.map(toJob);
   }
 
   async countTowardsQuota(workspaceId: string, since: string): Promise<number> {

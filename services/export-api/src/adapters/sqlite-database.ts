@@ -21,7 +21,8 @@ const SCHEMA = `
     last_enqueued_at TEXT,
     warnings         TEXT,
     idempotency_key  TEXT,
-    request_hash     TEXT
+    request_hash     TEXT,
+    announced_at     TEXT
   );
   CREATE INDEX IF NOT EXISTS job_results_history ON job_results (workspace_id, created_at DESC, job_id DESC);
   CREATE INDEX IF NOT EXISTS job_results_staleness ON job_results (status, updated_at);
@@ -63,9 +64,11 @@ export function openSqlite(path: string): Database.Database {
   db.exec(SCHEMA);
   // Files from before these columns get them once; old rows read as no warnings and no key.
   const columns = db.prepare('PRAGMA table_info(job_results)').all() as { name: string }[];
-  for (const column of ['warnings', 'idempotency_key', 'request_hash'])
+  for (const column of ['warnings', 'idempotency_key', 'request_hash', 'announced_at'])
     if (!columns.some((c) => c.name === column))
       db.exec(`ALTER TABLE job_results ADD COLUMN ${column} TEXT`);
+  db.exec(`CREATE INDEX IF NOT EXISTS job_results_unannounced
+    ON job_results (updated_at) WHERE announced_at IS NULL AND status IN ('COMPLETED', 'FAILED')`);
   // The index, not a lookup before the insert, is what makes one key one job under a race.
   db.exec(`CREATE UNIQUE INDEX IF NOT EXISTS job_results_idempotency
     ON job_results (workspace_id, idempotency_key) WHERE idempotency_key IS NOT NULL`);

@@ -24,6 +24,7 @@ const COLUMNS = [
   'warnings',
   'idempotency_key',
   'request_hash',
+  'announced_at',
 ] as const;
 
 type Row = Record<(typeof COLUMNS)[number], string | number | null>;
@@ -42,7 +43,7 @@ function toRow(values: Partial<Job>): Partial<Row> {
 
 /** Every column named: better-sqlite3 wants a value for each parameter of the INSERT. */
 function insertRow(job: Job): Partial<Row> {
-  return { idempotency_key: null, request_hash: null, ...toRow(job) };
+  return { idempotency_key: null, request_hash: null, announced_at: null, ...toRow(job) };
 }
 
 /** A unique-index refusal of the idempotency key, as the port names it. */
@@ -58,7 +59,7 @@ function fromRow(row: Row): Job {
   for (const key of JSON_COLUMNS)
     job[key] = row[key] === null ? null : JSON.parse(row[key] as string);
   job.warnings ??= [];
-  for (const key of ['idempotency_key', 'request_hash'] as const)
+  for (const key of ['idempotency_key', 'request_hash', 'announced_at'] as const)
     if (job[key] === null) delete job[key];
   return job as unknown as Job;
 }
@@ -176,6 +177,16 @@ export class SqliteJobStore implements JobStore {
       )
       .run(params);
     return result.changes === 1;
+  }
+
+  async findUnannounced(since: string, limit: number): Promise<Job[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM job_results WHERE announced_at IS NULL AND status IN ('COMPLETED', 'FAILED')
+         AND updated_at >= ? ORDER BY updated_at LIMIT ?`,
+      )
+      .all(since, limit) as Row[];
+    return rows.map(fromRow);
   }
 
   async countTowardsQuota(workspaceId: string, since: string): Promise<number> {

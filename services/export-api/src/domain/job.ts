@@ -65,6 +65,11 @@ export interface Job {
    */
   idempotency_key?: string;
   request_hash?: string;
+  /**
+   * When the job's end was handed to its webhooks. An ended job without it is announced by the
+   * reconciler: a crash between the end and its deliveries loses none.
+   */
+  announced_at?: string;
 }
 
 /** How long an `Idempotency-Key` names its job (Stripe's window). */
