@@ -9,6 +9,7 @@ import {
   newSecret,
   nextAttemptAt,
   signatureHeader,
+  WEBHOOK_EVENTS,
   type Webhook,
   type WebhookDelivery,
 } from './domain/webhook.ts';
@@ -29,7 +30,7 @@ export interface WebhooksDeps {
 /** An endpoint as the API shows it: the secret only when it was just made. */
 const view = ({ secret: _secret, ...webhook }: Webhook) => ({
   ...webhook,
-  events: ['export.completed', 'export.failed'],
+  events: WEBHOOK_EVENTS,
 });
 
 const notFound = (webhookId: string) =>

@@ -7,6 +7,7 @@ import {
   PLATFORMS,
 } from '@wevion/shared';
 import { ROLES } from '../domain/user.ts';
+import { WEBHOOK_EVENTS } from '../domain/webhook.ts';
 
 /**
  * The public API as OpenAPI 3.1: served at /api/v1/openapi.json, rendered at /api/docs, and
@@ -321,7 +322,7 @@ const schemas = {
       workspace_id: { type: 'string' },
       url: { type: 'string', format: 'uri' },
       created_at: instant,
-      events: { type: 'array', items: { enum: ['export.completed', 'export.failed'] } },
+      events: { type: 'array', items: { enum: WEBHOOK_EVENTS } },
       secret: {
         type: 'string',
         description: 'Only when created: keep it, it signs every delivery.',
@@ -345,7 +346,7 @@ const schemas = {
       delivery_id: { type: 'string' },
       webhook_id: { type: 'string' },
       event_id: { type: 'string' },
-      event_type: { enum: ['export.completed', 'export.failed'] },
+      event_type: { enum: WEBHOOK_EVENTS },
       state: { enum: ['pending', 'delivered', 'failed'] },
       next_attempt_at: nullable(instant),
       created_at: instant,
