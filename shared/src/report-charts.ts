@@ -24,7 +24,7 @@ export const PLATFORM_COLORS: Readonly<Record<Platform, string>> = {
  * The look of a workspace without custom branding: neutral slate, so a client sees no one's
  * colours but their own agency's.
  */
-export const DEFAULT_THEME = { primary: '#334155', secondary: '#0F766E' };
+const DEFAULT_THEME = { primary: '#334155', secondary: '#0F766E' };
 
 /** Softens a #RRGGBB colour towards white, for tinted backgrounds and bars. */
 export function tint(hex: string, amount: number): string {

@@ -194,7 +194,7 @@ export function dateRange(since: string, until: string, locale = 'en-GB'): strin
 }
 
 /** Dates collapsed into runs of consecutive days, in order. */
-export function dateRuns(
+function dateRuns(
   dates: readonly CalendarDate[],
 ): { from: CalendarDate; to: CalendarDate }[] {
   const runs: { from: CalendarDate; to: CalendarDate }[] = [];

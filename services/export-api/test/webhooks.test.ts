@@ -108,6 +108,7 @@ describe('completion webhooks', function () {
     assert.equal(event.type, 'export.completed');
     assert.equal(event.data.job_id, jobId);
     assert.equal(event.data.file.rows, 2);
+    assert.match(event.data.file.filename, /^wevion-cross-channel_2026-08-01_2026-08-31_EUR\.csv$/);
     assert.doesNotMatch(last!.body, /download_url|X-Amz-Signature/, 'no URL that outlives its TTL');
     assert.equal(last!.headers['wevion-event'], 'export.completed');
     for (const r of received)

@@ -165,15 +165,13 @@ async function renderCsv(
   const writer = new CsvWriter(header, { bom: message.options.csv_bom });
   const total = message.dataset_rows;
   let rows = 0;
-  // Set by a progress tick that found the job cancelled: the next line throws, which aborts the
+  // A cancel found at a progress tick or at the end throws out of the stream, which aborts the
   // multipart upload, so S3 never stores the object.
-  let cancelled = false;
   const stopIfCancelledNow = () => stopIfCancelled(deps.s3, deps.bucket, message.job_id, signal);
   async function* csv(): AsyncGenerator<string> {
     yield writer.headerLine();
     let next = await lines.next();
     while (!next.done) {
-      if (cancelled) throw new JobCancelled(message.job_id);
       yield writer.line(next.value as RowValues);
       rows++;
       next = await lines.next();
@@ -185,8 +183,7 @@ async function renderCsv(
     await stopIfCancelledNow();
   }
   const progress = async () => {
-    cancelled = await isCancelled(deps.s3, deps.bucket, message.job_id, signal);
-    if (cancelled) return;
+    await stopIfCancelledNow();
     const percent = total ? 60 + Math.floor((35 * Math.min(rows, total)) / total) : 60;
     await event({ status: 'RUNNING', progress: { stage: 'rendering', percent, rows } });
   };

@@ -173,6 +173,19 @@ export function failure(error: JobError, at: string, job?: Pick<Job, 'started_at
   };
 }
 
+/** A job's file as clients see it (the API, webhooks): its name and facts, never its key. */
+export function publicFile(job: Pick<Job, 'file' | 'params' | 'format'>) {
+  return (
+    job.file && {
+      filename: exportFilename(job),
+      bytes: job.file.bytes,
+      rows: job.file.rows,
+      sha256: job.file.sha256,
+      content_type: job.file.content_type,
+    }
+  );
+}
+
 /** `wevion-cross-channel_2026-08-01_2026-10-29_EUR.csv` (see the shared `exportFilename`). */
 export function exportFilename(job: Pick<Job, 'params' | 'format'>): string {
   return filenameOf({

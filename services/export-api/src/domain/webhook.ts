@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Job } from './job.ts';
+import { publicFile, type Job } from './job.ts';
 
 /** Endpoints a workspace may register. */
 export const MAX_WEBHOOKS_PER_WORKSPACE = 5;
@@ -87,12 +87,7 @@ export function jobEndedEvent(job: Job, eventId: string, at: Date) {
         workspace_id: job.workspace_id,
         status: job.status,
         format: job.format,
-        file: job.file && {
-          bytes: job.file.bytes,
-          rows: job.file.rows,
-          sha256: job.file.sha256,
-          content_type: job.file.content_type,
-        },
+        file: publicFile(job),
         error: job.error,
         warnings: job.warnings,
         job_url: `/api/v1/analytics/export/${job.job_id}`,

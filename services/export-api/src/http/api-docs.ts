@@ -26,7 +26,8 @@ const PAGE = `<!doctype html>
  */
 export function apiDocs(): Koa.Middleware {
   const document = JSON.stringify(OPENAPI_DOCUMENT);
-  const redoc = readFileSync(REDOC);
+  // Read on the first visit, not at start: the bundle is a megabyte few processes ever serve.
+  let redoc: Buffer | null = null;
   return async (ctx, next) => {
     if (ctx.method !== 'GET') return next();
     if (ctx.path === '/api/v1/openapi.json') {
@@ -43,7 +44,7 @@ export function apiDocs(): Koa.Middleware {
     } else if (ctx.path === '/api/docs/redoc.standalone.js') {
       ctx.type = 'text/javascript; charset=utf-8';
       ctx.set('Cache-Control', 'public, max-age=86400');
-      ctx.body = redoc;
+      ctx.body = redoc ??= readFileSync(REDOC);
     } else {
       return next();
     }

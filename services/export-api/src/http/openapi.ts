@@ -378,19 +378,14 @@ const schemas = {
   },
 };
 
-const jobIdParameter = {
-  name: 'job_id',
+const pathParameter = (name: string) => ({
+  name,
   in: 'path',
   required: true,
   schema: { type: 'string' },
-};
-
-const WEBHOOK_ID = {
-  name: 'webhook_id',
-  in: 'path',
-  required: true,
-  schema: { type: 'string' },
-};
+});
+const JOB_ID = pathParameter('job_id');
+const WEBHOOK_ID = pathParameter('webhook_id');
 
 const gates = {
   '401': error('No token, or one that is invalid or expired.'),
@@ -484,7 +479,7 @@ export const OPENAPI_DOCUMENT = {
       get: {
         operationId: 'getExport',
         summary: 'Read a job; a COMPLETED one carries a fresh download URL',
-        parameters: [jobIdParameter],
+        parameters: [JOB_ID],
         responses: { '200': json(ref('Job'), 'The job.'), ...gates },
       },
     },
@@ -492,7 +487,7 @@ export const OPENAPI_DOCUMENT = {
       post: {
         operationId: 'cancelExport',
         summary: 'Cancel a PENDING or RUNNING job',
-        parameters: [jobIdParameter],
+        parameters: [JOB_ID],
         responses: {
           '200': json(ref('Job'), 'The job, now FAILED with error.code "cancelled".'),
           ...gates,

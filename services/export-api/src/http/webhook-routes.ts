@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { ValidationError } from '@wevion/shared';
+import { toValidationError } from '@wevion/shared';
 import Joi from 'joi';
 import type { User } from '../domain/user.ts';
 import type { Webhooks } from '../webhooks.ts';
@@ -10,8 +10,11 @@ const createBody = Joi.object({ url: Joi.string().max(2048).required() });
 export function webhookRoutes(webhooks: Webhooks): Router {
   const router = new Router({ prefix: '/api/v1/workspaces/current/webhooks' });
   router.post('/', async (ctx) => {
-    const { value, error } = createBody.validate(ctx.request.body, { convert: false });
-    if (error) throw new ValidationError('invalid_field', error.message, 'url');
+    const { value, error } = createBody.validate(ctx.request.body ?? {}, {
+      abortEarly: false,
+      convert: false,
+    });
+    if (error) throw toValidationError(error);
     ctx.status = 201;
     ctx.body = await webhooks.register(ctx.state.user as User, value.url as string);
   });
