@@ -194,9 +194,7 @@ export function dateRange(since: string, until: string, locale = 'en-GB'): strin
 }
 
 /** Dates collapsed into runs of consecutive days, in order. */
-function dateRuns(
-  dates: readonly CalendarDate[],
-): { from: CalendarDate; to: CalendarDate }[] {
+function dateRuns(dates: readonly CalendarDate[]): { from: CalendarDate; to: CalendarDate }[] {
   const runs: { from: CalendarDate; to: CalendarDate }[] = [];
   for (const date of [...new Set(dates)].sort()) {
     const last = runs.at(-1);

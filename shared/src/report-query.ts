@@ -93,13 +93,27 @@ export function reportQueryFields(context: ReportQueryContext) {
 }
 
 /** Range rules that need both dates; reported on `until`, the field a user usually fixes. */
-export function checkDateRange(since: CalendarDate, until: CalendarDate): void {
-  const problem = dateRangeProblem(since, until);
-  if (problem) throw ValidationError.of([problem]);
+/**
+ * Validates a query with every problem at once: each invalid field once, and the range's
+ * problem too when both dates are valid on their own. Returns the value with its defaults.
+ */
+export function validateReportFields<T extends { since: CalendarDate; until: CalendarDate }>(
+  schema: Joi.ObjectSchema,
+  input: unknown,
+  options: { convert: boolean },
+): T {
+  const { value, error } = schema.validate(input, { abortEarly: false, convert: options.convert });
+  const problems = error ? fieldProblems(error) : [];
+  if (!problems.some((p) => p.field === 'since' || p.field === 'until')) {
+    const range = dateRangeProblem(value.since, value.until);
+    if (range) problems.push(range);
+  }
+  if (problems.length) throw ValidationError.of(problems);
+  return value as T;
 }
 
 /** What is wrong with a range of two valid dates, or null. */
-export function dateRangeProblem(since: CalendarDate, until: CalendarDate): FieldProblem | null {
+function dateRangeProblem(since: CalendarDate, until: CalendarDate): FieldProblem | null {
   if (since > until) {
     return {
       field: 'until',
@@ -148,8 +162,5 @@ export function parseReportQuery(input: unknown, context: ReportQueryContext): R
     timezone: fields.timezone.default('UTC'),
     top_n: Joi.number().integer().min(1).max(100).default(DEFAULT_TOP_N),
   });
-  const { value, error } = schema.validate(input, { abortEarly: true, convert: false });
-  if (error) throw toValidationError(error);
-  checkDateRange(value.since, value.until);
-  return Object.freeze(value) as ReportQuery;
+  return Object.freeze(validateReportFields<ReportQuery>(schema, input, { convert: false }));
 }

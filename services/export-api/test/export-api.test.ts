@@ -669,6 +669,14 @@ describe('export-api', function () {
         'since=2026-06-01&until=2026-06-30&platforms=meta,myspace&target_currency=EUR',
       );
       assert.equal(unknown.body.error.field, 'platforms.1');
+      // Every problem at once, as an export's 400 lists them.
+      const several = await summary(
+        'since=2026-06-31&until=2026-06-30&platforms=meta,myspace&target_currency=eur',
+      );
+      assert.deepEqual(
+        several.body.error.details.map((d: { field: string }) => d.field),
+        ['since', 'platforms.1', 'target_currency'],
+      );
     });
 
     it('when report-builder cannot be reached, then 503 asks to retry; a disabled workspace gets 404', async () => {

@@ -1,7 +1,6 @@
 import {
   csvLayoutFields,
-  dateRangeProblem,
-  fieldProblems,
+  validateReportFields,
   csvLayoutOf,
   EXPORT_FORMATS,
   JOB_STATUSES,
@@ -10,6 +9,7 @@ import {
   toValidationError,
   ValidationError,
   addDays,
+  type CsvLayoutInput,
   type ExportFormat,
 } from '@wevion/shared';
 import Joi from 'joi';
@@ -52,13 +52,11 @@ export function parseExportRequest(
     );
   }
   // Every problem at once, so a client fixes its request in one round trip.
-  const { value, error } = schema.validate(body, { abortEarly: false, convert: false });
-  const problems = error ? fieldProblems(error) : [];
-  if (!problems.some((p) => p.field === 'since' || p.field === 'until')) {
-    const range = dateRangeProblem(value.since, value.until);
-    if (range) problems.push(range);
-  }
-  if (problems.length) throw ValidationError.of(problems);
+  const value = validateReportFields<ExportParams & CsvLayoutInput & { format: ExportFormat }>(
+    schema,
+    body,
+    { convert: false },
+  );
   const { format, dimensions, granularity, metrics, include_currency, ...params } = value;
   if (format === 'PDF') return { format, params };
   return {

@@ -1,11 +1,10 @@
 import Router from '@koa/router';
 import {
   AppError,
-  checkDateRange,
+  validateReportFields,
   reportQueryFields,
   signInternalToken,
   SUMMARY_AUDIENCE,
-  toValidationError,
 } from '@wevion/shared';
 import Joi from 'joi';
 import type { User } from '../domain/user.ts';
@@ -28,7 +27,8 @@ export function summaryRoute(
     const user = ctx.state.user as User;
     const workspace = await service.workspaceFor(user);
     const { since, until, platforms, target_currency, timezone } = ctx.query;
-    const { value, error } = schema.validate(
+    const value = validateReportFields<Record<string, unknown> & { since: string; until: string }>(
+      schema,
       {
         since,
         until,
@@ -36,10 +36,8 @@ export function summaryRoute(
         target_currency,
         ...(timezone ? { timezone } : {}),
       },
-      { abortEarly: true, convert: false },
+      { convert: false },
     );
-    if (error) throw toValidationError(error);
-    checkDateRange(value.since, value.until);
     value.timezone ??= workspace.timezone;
     let response: Response;
     try {
