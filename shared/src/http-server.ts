@@ -2,16 +2,33 @@ import type Koa from 'koa';
 import { createServer, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 
-/**
- * Load balancers keep idle connections open for 60 s (AWS ALB's default). A server that closes
- * them sooner races the balancer's next request on the same socket ("socket hang up",
- * ECONNRESET), so idle sockets live a little longer than that.
- */
-export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
-/** Must exceed the keep-alive timeout, or Node cuts a reused socket mid-headers. */
-export const HEADERS_TIMEOUT_MS = 66_000;
-/** A whole request (headers and body) may take this long; then 408. */
-export const REQUEST_TIMEOUT_MS = 30_000;
+/** How long a client may take to send a request: the limits a slow or stalled client meets. */
+export interface HttpLimits {
+  /** The request line and headers must have arrived by then (408). */
+  headersMs: number;
+  /** The whole request, headers and body, must have arrived by then (408). */
+  requestMs: number;
+  /**
+   * An idle keep-alive socket lives this long. Load balancers keep idle connections open for
+   * 60 s (AWS ALB's default); a server that closed them sooner would race the balancer's next
+   * request on the same socket ("socket hang up"), so it is a little longer than that. Since
+   * Node 18 an idle socket is not timed by `headersMs` (that clock starts with a request's
+   * first byte), so the header limit can be short.
+   */
+  keepAliveMs: number;
+  /**
+   * Node checks the two request limits on a timer, not per socket: a late request is answered
+   * up to this long after its limit. Node's default (30 s) made the 30 s limit a 60-96 s one.
+   */
+  checkEveryMs: number;
+}
+
+export const HTTP_LIMITS: HttpLimits = {
+  headersMs: 10_000,
+  requestMs: 30_000,
+  keepAliveMs: 65_000,
+  checkEveryMs: 1_000,
+};
 
 const STATUS_FOR_CLIENT_ERROR: Record<string, [number, string, string]> = {
   HPE_HEADER_OVERFLOW: [431, 'headers_too_large', 'The request headers are too large.'],
@@ -39,14 +56,24 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   );
 }
 
-/** Serves a Koa app with the timeouts above; resolves once listening. */
-export function listenWithTimeouts(app: Koa, port: number, host: string): Promise<Server> {
+/** Serves a Koa app within `limits`; resolves once listening. */
+export function listenWithTimeouts(
+  app: Koa,
+  port: number,
+  host: string,
+  limits: HttpLimits = HTTP_LIMITS,
+): Promise<Server> {
   const handle = app.callback();
   // Koa settles every request itself (its error handler answers and logs), so nothing is lost.
-  const server = createServer((req, res) => void handle(req, res));
-  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  const server = createServer(
+    {
+      headersTimeout: limits.headersMs,
+      requestTimeout: limits.requestMs,
+      keepAliveTimeout: limits.keepAliveMs,
+      connectionsCheckingInterval: limits.checkEveryMs,
+    },
+    (req, res) => void handle(req, res),
+  );
   server.on('clientError', answerClientError);
   return new Promise((resolve, reject) => {
     server.once('error', reject);

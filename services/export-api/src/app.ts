@@ -36,7 +36,7 @@ import { webApp } from './http/web-app.ts';
 import { JobLifecycle } from './job-lifecycle.ts';
 import type { JobStore, WebhookStore, WorkspaceStore } from './ports.ts';
 import { withJobEndings } from './job-endings.ts';
-import { FetchWebhookSender } from './adapters/fetch-webhook-sender.ts';
+import { NodeHttpWebhookSender } from './adapters/node-http-webhook-sender.ts';
 import { webhookRoutes } from './http/webhook-routes.ts';
 import { Webhooks } from './webhooks.ts';
 
@@ -51,6 +51,12 @@ export interface ExportApiDeps {
   /** Where the built /analytics page lives (`services/export-api/web/`). */
   webDir?: string;
 }
+
+/**
+ * Webhook attempts one process keeps in flight. Each endpoint has at most one, so a workspace
+ * (at most 5 endpoints) can hold at most 5 of them, however slowly its receivers answer.
+ */
+const WEBHOOK_ATTEMPTS_IN_FLIGHT = 64;
 
 /** A time limit for handling one event or dead letter: a few store writes. */
 const EVENT_HANDLER_TIMEOUT_MS = 30_000;
@@ -157,10 +163,13 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
     {
       retryBaseMs: config.WEBHOOK_RETRY_BASE_SECONDS * 1000,
       pollMs: 1000,
+      // Past the sender's own limit, so a lease never runs out while its attempt still runs.
+      leaseMs: (config.WEBHOOK_TIMEOUT_SECONDS + 30) * 1000,
+      maxInFlight: WEBHOOK_ATTEMPTS_IN_FLIGHT,
     },
     {
       store: deps.webhooks,
-      sender: new FetchWebhookSender({
+      sender: new NodeHttpWebhookSender({
         timeoutMs: config.WEBHOOK_TIMEOUT_SECONDS * 1000,
         allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
       }),

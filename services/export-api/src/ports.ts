@@ -103,8 +103,17 @@ export interface WebhookStore {
   setSecret(workspaceId: string, webhookId: string, secret: string): Promise<boolean>;
   /** Stores deliveries; one per endpoint and event, so a duplicate is ignored. */
   addDeliveries(deliveries: readonly WebhookDelivery[]): Promise<void>;
-  /** Pending deliveries whose next attempt is due, oldest first. */
-  due(now: string, limit: number): Promise<WebhookDelivery[]>;
+  /**
+   * Claims up to `limit` pending deliveries due by `now`, oldest first, at most one per endpoint
+   * and none of `busyWebhooks`, by moving their next attempt to `leaseUntil` in one atomic step:
+   * no other round or process takes them until the lease runs out (a crash mid-attempt).
+   */
+  claimDue(
+    now: string,
+    leaseUntil: string,
+    limit: number,
+    busyWebhooks: readonly string[],
+  ): Promise<WebhookDelivery[]>;
   /** Records one attempt and the delivery's new state. */
   recordAttempt(
     deliveryId: string,

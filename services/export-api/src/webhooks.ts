@@ -13,9 +13,20 @@ import {
   type Webhook,
   type WebhookDelivery,
 } from './domain/webhook.ts';
-import type { Workspace } from './domain/workspace.ts';
+import { hasActiveSubscription, type Workspace } from './domain/workspace.ts';
 import { GateError } from './gate-error.ts';
 import type { JobStore, WebhookSender, WebhookStore } from './ports.ts';
+
+export interface WebhooksOptions {
+  /** The first retry's delay; each later one doubles it, at most an hour apart. */
+  retryBaseMs: number;
+  /** How often the loop looks for due deliveries when nothing wakes it. */
+  pollMs: number;
+  /** How long a claimed delivery is kept from other rounds: more than one attempt can take. */
+  leaseMs: number;
+  /** Attempts in flight at once in this process (one per endpoint at most). */
+  maxInFlight: number;
+}
 
 export interface WebhooksDeps {
   store: WebhookStore;
@@ -49,9 +60,11 @@ export class Webhooks {
   /** A job ended during a round: run the next one at once. */
   private again = false;
   private stopped = true;
+  /** The attempt in flight of each endpoint, by webhook id. */
+  private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly options: { retryBaseMs: number; pollMs: number },
+    private readonly options: WebhooksOptions,
     private readonly deps: WebhooksDeps,
   ) {
     this.now = deps.clock ?? (() => new Date());
@@ -64,8 +77,14 @@ export class Webhooks {
     return workspace;
   }
 
+  /** New endpoints need an active subscription, as exports do; existing ones keep their log. */
   async register(user: User, url: string) {
     const workspace = await this.admin(user);
+    if (!hasActiveSubscription(workspace))
+      throw new GateError(
+        'subscription_required',
+        'Webhooks need an active subscription. Check your plan at /settings/team/billing.',
+      );
     await this.deps.sender.checkTarget(url);
     const webhook: Webhook = {
       webhook_id: `wh_${randomUUID()}`,
@@ -157,10 +176,37 @@ export class Webhooks {
     this.kick();
   }
 
-  /** Sends every due delivery once; a failure is scheduled again or, past its day, given up. */
+  /**
+   * Starts an attempt for every due delivery there is room for, without waiting for any: one
+   * slow receiver holds its own endpoint's slot, never another's. A process sends at most one
+   * delivery per endpoint at a time and `maxInFlight` in all; each is claimed in the store with
+   * a lease past the sender's time limit, so no other round or process sends it meanwhile.
+   */
   async deliverDue(): Promise<number> {
-    const due = await this.deps.store.due(this.now().toISOString(), 20);
-    await Promise.all(due.map((delivery) => this.attempt(delivery)));
+    const room = this.options.maxInFlight - this.inFlight.size;
+    if (room <= 0) return 0;
+    const now = this.now();
+    const due = await this.deps.store.claimDue(
+      now.toISOString(),
+      new Date(now.getTime() + this.options.leaseMs).toISOString(),
+      room,
+      [...this.inFlight.keys()],
+    );
+    for (const delivery of due) {
+      const attempt = this.attempt(delivery)
+        .catch((error: unknown) =>
+          this.deps.logger.error(
+            { err: error, delivery_id: delivery.delivery_id },
+            'webhook attempt failed',
+          ),
+        )
+        .finally(() => {
+          this.inFlight.delete(delivery.webhook_id);
+          // A slot is free: what waited for it goes now, not at the next poll.
+          this.kick();
+        });
+      this.inFlight.set(delivery.webhook_id, attempt);
+    }
     return due.length;
   }
 
@@ -250,11 +296,12 @@ export class Webhooks {
     this.timer = setTimeout(this.tick, 0);
   }
 
-  /** Stops the loop and waits for the round in flight. */
+  /** Stops the loop and waits for the round and every attempt in flight (each has a time limit). */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.round;
+    await Promise.all(this.inFlight.values());
   }
 }

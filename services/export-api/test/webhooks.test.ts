@@ -9,7 +9,7 @@ import { SqliteWebhookStore } from '../src/adapters/sqlite-webhook-store.ts';
 import { DEMO_WORKSPACES } from '../src/demo-workspaces.ts';
 import { Webhooks } from '../src/webhooks.ts';
 import { job } from './factories.ts';
-import { FetchWebhookSender } from '../src/adapters/fetch-webhook-sender.ts';
+import { NodeHttpWebhookSender } from '../src/adapters/node-http-webhook-sender.ts';
 import { eventually, startHarness, type Harness } from './harness.ts';
 import { contractCheckedHttp } from './openapi-contract.ts';
 
@@ -155,17 +155,59 @@ describe('completion webhooks', function () {
     const viewer = await as(await h.token('ws_acme', 'viewer')).get(HOOKS);
     assert.equal(viewer.status, 403);
     assert.equal(viewer.body.reason, 'admin_required');
-    // The production guard, on its own: loopback, private and link-local targets are refused.
-    const guard = new FetchWebhookSender({ timeoutMs: 1000, allowPrivateTargets: false });
+    // The production guard, on its own: every address is judged by what it reaches.
+    const guard = new NodeHttpWebhookSender({ timeoutMs: 1000, allowPrivateTargets: false });
     for (const url of [
       'https://127.0.0.1/x',
       'https://10.1.2.3/x',
       'https://169.254.169.254/latest/meta-data',
+      'https://2130706433/x', // 127.0.0.1 as one number
       'https://[::1]/x',
+      'https://[::]/x',
+      'https://[::127.0.0.1]/x', // IPv4-compatible IPv6
+      'https://[::169.254.169.254]/x',
+      'https://[::10.0.0.1]/x',
+      'https://[::ffff:127.0.0.1]/x', // IPv4-mapped
+      'https://[::ffff:0:10.0.0.1]/x', // IPv4-translated
+      'https://[64:ff9b::169.254.169.254]/x', // NAT64
+      'https://[2002:7f00:1::1]/x', // 6to4 of 127.0.0.1
+      'https://[2002:a9fe:a9fe::]/x', // 6to4 of 169.254.169.254
+      'https://[2001::1]/x', // Teredo
+      'https://[fe80::1]/x',
+      'https://[fd00::1]/x',
+      'https://[2001:db8::1]/x',
+      'https://[ff02::1]/x',
+      'https://localhost/x',
       'http://example.com/x',
     ])
       await assert.rejects(guard.checkTarget(url), /webhook URL/, url);
-    await guard.checkTarget('https://93.184.215.14/hook');
+    for (const url of [
+      'https://93.184.215.14/hook',
+      'https://[2606:4700:4700::1111]/hook',
+      'https://[::ffff:93.184.215.14]/hook',
+      'https://[2002:5db8:d70e::1]/hook', // 6to4 of a public address
+    ])
+      await guard.checkTarget(url);
+    // At delivery the connection's own DNS answer is judged, not an earlier lookup's.
+    await assert.rejects(
+      guard.send('https://localhost:1/x', '{}', {}),
+      /127\.0\.0\.1 \(loopback\)|::1/,
+    );
+    await assert.rejects(guard.send('https://[::127.0.0.1]:1/x', '{}', {}), /loopback/);
+  });
+
+  it('when a webhook is created, then its secret is not cached; without a subscription none can be created', async () => {
+    const created = await as(admin).post(HOOKS, { url: `${target}/no-store` });
+    // The limit test above may have filled the workspace: either answer carries the header rule.
+    if (created.status === 201) {
+      assert.equal(created.headers['cache-control'], 'no-store');
+      await as(admin).delete(`${HOOKS}/${created.body.webhook_id}`);
+    } else {
+      assert.equal(created.status, 409);
+    }
+    const nova = await as(await h.token('ws_nova')).post(HOOKS, { url: `${target}/nova` });
+    assert.equal(nova.status, 403);
+    assert.equal(nova.body.reason, 'subscription_required');
   });
 
   it('when export-api stops before it delivers, or before it even stores the deliveries, then the next process delivers both', async () => {
@@ -188,10 +230,10 @@ describe('completion webhooks', function () {
     );
     const make = () =>
       new Webhooks(
-        { retryBaseMs: 200, pollMs: 100 },
+        { retryBaseMs: 200, pollMs: 100, leaseMs: 5_000, maxInFlight: 8 },
         {
           store,
-          sender: new FetchWebhookSender({ timeoutMs: 2000, allowPrivateTargets: true }),
+          sender: new NodeHttpWebhookSender({ timeoutMs: 2000, allowPrivateTargets: true }),
           jobs,
           workspaceFor: async () => DEMO_WORKSPACES[0]!,
           logger: createLogger('webhooks-test', 'silent'),

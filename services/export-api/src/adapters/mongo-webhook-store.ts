@@ -121,13 +121,38 @@ export class MongoWebhookStore implements WebhookStore {
     }
   }
 
-  async due(now: string, limit: number): Promise<WebhookDelivery[]> {
-    const docs = await this.deliveriesOf
-      .find({ state: 'pending', next_attempt_at: { $lte: now } })
+  /** Candidates first, then a compare-and-set on each: of two processes, one wins a delivery. */
+  async claimDue(
+    now: string,
+    leaseUntil: string,
+    limit: number,
+    busyWebhooks: readonly string[],
+  ): Promise<WebhookDelivery[]> {
+    const candidates = await this.deliveriesOf
+      .find({
+        state: 'pending',
+        next_attempt_at: { $lte: now },
+        webhook_id: { $nin: busyWebhooks },
+      })
       .sort({ next_attempt_at: 1 })
-      .limit(limit)
+      .limit(limit * 5)
       .lean<DeliveryDocument[]>();
-    return docs.map(toDelivery);
+    const firstPerEndpoint = new Map<string, DeliveryDocument>();
+    for (const doc of candidates)
+      if (!firstPerEndpoint.has(doc.webhook_id)) firstPerEndpoint.set(doc.webhook_id, doc);
+    const claimed: WebhookDelivery[] = [];
+    for (const doc of firstPerEndpoint.values()) {
+      if (claimed.length === limit) break;
+      const won = await this.deliveriesOf
+        .findOneAndUpdate(
+          { _id: doc._id, state: 'pending', next_attempt_at: doc.next_attempt_at },
+          { $set: { next_attempt_at: leaseUntil } },
+          { returnDocument: 'after' },
+        )
+        .lean<DeliveryDocument>();
+      if (won) claimed.push(toDelivery(won));
+    }
+    return claimed;
   }
 
   async recordAttempt(

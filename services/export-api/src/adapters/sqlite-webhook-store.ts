@@ -11,6 +11,7 @@ const toDelivery = (row: DeliveryRow): WebhookDelivery => ({
 /** Webhooks and their deliveries in the embedded SQLite file, beside the jobs. */
 export class SqliteWebhookStore implements WebhookStore {
   private readonly insertWithinLimit;
+  private readonly claim;
 
   constructor(private readonly db: Database.Database) {
     const count = db.prepare('SELECT COUNT(*) AS n FROM webhooks WHERE workspace_id = ?');
@@ -22,6 +23,28 @@ export class SqliteWebhookStore implements WebhookStore {
       insert.run(webhook);
       return true;
     });
+    const due = db.prepare(
+      `SELECT * FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= ?
+       AND webhook_id NOT IN (SELECT value FROM json_each(?)) ORDER BY next_attempt_at LIMIT ?`,
+    );
+    const lease = db.prepare(
+      'UPDATE webhook_deliveries SET next_attempt_at = ? WHERE delivery_id = ?',
+    );
+    // One transaction: another export-api process on this file cannot claim the same rows.
+    this.claim = db.transaction(
+      (now: string, leaseUntil: string, limit: number, busy: string): WebhookDelivery[] => {
+        const claimed = new Map<string, DeliveryRow>();
+        // Enough rows to find `limit` endpoints when some have several deliveries due.
+        for (const row of due.all(now, busy, limit * 5) as DeliveryRow[]) {
+          if (claimed.size === limit) break;
+          if (!claimed.has(row.webhook_id)) claimed.set(row.webhook_id, row);
+        }
+        for (const row of claimed.values()) lease.run(leaseUntil, row.delivery_id);
+        return [...claimed.values()].map((row) =>
+          toDelivery({ ...row, next_attempt_at: leaseUntil }),
+        );
+      },
+    );
   }
 
   async create(webhook: Webhook, max: number): Promise<boolean> {
@@ -71,14 +94,13 @@ export class SqliteWebhookStore implements WebhookStore {
     })();
   }
 
-  async due(now: string, limit: number): Promise<WebhookDelivery[]> {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= ?
-         ORDER BY next_attempt_at LIMIT ?`,
-      )
-      .all(now, limit) as DeliveryRow[];
-    return rows.map(toDelivery);
+  async claimDue(
+    now: string,
+    leaseUntil: string,
+    limit: number,
+    busyWebhooks: readonly string[],
+  ): Promise<WebhookDelivery[]> {
+    return this.claim.immediate(now, leaseUntil, limit, JSON.stringify(busyWebhooks));
   }
 
   async recordAttempt(

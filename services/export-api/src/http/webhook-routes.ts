@@ -15,6 +15,8 @@ export function webhookRoutes(webhooks: Webhooks): Router {
       convert: false,
     });
     if (error) throw toValidationError(error);
+    // The answer shows the secret, once: no cache may keep it.
+    ctx.set('Cache-Control', 'no-store');
     ctx.status = 201;
     ctx.body = await webhooks.register(ctx.state.user as User, value.url as string);
   });
