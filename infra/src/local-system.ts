@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { SignJWT } from 'jose';
-import { createAwsClients, destroyAwsClients } from '@wevion/shared';
+import { createAwsClients, destroyAwsClients, type AwsClients } from '@wevion/shared';
 import { LOCAL_CREDENTIALS, startLocalEmulators } from './local-emulators.ts';
 import { provision, type ProvisionOptions } from './provision.ts';
 import { SERVICES, type ServiceName } from './services.ts';
@@ -214,6 +214,47 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+/** How often the launcher checks that the emulator still has its queues. */
+const RESOURCE_CHECK_MS = 2_000;
+
+/**
+ * fauxqs keeps queues, the topic and its subscriptions in memory: if the emulator restarts or
+ * loses them, every service would wait on queues that no longer exist (jobs stay PENDING).
+ * The launcher looks every 2 s and provisions again when they are gone; the services' consumers
+ * back off meanwhile and resume on the same URLs, and export-api's reconciler re-sends the jobs
+ * whose messages were lost. Returns a function that stops the watch and the clients.
+ */
+function keepProvisioned(
+  clients: AwsClients,
+  queueUrl: string,
+  reprovision: () => Promise<unknown>,
+  log: (line: string) => void,
+): () => Promise<void> {
+  let round: Promise<void> = Promise.resolve();
+  const check = async () => {
+    try {
+      await clients.sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'QueueDoesNotExist') return;
+      log('The SQS emulator lost its queues (restarted?): provisioning them again.');
+      await reprovision();
+      log('Queues, topic and subscriptions are back.');
+    }
+  };
+  const timer = setInterval(() => {
+    round = round
+      .then(check)
+      .catch((error: unknown) => log(`Re-provisioning failed: ${String(error)}`));
+  }, RESOURCE_CHECK_MS);
+  return async () => {
+    clearInterval(timer);
+    await round;
+    destroyAwsClients(clients);
+  };
+}
+
 /**
  * The whole system on this machine: emulators, resources, demo data, the three services as
  * separate processes. Used by `npm start` and by the end-to-end tests.
@@ -233,8 +274,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   });
   const children = new Map<ServiceName, ChildProcess>();
   let stopped = false;
+  let stopWatching = async () => {};
   const stop = async () => {
     stopped = true;
+    await stopWatching();
     await Promise.all([...children.values()].map(stopChild));
     await emulators.stop();
   };
@@ -243,10 +286,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       { AWS_REGION: 'us-east-1', ...emulators.env },
       LOCAL_CREDENTIALS,
     );
-    const { env: resources, notes } = await provision(clients, {
-      queueOverrides: options.queueOverrides,
-    });
-    destroyAwsClients(clients);
+    const provisionOptions = { queueOverrides: options.queueOverrides };
+    const { env: resources, notes } = await provision(clients, provisionOptions);
+    stopWatching = keepProvisioned(
+      clients,
+      resources.EXPORT_JOBS_QUEUE_URL!,
+      () => provision(clients, provisionOptions),
+      (line) => options.onLog('system', line),
+    );
 
     const sqlitePath = join(options.dataDir, 'export-api.sqlite');
     // Fresh per run: only these processes talk to each other's internal and ops endpoints.

@@ -1,4 +1,5 @@
 import { CANCELLATIONS_PREFIX } from '@wevion/shared/cancellation.ts';
+import { CLAIM_CHECK_PREFIX } from '@wevion/shared/object-keys.ts';
 
 /**
  * Every AWS resource the export service needs, in one place. `provision` creates them against
@@ -55,7 +56,7 @@ export const BUCKET = {
 } as const;
 
 export const KEY_PREFIXES = {
-  datasets: 'datasets/',
+  datasets: CLAIM_CHECK_PREFIX,
   exports: 'exports/',
   branding: 'branding/',
   cancellations: CANCELLATIONS_PREFIX,

@@ -1,5 +1,11 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { DeleteTopicCommand } from '@aws-sdk/client-sns';
+import {
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  ListQueuesCommand,
+  SendMessageCommand,
+} from '@aws-sdk/client-sqs';
 import {
   addDays,
   createAwsClients,
@@ -163,7 +169,7 @@ describe('chaos: crashes, duplicates and poison on the running system', function
     const { Contents = [] } = await clients.s3.send(
       new ListObjectsV2Command({
         Bucket: system.env.EXPORTS_BUCKET,
-        Prefix: `datasets/${crashedPdf}/`,
+        Prefix: `datasets/ws_acme/${crashedPdf}/`,
       }),
     );
     const datasetKey = Contents[0]!.Key!;
@@ -305,5 +311,26 @@ describe('chaos: crashes, duplicates and poison on the running system', function
       const bytes = Buffer.from(await (await fetch(job.download_url!)).arrayBuffer());
       assert.equal(createHash('sha256').update(bytes).digest('hex'), job.file!.sha256, jobId);
     }
+  });
+
+  it('when the SQS emulator forgets every queue and the topic (a restart), then the launcher provisions them again and exports complete', async function () {
+    this.timeout(60_000);
+    const { QueueUrls = [] } = await clients.sqs.send(new ListQueuesCommand({}));
+    assert.ok(QueueUrls.length >= 6);
+    await Promise.all(
+      QueueUrls.map((QueueUrl) => clients.sqs.send(new DeleteQueueCommand({ QueueUrl }))),
+    );
+    await clients.sns.send(
+      new DeleteTopicCommand({ TopicArn: system.env.EXPORT_EVENTS_TOPIC_ARN }),
+    );
+    await eventually(
+      async () =>
+        logs.some((l) => l.includes('Queues, topic and subscriptions are back')) ? true : undefined,
+      20_000,
+    );
+    const { QueueUrls: after = [] } = await clients.sqs.send(new ListQueuesCommand({}));
+    assert.deepEqual([...after].sort(), [...QueueUrls].sort(), 'the same queues at the same URLs');
+    const healed = await ended(await submit('CSV'), 40_000);
+    assert.equal(healed.status, 'COMPLETED', JSON.stringify(healed.error));
   });
 });

@@ -96,7 +96,10 @@ describe('the export pipeline end to end (three services, emulators, real protoc
 
   async function datasetKeyOf(jobId: string): Promise<string> {
     const { Contents = [] } = await clients.s3.send(
-      new ListObjectsV2Command({ Bucket: system.env.EXPORTS_BUCKET, Prefix: `datasets/${jobId}/` }),
+      new ListObjectsV2Command({
+        Bucket: system.env.EXPORTS_BUCKET,
+        Prefix: `datasets/ws_acme/${jobId}/`,
+      }),
     );
     assert.ok(Contents[0]?.Key, 'the job left its dataset');
     return Contents[0].Key;

@@ -22,3 +22,4 @@ export * from './http-server.ts';
 export * from './internal-token.ts';
 export * from './job-queue-consumer.ts';
 export * from './cancellation.ts';
+export * from './object-keys.ts';

@@ -1,6 +1,7 @@
 import Joi from 'joi';
 import { AppError } from './errors.ts';
 import type { CsvLayout } from './csv-layout.ts';
+import { isClaimCheckOf } from './object-keys.ts';
 import type { ReportQuery } from './report-query.ts';
 
 /**
@@ -157,11 +158,20 @@ const schemas: Record<BusMessage['type'], Joi.ObjectSchema> = {
     job_id: jobId,
     workspace_id: workspaceId,
     format,
-    // Only claim checks are read: a forged message cannot point the renderer at other objects.
+    // Only this job's own claim check is read: a forged message cannot point the renderer at
+    // another object, nor at another job's or workspace's data.
     dataset_key: Joi.string()
       .pattern(/^datasets\/[\w./-]+$/)
       .max(1024)
-      .required(),
+      .required()
+      .custom((key: string, helpers) => {
+        const { workspace_id: workspaceId, job_id: jobId } = helpers.state.ancestors[0] as {
+          workspace_id: string;
+          job_id: string;
+        };
+        return isClaimCheckOf(key, workspaceId, jobId) ? key : helpers.error('any.invalid');
+      })
+      .messages({ 'any.invalid': '"dataset_key" is not this job\'s claim check' }),
     dataset_rows: Joi.number().integer().min(0),
     warnings,
     options,

@@ -17,7 +17,7 @@ import Koa from 'koa';
 import { koaBody } from 'koa-body';
 import { Gauge } from 'prom-client';
 import type { Server } from 'node:http';
-import { ResvgSharpLogoRasterizer } from './adapters/resvg-sharp-logo-rasterizer.ts';
+import { SharpLogoRasterizer } from './adapters/sharp-logo-rasterizer.ts';
 import { S3DownloadSigner } from './adapters/s3-download-signer.ts';
 import { apiDocs } from './http/api-docs.ts';
 import { S3Cancellations } from './adapters/s3-cancellations.ts';
@@ -198,12 +198,7 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
     new AppError('method_not_allowed', 'This method is not allowed here.', { status: 405 });
   // Branding takes multipart uploads; every other route takes small JSON bodies.
   const branding = brandingRoutes(
-    new BrandingService(
-      deps.workspaces,
-      new ResvgSharpLogoRasterizer(),
-      deps.s3,
-      config.EXPORTS_BUCKET,
-    ),
+    new BrandingService(deps.workspaces, new SharpLogoRasterizer(), deps.s3, config.EXPORTS_BUCKET),
   );
   koa.use(branding.routes());
   koa.use(branding.allowedMethods({ throw: true, methodNotAllowed }));

@@ -97,7 +97,7 @@ export class BrandingService {
     if (!type)
       throw new ValidationError('logo_type', '"logo" must be a PNG, JPEG or SVG image', 'logo');
     if (type === 'image/svg+xml') {
-      // Rasterising already drops scripts; refusing references too keeps resvg off local files.
+      // Rasterising already drops scripts; refusing references too keeps librsvg off local files.
       const reason = unsafeSvgReason(logo.toString('utf8'));
       if (reason) {
         throw new ValidationError(

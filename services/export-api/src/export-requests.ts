@@ -116,7 +116,9 @@ export class ExportRequests {
   /**
    * Stores the job PENDING within the monthly quota (one atomic step) and sends it on. With an
    * idempotency key, a request already made with it in the last 24 hours gets that job back
-   * (`replayed`), taking no quota; the same key with another request is a 422.
+   * (`replayed`), taking no quota; the same key with another request is a 422. `quota` is where
+   * the quota stood right after this job took its slot (of racing requests, each its own),
+   * when the plan has a limit and a job was created.
    */
   async requestExport(
     user: User,
@@ -124,15 +126,17 @@ export class ExportRequests {
     format: ExportFormat,
     params: ExportParams,
     idempotency?: { key: string; requestHash: string },
-  ): Promise<{ job: Job; replayed: boolean }> {
+  ): Promise<{ job: Job; replayed: boolean; quota?: Quota }> {
     if (idempotency) {
       const earlier = await this.earlierRequest(workspace, idempotency);
       if (earlier) return { job: earlier, replayed: true };
     }
     try {
+      const { job, used } = await this.createJob(user, workspace, format, params, idempotency);
       return {
-        job: await this.createJob(user, workspace, format, params, idempotency),
+        job,
         replayed: false,
+        ...(used === null ? {} : { quota: quotaOf(workspace, used, this.now()) }),
       };
     } catch (error) {
       // A concurrent request with the key won the insert: its job is this request's answer.
@@ -169,7 +173,7 @@ export class ExportRequests {
     format: ExportFormat,
     params: ExportParams,
     idempotency: { key: string; requestHash: string } | undefined,
-  ): Promise<Job> {
+  ): Promise<{ job: Job; used: number | null }> {
     const plan = PLANS[workspace.plan];
     const now = this.now();
     const at = now.toISOString();
@@ -194,6 +198,7 @@ export class ExportRequests {
         ? { idempotency_key: idempotency.key, request_hash: idempotency.requestHash }
         : {}),
     };
+    let usedAfter: number | null = null;
     if (plan.exports_per_month === null) {
       await this.deps.jobs.create(job);
     } else {
@@ -208,9 +213,10 @@ export class ExportRequests {
           429,
         );
       }
+      usedAfter = used;
     }
     await this.deps.lifecycle.enqueue(job, workspace);
-    return job;
+    return { job, used: usedAfter };
   }
 
   async getJob(user: User, jobId: string): Promise<JobView> {

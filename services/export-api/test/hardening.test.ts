@@ -1,11 +1,12 @@
-import { PutObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import sharp from 'sharp';
 import { SignJWT } from 'jose';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import request from 'supertest';
 import { DEMO_WORKSPACES } from '../src/demo-workspaces.ts';
 import { loadExportApiConfig } from '../src/config.ts';
-import { monthStart } from '../src/domain/workspace.ts';
+import { monthStart, PLANS } from '../src/domain/workspace.ts';
 import { job } from './factories.ts';
 import { contractCheckedHttp } from './openapi-contract.ts';
 import { eventually, JWT_SECRET, OPS_TOKEN, startHarness, type Harness } from './harness.ts';
@@ -191,6 +192,29 @@ describe('export-api hardening', function () {
     });
   });
 
+  describe('quota headers', () => {
+    it('when 30 requests race for the last 20 exports, then each accepted answer says what was left after it', async () => {
+      const since = monthStart(new Date());
+      const limit = PLANS.pro.exports_per_month!;
+      const used = await h.jobs.countTowardsQuota('ws_acme', since);
+      for (let i = used; i < limit - 20; i++) await h.jobs.create(job({ workspace_id: 'ws_acme' }));
+      const token = await h.token('ws_acme');
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, () =>
+          http().post(EXPORT).set('Authorization', `Bearer ${token}`).send(valid),
+        ),
+      );
+      const accepted = answers.filter((a) => a.status === 202);
+      assert.equal(accepted.length, 20);
+      assert.equal(answers.filter((a) => a.status === 429).length, 10);
+      const remaining = accepted.map((a) => Number(a.headers['x-export-quota-remaining']));
+      assert.deepEqual(
+        remaining.sort((a, b) => a - b),
+        Array.from({ length: 20 }, (_, i) => i),
+      );
+    });
+  });
+
   describe('job events', () => {
     const publish = (event: Record<string, unknown>) => h.publishEvent(event);
     const putFile = (key: string) =>
@@ -304,6 +328,67 @@ describe('export-api hardening', function () {
         (received) => (received.match(/HTTP\/1\.1 200/g) ?? []).length === 2,
       );
       assert.equal((response.match(/HTTP\/1\.1 200/g) ?? []).length, 2, response.slice(0, 200));
+    });
+  });
+
+  describe('logos a tenant controls', () => {
+    /** Polls /healthz every 10 ms while `work` runs; resolves with the slowest answer. */
+    async function slowestHealthzDuring(work: Promise<unknown>): Promise<number> {
+      let slowest = 0;
+      let done = false;
+      const settled = work.finally(() => (done = true));
+      while (!done) {
+        const started = performance.now();
+        await fetch(`http://127.0.0.1:${h.ports.opsPort}/healthz`).then((r) => r.arrayBuffer());
+        slowest = Math.max(slowest, performance.now() - started);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await settled;
+      return slowest;
+    }
+
+    it('when an SVG declares a tall or huge canvas, then it is drawn at print size off the event loop: /healthz stays fast and memory flat', async () => {
+      const token = await h.token('ws_acme');
+      for (const [svg, expected] of [
+        [
+          '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="1000" viewBox="0 0 10 1000"><rect width="10" height="1000" fill="#0B5FFF"/></svg>',
+          [3, 300],
+        ],
+        [
+          '<svg xmlns="http://www.w3.org/2000/svg" width="200000" height="100000"><rect width="200000" height="100000" fill="#14B8A6"/></svg>',
+          [600, 300],
+        ],
+      ] as const) {
+        const rssBefore = process.memoryUsage().rss;
+        let stored: { status: number; body: { branding: { logo_key: string } } } | undefined;
+        const upload = fetch(
+          `http://127.0.0.1:${h.ports.port}/api/v1/workspaces/current/branding`,
+          {
+            method: 'PUT',
+            headers: { authorization: `Bearer ${token}` },
+            body: (() => {
+              const form = new FormData();
+              form.set('logo', new Blob([svg], { type: 'image/svg+xml' }), 'logo.svg');
+              return form;
+            })(),
+          },
+        ).then(async (r) => (stored = { status: r.status, body: await r.json() }));
+        const slowest = await slowestHealthzDuring(upload);
+        const grewMb = (process.memoryUsage().rss - rssBefore) / 1024 / 1024;
+        assert.equal(stored!.status, 200, JSON.stringify(stored!.body));
+        assert.ok(slowest < 100, `/healthz took ${slowest.toFixed(0)} ms during the upload`);
+        assert.ok(grewMb < 60, `RSS grew ${grewMb.toFixed(0)} MB`);
+        const png = await h.clients.s3.send(
+          new GetObjectCommand({
+            Bucket: h.config.EXPORTS_BUCKET,
+            Key: stored!.body.branding.logo_key,
+          }),
+        );
+        const { width, height } = await sharp(
+          Buffer.from(await png.Body!.transformToByteArray()),
+        ).metadata();
+        assert.deepEqual([width, height], expected);
+      }
     });
   });
 

@@ -1,9 +1,10 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { LOCAL_CREDENTIALS, startLocalEmulators } from '@wevion/infra/local-emulators.ts';
 import { jobEventReader } from '@wevion/infra/polling.ts';
 import { provision } from '@wevion/infra/provision.ts';
 import {
+  claimCheckKey,
   createAwsClients,
   createLogger,
   createMetrics,
@@ -73,17 +74,20 @@ describe('renderer service', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const message = (overrides: Partial<RenderReportMessage> = {}): RenderReportMessage => ({
-    type: 'RENDER_REPORT',
-    version: 1,
-    job_id: randomUUID(),
-    workspace_id: 'ws_acme',
-    format: 'CSV',
-    dataset_key: `datasets/${randomUUID()}/a.ndjson.gz`,
-    options: { csv_bom: false },
-    workspace: { name: 'Acme', branding: null },
-    ...overrides,
-  });
+  const message = (overrides: Partial<RenderReportMessage> = {}): RenderReportMessage => {
+    const jobId = overrides.job_id ?? randomUUID();
+    return {
+      type: 'RENDER_REPORT',
+      version: 1,
+      job_id: jobId,
+      workspace_id: 'ws_acme',
+      format: 'CSV',
+      dataset_key: claimCheckKey('ws_acme', jobId, 'a', 'ndjson.gz'),
+      options: { csv_bom: false },
+      workspace: { name: 'Acme', branding: null },
+      ...overrides,
+    };
+  };
   const putDataset = (key: string, dataset: unknown) =>
     clients.s3.send(
       new PutObjectCommand({
@@ -264,6 +268,27 @@ describe('renderer service', function () {
     );
     const failed = await nextEvent((e) => e.job_id === render.job_id && e.status === 'FAILED');
     assert.equal(failed.error!.code, 'dataset_missing');
+  });
+
+  it('when a forged message names another workspace with this claim check, then it is dead-lettered and nothing is rendered', async () => {
+    const genuine = message({ dataset_rows: 3 });
+    await putRows(genuine.dataset_key, [rowsHeader, ...rowLines(3), { type: 'trailer', rows: 3 }]);
+    const forged = { ...genuine, job_id: randomUUID(), workspace_id: 'ws_other' };
+    await clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: resources.RENDER_JOBS_QUEUE_URL,
+        MessageBody: JSON.stringify(forged),
+      }),
+    );
+    const { Messages = [] } = await clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: resources.RENDER_JOBS_DLQ_URL, WaitTimeSeconds: 10 }),
+    );
+    assert.equal(Messages.length, 1, 'the forged message reached the dead-letter queue');
+    assert.equal(JSON.parse(Messages[0]!.Body!).job_id, forged.job_id);
+    const written = await clients.s3.send(
+      new ListObjectsV2Command({ Bucket: resources.EXPORTS_BUCKET, Prefix: 'exports/ws_other/' }),
+    );
+    assert.equal(written.KeyCount ?? 0, 0);
   });
 
   it('when writing the CSV fails midway, then rendering rejects promptly instead of hanging the worker', async () => {

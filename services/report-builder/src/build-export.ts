@@ -3,6 +3,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
   AppError,
+  claimCheckKey,
   isCancelled,
   parseCsvLayout,
   parseReportQuery,
@@ -20,7 +21,7 @@ import { gzip } from 'node:zlib';
 import { aggregateReport } from './aggregate-report.ts';
 import { explainCurrency } from './currency-error.ts';
 import type { InsightsStore } from './ports.ts';
-import { exportRowsKey, writeExportRows } from './write-export-rows.ts';
+import { writeExportRows } from './write-export-rows.ts';
 
 const gzipAsync = promisify(gzip);
 
@@ -35,10 +36,6 @@ export interface BuildExportDeps {
   logger: Logger;
   metrics: ServiceMetrics;
 }
-
-/** One key per attempt: a second delivery never rewrites a dataset a renderer may be reading. */
-export const datasetKey = (jobId: string, attempt: string) =>
-  `datasets/${jobId}/${attempt}.json.gz`;
 
 /** The job warning of an export whose range and platforms have no data at all. */
 const NO_DATA: JobWarning = {
@@ -127,7 +124,7 @@ async function writeRows(
   signal: AbortSignal,
 ) {
   const event = jobEvents(deps.sns, deps.topicArn, message);
-  const key = exportRowsKey(message.job_id, randomUUID());
+  const key = claimCheckKey(message.workspace_id, message.job_id, randomUUID(), 'ndjson.gz');
   const { rows, storeGroups } = await writeExportRows(query, parseCsvLayout(message.csv), {
     store: deps.store,
     s3: deps.s3,
@@ -149,7 +146,7 @@ async function writeSummary(
 ) {
   const dataset = await aggregateReport(deps.store, query);
   signal.throwIfAborted();
-  const key = datasetKey(message.job_id, randomUUID());
+  const key = claimCheckKey(message.workspace_id, message.job_id, randomUUID(), 'json.gz');
   await deps.s3.send(
     new PutObjectCommand({
       Bucket: deps.bucket,

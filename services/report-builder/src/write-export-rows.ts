@@ -19,10 +19,6 @@ import { FxTable } from './domain/fx-table.ts';
 import { localDays } from './domain/local-days.ts';
 import type { InsightsStore } from './ports.ts';
 
-/** One key per attempt, like the summary dataset's. */
-export const exportRowsKey = (jobId: string, attempt: string) =>
-  `datasets/${jobId}/${attempt}.ndjson.gz`;
-
 export interface WriteExportRowsOptions {
   store: InsightsStore;
   s3: S3Client;

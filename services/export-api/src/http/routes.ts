@@ -27,6 +27,7 @@ export function exportRoutes(service: ExportRequests, currencies: readonly strin
     const user = ctx.state.user as User;
     const workspace = await service.workspaceFor(user);
     let overQuota = false;
+    let quotaAfter: Quota | undefined;
     try {
       service.authorizeExport(user, workspace);
       const { format, params } = parseExportRequest(ctx.request.body, {
@@ -34,13 +35,14 @@ export function exportRoutes(service: ExportRequests, currencies: readonly strin
         defaultTimezone: workspace.timezone,
       });
       const key = parseIdempotencyKey(ctx.headers['idempotency-key']);
-      const { job, replayed } = await service.requestExport(
+      const { job, replayed, quota } = await service.requestExport(
         user,
         workspace,
         format,
         params,
         key ? { key, requestHash: requestHash(ctx.request.body) } : undefined,
       );
+      quotaAfter = quota;
       // A replay answers as the first request did: the same status code and body.
       if (replayed) ctx.set('Idempotent-Replayed', 'true');
       ctx.status = 202;
@@ -50,8 +52,9 @@ export function exportRoutes(service: ExportRequests, currencies: readonly strin
       overQuota = error instanceof AppError && error.status === 429;
       throw error;
     } finally {
-      // Accepted or refused, the answer says where the quota stands after it.
-      setQuotaHeaders(ctx, await service.quota(workspace), overQuota);
+      // Accepted or refused, the answer says where the quota stood right after it: for a new
+      // job the count its own insert saw, so racing requests each get their own figure.
+      setQuotaHeaders(ctx, quotaAfter ?? (await service.quota(workspace)), overQuota);
     }
   });
 
