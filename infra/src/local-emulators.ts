@@ -1,4 +1,4 @@
-import { startFauxqs } from 'fauxqs';
+import { buildApp } from 'fauxqs';
 import { mkdirSync } from 'node:fs';
 import S3rver from 's3rver';
 
@@ -16,15 +16,22 @@ export interface LocalEmulators {
 }
 
 /**
- * fauxqs (SQS + SNS) and s3rver (S3) on 127.0.0.1: real AWS wire protocols, so services use the
- * same SDK code as in production. Port 0 picks free ports (tests).
+ * fauxqs (SQS + SNS) and s3rver (S3) on 127.0.0.1 only: real AWS wire protocols, so services use
+ * the same SDK code as in production. Port 0 picks free ports (tests).
  */
 export async function startLocalEmulators(options: {
   sqsPort: number;
   s3Port: number;
   s3Directory: string;
 }): Promise<LocalEmulators> {
-  const fauxqs = await startFauxqs({ port: options.sqsPort, logger: false, host: '127.0.0.1' });
+  // fauxqs's own startFauxqs listens on 0.0.0.0 whatever `host` says (that option only names
+  // its URLs), which would open an unauthenticated SQS, SNS and S3 to the network: its app is
+  // started here on loopback instead.
+  const fauxqsApp = buildApp({ logger: false, host: '127.0.0.1' });
+  const fauxqs = {
+    address: await fauxqsApp.listen({ port: options.sqsPort, host: '127.0.0.1' }),
+    stop: () => fauxqsApp.close(),
+  };
   mkdirSync(options.s3Directory, { recursive: true });
   const s3rver = new S3rver({
     address: '127.0.0.1',

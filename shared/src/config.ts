@@ -8,7 +8,10 @@ export function loadConfig<T>(
   schema: Joi.ObjectSchema<T>,
   env: NodeJS.ProcessEnv = process.env,
 ): Readonly<T> {
-  const { value, error } = schema.validate(env, {
+  // A variable set to nothing is not set (`MONGODB_URI=` in a compose override, say): the
+  // field's default or its absence applies, as if it were missing.
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const { value, error } = schema.validate(given, {
     abortEarly: false,
     allowUnknown: true,
     stripUnknown: true,
