@@ -1,5 +1,10 @@
 import { Schema, type Connection } from 'mongoose';
-import type { DeliveryAttempt, Webhook, WebhookDelivery } from '../domain/webhook.ts';
+import {
+  firstPerEndpoint,
+  type DeliveryAttempt,
+  type Webhook,
+  type WebhookDelivery,
+} from '../domain/webhook.ts';
 import type { WebhookStore } from '../ports.ts';
 
 const webhookSchema = new Schema(
@@ -137,11 +142,8 @@ export class MongoWebhookStore implements WebhookStore {
       .sort({ next_attempt_at: 1 })
       .limit(limit * 5)
       .lean<DeliveryDocument[]>();
-    const firstPerEndpoint = new Map<string, DeliveryDocument>();
-    for (const doc of candidates)
-      if (!firstPerEndpoint.has(doc.webhook_id)) firstPerEndpoint.set(doc.webhook_id, doc);
     const claimed: WebhookDelivery[] = [];
-    for (const doc of firstPerEndpoint.values()) {
+    for (const doc of firstPerEndpoint(candidates)) {
       if (claimed.length === limit) break;
       const won = await this.deliveriesOf
         .findOneAndUpdate(

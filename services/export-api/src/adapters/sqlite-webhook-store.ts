@@ -1,5 +1,10 @@
 import type Database from 'better-sqlite3';
-import type { DeliveryAttempt, Webhook, WebhookDelivery } from '../domain/webhook.ts';
+import {
+  firstPerEndpoint,
+  type DeliveryAttempt,
+  type Webhook,
+  type WebhookDelivery,
+} from '../domain/webhook.ts';
 import type { WebhookStore } from '../ports.ts';
 
 type DeliveryRow = Omit<WebhookDelivery, 'attempts'> & { attempts: string };
@@ -33,16 +38,11 @@ export class SqliteWebhookStore implements WebhookStore {
     // One transaction: another export-api process on this file cannot claim the same rows.
     this.claim = db.transaction(
       (now: string, leaseUntil: string, limit: number, busy: string): WebhookDelivery[] => {
-        const claimed = new Map<string, DeliveryRow>();
         // Enough rows to find `limit` endpoints when some have several deliveries due.
-        for (const row of due.all(now, busy, limit * 5) as DeliveryRow[]) {
-          if (claimed.size === limit) break;
-          if (!claimed.has(row.webhook_id)) claimed.set(row.webhook_id, row);
-        }
-        for (const row of claimed.values()) lease.run(leaseUntil, row.delivery_id);
-        return [...claimed.values()].map((row) =>
-          toDelivery({ ...row, next_attempt_at: leaseUntil }),
-        );
+        const rows = due.all(now, busy, limit * 5) as DeliveryRow[];
+        const claimed = firstPerEndpoint(rows, limit);
+        for (const row of claimed) lease.run(leaseUntil, row.delivery_id);
+        return claimed.map((row) => toDelivery({ ...row, next_attempt_at: leaseUntil }));
       },
     );
   }

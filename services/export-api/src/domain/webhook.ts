@@ -43,6 +43,22 @@ export interface WebhookDelivery {
   created_at: string;
 }
 
+/**
+ * Of due deliveries, oldest first, the first of each endpoint (at most `limit`): an endpoint is
+ * sent one delivery at a time, so a slow one holds only its own slot.
+ */
+export function firstPerEndpoint<T extends { webhook_id: string }>(
+  due: readonly T[],
+  limit = Infinity,
+): T[] {
+  const first = new Map<string, T>();
+  for (const delivery of due) {
+    if (first.size === limit) break;
+    if (!first.has(delivery.webhook_id)) first.set(delivery.webhook_id, delivery);
+  }
+  return [...first.values()];
+}
+
 export const newSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
 
 /**
