@@ -5,7 +5,7 @@
 #
 # node:20.19-bookworm: Node 20 is the version this project is built and tested on (engines:
 # >=20.19), and Debian 12 (bookworm) is the glibc distribution every native dependency ships
-# prebuilt binaries for (@sparticuz/chromium, @duckdb/node-api, sharp, @resvg/resvg-js) and where
+# prebuilt binaries for (@sparticuz/chromium, @duckdb/node-api, sharp) and where
 # better-sqlite3 compiles. The tag is pinned to the minor version so patch releases bring security
 # fixes while the runtime stays what CI tested.
 
@@ -26,6 +26,8 @@ RUN npm run build
 
 # The manifests each service's production dependencies are installed from; each *-deps stage
 # below installs one workspace's, compiled where needed (better-sqlite3) in the full image.
+# npm puts a package in the workspace's own node_modules when the root already holds another
+# version of it (p-limit for export-api): each runtime stage copies both folders.
 FROM node:20.19-bookworm AS deps
 WORKDIR /app
 COPY --from=build /app/package.json /app/package-lock.json /app/.npmrc ./
@@ -37,15 +39,20 @@ COPY --from=build /app/services/renderer/package.json services/renderer/
 
 FROM node:20.19-bookworm-slim AS runtime
 ENV NODE_ENV=production
+# /app belongs to the service's user: WORKDIR makes it root's under Docker's builder, and
+# export-api's default store (data/) is created beside the code.
+RUN install -d -o node -g node /app
 WORKDIR /app
 # The image's unprivileged user (uid 1000); nothing runs as root.
 USER node
 
 FROM deps AS export-api-deps
-RUN npm ci --omit=dev --no-audit --no-fund --workspace @wevion/export-api
+RUN npm ci --omit=dev --no-audit --no-fund --workspace @wevion/export-api \
+  && mkdir -p services/export-api/node_modules
 
 FROM runtime AS export-api
 COPY --from=export-api-deps --chown=node:node /app/node_modules node_modules
+COPY --from=export-api-deps --chown=node:node /app/services/export-api/node_modules services/export-api/node_modules
 COPY --from=build --chown=node:node /app/services/export-api/dist services/export-api/dist
 COPY --from=build --chown=node:node /app/services/export-api/web/index.html /app/services/export-api/web/styles.css services/export-api/web/
 COPY --from=build --chown=node:node /app/services/export-api/web/dist services/export-api/web/dist
@@ -57,10 +64,12 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
 CMD ["node", "--enable-source-maps", "services/export-api/dist/main.js"]
 
 FROM deps AS report-builder-deps
-RUN npm ci --omit=dev --no-audit --no-fund --workspace @wevion/report-builder
+RUN npm ci --omit=dev --no-audit --no-fund --workspace @wevion/report-builder \
+  && mkdir -p services/report-builder/node_modules
 
 FROM runtime AS report-builder
 COPY --from=report-builder-deps --chown=node:node /app/node_modules node_modules
+COPY --from=report-builder-deps --chown=node:node /app/services/report-builder/node_modules services/report-builder/node_modules
 COPY --from=build --chown=node:node /app/services/report-builder/dist services/report-builder/dist
 ENV OPS_PORT=8081 OPS_HOST=0.0.0.0
 EXPOSE 8081
@@ -69,10 +78,19 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
 CMD ["node", "--enable-source-maps", "services/report-builder/dist/main.js"]
 
 FROM deps AS renderer-deps
-RUN npm ci --omit=dev --no-audit --no-fund --workspace @wevion/renderer
+RUN npm ci --omit=dev --no-audit --no-fund --workspace @wevion/renderer \
+  && mkdir -p services/renderer/node_modules
 
 FROM runtime AS renderer
+# The shared libraries @sparticuz/chromium links against and bookworm-slim lacks (without them
+# Chromium cannot start and /readyz answers 503): NSS, NSPR and expat.
+USER root
+RUN apt-get update \
+  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libnss3 libnspr4 libexpat1 \
+  && rm -rf /var/lib/apt/lists/*
+USER node
 COPY --from=renderer-deps --chown=node:node /app/node_modules node_modules
+COPY --from=renderer-deps --chown=node:node /app/services/renderer/node_modules services/renderer/node_modules
 COPY --from=build --chown=node:node /app/services/renderer/dist services/renderer/dist
 COPY --from=build --chown=node:node /app/services/renderer/templates services/renderer/templates
 # Chromium comes with @sparticuz/chromium (a self-contained build, unpacked to /tmp at first

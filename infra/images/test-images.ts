@@ -19,7 +19,9 @@ import { eventually } from '../src/polling.ts';
 
 const run = promisify(execFile);
 const root = new URL('../../', import.meta.url).pathname;
-const TARGETS = ['tools', 'export-api', 'report-builder', 'renderer'] as const;
+// In this order, each build adds only its own stages: Docker's classic builder builds every
+// stage above a target, so a target's time is what it added to those built before it.
+const TARGETS = ['export-api', 'report-builder', 'renderer', 'tools'] as const;
 const SERVICES = ['export-api', 'report-builder', 'renderer'] as const;
 type Service = (typeof SERVICES)[number];
 /** `docker stop`'s grace period: what ECS and compose give a task before SIGKILL. */
@@ -217,6 +219,22 @@ async function main() {
     built.push({ target, seconds, size: `${(bytes / 1e6).toFixed(0)} MB` });
     console.log(`built ${target} in ${seconds.toFixed(0)} s, ${built.at(-1)!.size}`);
   }
+  // The runtime images carry what they run: no compiler, no build tool, no dev dependency.
+  for (const service of SERVICES) {
+    await docker(
+      'run',
+      '--rm',
+      '--entrypoint',
+      'sh',
+      image(service),
+      '-c',
+      '! command -v g++ && ! command -v make && ! command -v python3 && ' +
+        'test ! -e node_modules/typescript && test ! -e node_modules/mocha && test ! -e node_modules/esbuild',
+    ).catch(() => {
+      throw new Error(`the ${service} image carries a compiler or a dev dependency`);
+    });
+  }
+  console.log('runtime images: no compiler, no build tool, no dev dependency');
 
   // 2. The emulators on loopback; resources provisioned and data seeded by the tools image.
   const data = mkdtempSync(join(tmpdir(), 'wevion-images-'));
@@ -393,9 +411,11 @@ async function main() {
   // 6. docker-compose.yml itself: validated, then run as a topology on this engine.
   await composeTopology();
 
-  console.log('\nimage            build    size');
+  console.log('\nimage            build (added to the targets before it)    size');
   for (const { target, seconds, size } of built)
-    console.log(`${target.padEnd(16)} ${`${seconds.toFixed(0)} s`.padStart(6)}   ${size}`);
+    console.log(
+      `${target.padEnd(16)} ${`${seconds.toFixed(0)} s`.padStart(6)}                                 ${size}`,
+    );
 }
 
 try {

@@ -42,7 +42,7 @@ const substitute = (value: string) =>
     name === 'OPS_TOKEN' ? 'o'.repeat(24) : 's'.repeat(48),
   );
 
-describe('deployment files (static: no Docker engine here)', () => {
+describe('deployment files, statically (npm run test:images builds and runs them)', () => {
   for (const [name, load] of Object.entries(LOADERS)) {
     it(`when compose starts ${name}, then its environment passes the service's own config validation`, () => {
       const env = compose.services[name]?.environment;

@@ -36,21 +36,58 @@ export const METRIC_LABELS: Readonly<Record<MetricName, string>> = {
 
 const DASH = '–';
 
-/** Intl formatters for one report's currency; every number in the PDF goes through these. */
+/** Metrics printed with a fraction whose precision may grow by a digit to tell two values apart. */
+const REFINABLE: ReadonlySet<MetricName> = new Set(['ctr', 'cpc', 'cpm', 'cpa', 'roas']);
+
+/**
+ * ICU versions disagree on compact suffixes ("k" or "K", "m" or "M"; Node's en-GB prints "m",
+ * Chromium's "M"): every surface prints K, M and B.
+ */
+const COMPACT_SUFFIX: Readonly<Record<string, string>> = { k: 'K', m: 'M', bn: 'B', b: 'B' };
+const upperSuffix = (text: string) =>
+  text.replace(/(\d)\s?(k|m|bn|b)$/i, (_, digit: string, suffix: string) => {
+    return `${digit}${COMPACT_SUFFIX[suffix.toLowerCase()] ?? suffix}`;
+  });
+
+/**
+ * Intl formatters for one report's currency; every number on every surface goes through these.
+ * The written rules (docs/api.md, "Numbers in reports"):
+ * - money in the currency's minor units (EUR 2 decimals, JPY none); compact figures end in K, M, B;
+ * - unit costs (CPC, CPM, CPA) in minor units too, and CTR with two decimals, ROAS with two;
+ * - conversions are modelled and can be fractional: reports print them as whole numbers
+ *   everywhere (headlines, tables, changes), files keep two decimals;
+ * - a comparison prints both values with the same precision; where they would print alike but
+ *   differ, rates and unit costs gain one digit; where they still print alike, the change is 0.
+ */
 export function formatters(currency: string, locale = 'en-GB') {
   const money = new Intl.NumberFormat(locale, {
     style: 'currency',
     currency,
     currencyDisplay: 'narrowSymbol',
   });
-  const unitCost = new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency,
-    currencyDisplay: 'narrowSymbol',
-    // Unit costs keep two decimals even in yen: ¥118.59 per click says more than ¥119.
-    minimumFractionDigits: Math.max(2, money.resolvedOptions().maximumFractionDigits!),
-    maximumFractionDigits: Math.max(2, money.resolvedOptions().maximumFractionDigits!),
-  });
+  const minorUnits = money.resolvedOptions().maximumFractionDigits!;
+  const cache = new Map<string, Intl.NumberFormat>();
+  const cached = (key: string, options: Intl.NumberFormatOptions) => {
+    let format = cache.get(key);
+    if (!format) cache.set(key, (format = new Intl.NumberFormat(locale, options)));
+    return format;
+  };
+  const unitCost = (digits: number) =>
+    cached(`unit${digits}`, {
+      style: 'currency',
+      currency,
+      currencyDisplay: 'narrowSymbol',
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    });
+  const fixed = (digits: number) =>
+    cached(`fixed${digits}`, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const percentOf = (digits: number) =>
+    cached(`percent${digits}`, {
+      style: 'percent',
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    });
   const compactMoney = new Intl.NumberFormat(locale, {
     style: 'currency',
     currency,
@@ -59,25 +96,9 @@ export function formatters(currency: string, locale = 'en-GB') {
     maximumSignificantDigits: 3,
   });
   const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
-  const decimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
-  // One style per metric, everywhere in the report: fixed decimals, so a column lines up and
-  // "3×" never sits beside "2.73×".
-  const twoDecimals = new Intl.NumberFormat(locale, {
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
-  });
-  const oneDecimal = new Intl.NumberFormat(locale, {
-    minimumFractionDigits: 1,
-    maximumFractionDigits: 1,
-  });
   const compact = new Intl.NumberFormat(locale, {
     notation: 'compact',
     maximumSignificantDigits: 3,
-  });
-  const percent = new Intl.NumberFormat(locale, {
-    style: 'percent',
-    minimumFractionDigits: 1,
-    maximumFractionDigits: 1,
   });
   const change = new Intl.NumberFormat(locale, {
     style: 'percent',
@@ -86,36 +107,43 @@ export function formatters(currency: string, locale = 'en-GB') {
     signDisplay: 'exceptZero',
   });
   // A change that rounds to nothing shows no sign: "0.0 pp", not "−0.0 pp".
-  // ICU versions disagree on "k" or "K" for thousands; every surface prints "K", like "M".
-  const thousands = (text: string) => text.replace(/k$/, 'K');
   const signed = (x: number, text: string) =>
     `${/[1-9]/.test(text) ? (x > 0 ? '+' : x < 0 ? '−' : '') : ''}${text}`;
   const orDash = <T>(value: T | null, format: (v: T) => string) =>
     value === null ? DASH : format(value);
+  const CTR_DIGITS = 2;
+  const ROAS_DIGITS = 2;
   return {
     money: (v: number | null) => orDash(v, (x) => money.format(x)),
-    unitCost: (v: number | null) => orDash(v, (x) => unitCost.format(x)),
-    compactMoney: (v: number | null) => orDash(v, (x) => thousands(compactMoney.format(x))),
+    /** CPC, CPM, CPA: the currency's minor units (`extra` digits more to tell two apart). */
+    unitCost: (v: number | null, extra = 0) =>
+      orDash(v, (x) => unitCost(minorUnits + extra).format(x)),
+    compactMoney: (v: number | null) => orDash(v, (x) => upperSuffix(compactMoney.format(x))),
     integer: (v: number | null) => orDash(v, (x) => integer.format(x)),
-    decimal: (v: number | null) => orDash(v, (x) => decimal.format(x)),
-    compact: (v: number | null) => orDash(v, (x) => thousands(compact.format(x))),
-    /** Rates (CTR): one decimal. */
-    percent: (v: number | null) => orDash(v, (x) => percent.format(x)),
-    /** Shares of a total: one decimal, like rates. */
-    share: (v: number | null) => orDash(v, (x) => percent.format(x)),
+    /** Conversions: whole numbers on every surface (they are modelled, so often fractional). */
+    conversions: (v: number | null) => orDash(v, (x) => integer.format(x)),
+    compact: (v: number | null) => orDash(v, (x) => upperSuffix(compact.format(x))),
+    /** Rates (CTR): two decimals. */
+    percent: (v: number | null, extra = 0) =>
+      orDash(v, (x) => percentOf(CTR_DIGITS + extra).format(x)),
+    /** Shares of a total: one decimal. */
+    share: (v: number | null) => orDash(v, (x) => percentOf(1).format(x)),
     /** A relative change: one decimal, signed with a true minus. */
     change: (v: number | null) => orDash(v, (x) => change.format(x).replace('-', '−')),
-    /** The difference of two rates is in percentage points, not percent. */
-    points: (v: number | null) =>
-      orDash(v, (x) => signed(x, `${oneDecimal.format(Math.abs(x) * 100)} pp`)),
-    roas: (v: number | null) => orDash(v, (x) => `${twoDecimals.format(x)}×`),
+    /** The difference of two rates is in percentage points, not percent, as precise as CTR. */
+    points: (v: number | null, extra = 0) =>
+      orDash(v, (x) => signed(x, `${fixed(CTR_DIGITS + extra).format(Math.abs(x) * 100)} pp`)),
+    roas: (v: number | null, extra = 0) =>
+      orDash(v, (x) => `${fixed(ROAS_DIGITS + extra).format(x)}×`),
     /** A signed absolute change, in the metric's own style (points for rates). */
-    difference(name: MetricName, v: number | null): string {
+    difference(name: MetricName, v: number | null, extra = 0): string {
       if (v === null) return DASH;
-      return name === 'ctr' ? this.points(v) : signed(v, this.metric(name, Math.abs(v)));
+      return name === 'ctr'
+        ? this.points(v, extra)
+        : signed(v, this.metric(name, Math.abs(v), extra));
     },
     /** Formats a metric the way its column shows it. */
-    metric(name: MetricName, v: number | null): string {
+    metric(name: MetricName, v: number | null, extra = 0): string {
       switch (name) {
         case 'spend':
         case 'conversion_value':
@@ -123,16 +151,55 @@ export function formatters(currency: string, locale = 'en-GB') {
         case 'cpc':
         case 'cpm':
         case 'cpa':
-          return this.unitCost(v);
+          return this.unitCost(v, extra);
         case 'ctr':
-          return this.percent(v);
+          return this.percent(v, extra);
         case 'roas':
-          return this.roas(v);
+          return this.roas(v, extra);
         case 'conversions':
-          return this.decimal(v);
+          return this.conversions(v);
         default:
           return this.integer(v);
       }
+    },
+    /**
+     * A value beside its previous one, both in one precision, with the change between them.
+     * Where the two would print alike but differ, rates and unit costs gain a digit; where they
+     * still print alike, the change prints as zero: a reader never sees "1.4% vs 1.4%, −1.5%".
+     * `style` prints a value (a KPI card's spend is compact); it gets the extra digits.
+     */
+    comparison(
+      name: MetricName,
+      delta: {
+        current: number | null;
+        previous: number | null;
+        change: number | null;
+        change_ratio: number | null;
+      },
+      style: (v: number | null, extra: number) => string = (v, extra) =>
+        this.metric(name, v, extra),
+    ) {
+      const refine =
+        delta.current !== delta.previous &&
+        REFINABLE.has(name) &&
+        style(delta.current, 0) === style(delta.previous, 0) &&
+        style(delta.current, 1) !== style(delta.previous, 1);
+      const extra = refine ? 1 : 0;
+      const current = style(delta.current, extra);
+      const previous = style(delta.previous, extra);
+      const alike = current === previous;
+      const ratio =
+        delta.change_ratio === null ? DASH : this.change(alike ? 0 : delta.change_ratio);
+      return {
+        current,
+        previous,
+        /** Both print alike: the change is shown as zero. */
+        alike,
+        ratio,
+        difference: this.difference(name, alike ? 0 : delta.change, extra),
+        /** A change that prints as zero is neither good nor bad. */
+        tone: /[1-9]/.test(ratio) ? changeTone(name, delta.change) : ('neutral' as const),
+      };
     },
   };
 }

@@ -95,6 +95,8 @@ export interface FixtureOptions {
   zero?: boolean;
   currency?: string;
   minorUnits?: number;
+  /** A previous period a hair's breadth from this one: values that print alike but differ. */
+  nearlyUnchanged?: boolean;
 }
 
 /** A consistent ReportDataset (totals are the sums of its days) with deterministic numbers. */
@@ -128,13 +130,22 @@ export function fixtureDataset(options: FixtureOptions = {}): ReportDataset {
   const names = options.campaignNames ?? ['Brand Search', 'Retargeting, EU', 'Prospecting "Broad"'];
   const previousTotals = options.zero
     ? metricsOf(0, 0, 0, 0, 0)
-    : metricsOf(
-        totals.spend * 0.9,
-        Math.round(totals.impressions * 1.1),
-        Math.round(totals.clicks * 0.95),
-        Math.round(totals.conversions * 0.8),
-        totals.conversion_value * 0.85,
-      );
+    : options.nearlyUnchanged
+      ? metricsOf(
+          totals.spend * 0.999999,
+          totals.impressions + 1,
+          // CPC €0.4996 against €0.5000: alike to a tenth of a cent, a +0.1% change unrounded.
+          Math.round(totals.clicks * 1.0008),
+          totals.conversions,
+          totals.conversion_value * 0.999999,
+        )
+      : metricsOf(
+          totals.spend * 0.9,
+          Math.round(totals.impressions * 1.1),
+          Math.round(totals.clicks * 0.95),
+          Math.round(totals.conversions * 0.8),
+          totals.conversion_value * 0.85,
+        );
   const deltas = deltasOf(totals, previousTotals);
   return {
     schema_version: 2,

@@ -84,7 +84,7 @@ describe('PDF reports in real Chromium', function () {
     assert.match(pages.at(-1)!, new RegExp(`Page ${pages.length} of ${pages.length}`));
   });
 
-  it('when numbers are printed, then each metric has one style: ROAS two decimals, rates and shares one, rate changes in pp', async () => {
+  it('when numbers are printed, then each metric has one style: ROAS and CTR two decimals, shares and changes one, rate changes in pp', async () => {
     const { pages, view } = await render({ days: 30, platforms: 5 });
     const text = pages.join('\n');
     const roas = [...text.matchAll(/(\d[\d,]*(?:\.\d+)?)×/g)].map((m) => m[1]!);
@@ -92,14 +92,52 @@ describe('PDF reports in real Chromium', function () {
     for (const value of roas) assert.match(value, /^\d[\d,]*\.\d\d$/, `ROAS ${value}×`);
     const percents = [...text.matchAll(/(\d+(?:\.\d+)?)%/g)].map((m) => m[1]!);
     assert.ok(percents.length >= 10, `percentages printed: ${percents}`);
-    for (const value of percents) assert.match(value, /^\d+\.\d$/, `${value}%`);
+    for (const value of percents) assert.match(value, /^\d+\.\d\d?$/, `${value}%`);
+    const ctrs = [view.platformTotal.ctr, ...view.platformRows.map((r) => r.ctr)];
+    for (const ctr of ctrs) assert.match(ctr, /^\d+\.\d\d%$/, `CTR ${ctr}`);
+    for (const share of view.platformRows.map((r) => r.share))
+      assert.match(share, /^\d+\.\d%$/, `share ${share}`);
     const ctr = view.comparison!.rows.find((r) => r.label === 'CTR')!;
-    assert.match(ctr.change, /^[+−]?\d+\.\d pp$/);
+    assert.match(ctr.change, /^[+−]?\d+\.\d\d\d? pp$/);
     assert.ok(text.includes(ctr.change), `CTR change ${ctr.change} printed`);
-    // The Spend card compares like with like: both compact.
+    // Conversions print whole, in every column and headline.
+    for (const row of view.platformRows) assert.match(row.conversions, /^[\d,]+$/);
+    // The Spend card compares like with like: both compact, with the same suffixes everywhere.
     const spend = view.kpis.find((k) => k.label === 'Spend')!;
-    assert.match(spend.value, /^€[\d.]+[kKM]$/);
-    assert.match(spend.previous!, /^€[\d.]+[kKM]$/);
+    assert.match(spend.value, /^€[\d.]+[KM]$/);
+    assert.match(spend.previous!, /^€[\d.]+[KM]$/);
+  });
+
+  it('when a previous period prints alike but differs by a hair, then no printed pair carries a change', async () => {
+    for (const options of [
+      { days: 30, platforms: 5 },
+      { days: 90, platforms: 8 },
+      { days: 30, platforms: 5, nearlyUnchanged: true },
+    ]) {
+      const { pages, view } = await render(options);
+      // The comparison table as printed: label, this period, previous period, change, change %.
+      const table = pages.join('\n').split('CHANGE %')[1]!;
+      let alike = 0;
+      for (const row of view.comparison!.rows) {
+        const at = table.indexOf(`${row.label}   `);
+        assert.ok(at >= 0, `the ${row.label} row is printed (${JSON.stringify(options)})`);
+        const [current, previous, difference, ratio] = table
+          .slice(at + row.label.length)
+          .trim()
+          .split(/\s{2,}/);
+        assert.deepEqual([current, previous], [row.current, row.previous], row.label);
+        if (current !== previous) continue;
+        alike++;
+        assert.equal(ratio, '0.0%', `${row.label} ${current} vs ${previous}: a change`);
+        assert.doesNotMatch(difference!, /[+−]|[1-9]/, `${row.label}: a difference`);
+      }
+      for (const card of view.kpis.filter((k) => k.previous !== null && k.previous === k.value)) {
+        alike++;
+        assert.equal(card.change, '0.0%', `${card.label} ${card.value} vs ${card.previous}`);
+        assert.ok(pages[0]!.includes(`${card.value}`), `${card.label} card printed`);
+      }
+      if (options.nearlyUnchanged) assert.ok(alike >= 8, `${alike} alike pairs were checked`);
+    }
   });
 
   describe('the demo-sized reports', () => {

@@ -7,9 +7,13 @@ import {
   type Platform,
 } from '@wevion/shared/platforms.ts';
 import { chartTheme, donutSvg, PLATFORM_COLORS, trendSvg } from '@wevion/shared/report-charts.ts';
-import type { MetricName, PlatformTotal, TrendPoint } from '@wevion/shared/report-dataset.ts';
+import type {
+  MetricDelta,
+  MetricName,
+  PlatformTotal,
+  TrendPoint,
+} from '@wevion/shared/report-dataset.ts';
 import {
-  changeTone,
   count,
   dateRange,
   dateTime,
@@ -254,7 +258,7 @@ interface Summary {
   channel_mix: { platform: Platform; spend: number; share: number | null }[];
   trend: TrendPoint[];
   previous: {
-    deltas: Record<MetricName, { change_ratio: number | null; change: number | null }>;
+    deltas: Record<MetricName, MetricDelta>;
   } | null;
   warnings: { message: string }[];
 }
@@ -326,15 +330,20 @@ function renderSummary(summary: Summary) {
   $('kpis').replaceChildren(
     ...KPIS.map((name) => {
       const delta = summary.previous?.deltas[name];
+      // The PDF's comparison rule: both values in one precision, a change only where they differ.
+      const pair = delta ? f.comparison(name, delta) : null;
       return el(
         'div',
         { className: 'kpi' },
         el('div', { className: 'kpi-label', textContent: METRIC_LABELS[name] }),
-        el('div', { className: 'kpi-value', textContent: f.metric(name, summary.totals[name]) }),
-        delta && delta.change_ratio !== null
+        el('div', {
+          className: 'kpi-value',
+          textContent: pair?.current ?? f.metric(name, summary.totals[name]),
+        }),
+        delta && pair && delta.change_ratio !== null
           ? el('div', {
-              className: `kpi-change ${changeTone(name, delta.change)}`,
-              textContent: `${f.change(delta.change_ratio)} vs previous`,
+              className: `kpi-change ${pair.tone}`,
+              textContent: `${pair.ratio} vs ${pair.previous}`,
             })
           : '',
       );

@@ -18,7 +18,6 @@ import {
   trendSvg,
 } from '@wevion/shared/report-charts.ts';
 import {
-  changeTone,
   dateRange,
   dateTime,
   describeDays,
@@ -50,16 +49,28 @@ function metricCells(m: Metrics, f: Formatters) {
     ctr: f.percent(m.ctr),
     cpc: f.unitCost(m.cpc),
     cpm: f.unitCost(m.cpm),
-    conversions: f.decimal(m.conversions),
+    conversions: f.conversions(m.conversions),
     roas: f.roas(m.roas),
     cpa: f.unitCost(m.cpa),
   };
 }
 
-function changeOf(name: MetricName, delta: MetricDelta | undefined, f: Formatters) {
-  return delta && delta.change_ratio !== null
-    ? { text: f.change(delta.change_ratio), tone: changeTone(name, delta.change) }
-    : null;
+/** A value and its change against the previous period, printed so the two never disagree. */
+function compared(
+  name: MetricName,
+  current: number | null,
+  delta: MetricDelta | undefined,
+  f: Formatters,
+  style?: (v: number | null, extra: number) => string,
+) {
+  if (!delta) return { value: (style ?? ((v) => f.metric(name, v)))(current, 0), change: null };
+  const pair = f.comparison(name, delta, style);
+  return {
+    value: pair.current,
+    previous: pair.previous,
+    change: delta.change_ratio === null ? null : { text: pair.ratio, tone: pair.tone },
+    difference: pair.difference,
+  };
 }
 
 /**
@@ -80,16 +91,16 @@ export function buildReportView(
   const title = 'Cross-channel performance report';
 
   const kpis = SPEC_METRICS.map((name) => {
-    const delta = previous?.deltas[name];
     // The comparison in the value's own style: "€551K vs €514K", not "vs €514,426.64".
-    const style = (v: number | null) => (name === 'spend' ? f.compactMoney(v) : f.metric(name, v));
-    const change = changeOf(name, delta, f);
+    const style = (v: number | null, extra: number) =>
+      name === 'spend' ? f.compactMoney(v) : f.metric(name, v, extra);
+    const shown = compared(name, dataset.totals[name], previous?.deltas[name], f, style);
     return {
       label: METRIC_LABELS[name],
-      value: style(dataset.totals[name]),
-      change: change?.text ?? null,
-      tone: change?.tone ?? 'neutral',
-      previous: delta ? style(delta.previous) : null,
+      value: shown.value,
+      change: shown.change?.text ?? null,
+      tone: shown.change?.tone ?? 'neutral',
+      previous: shown.previous ?? null,
     };
   });
 
@@ -102,12 +113,12 @@ export function buildReportView(
       color: PLATFORM_COLORS[platform],
       share: f.share(row.spend_share),
       facts: PLATFORM_FACTS.map((name) => {
-        const change = changeOf(name, deltas?.[name], f);
+        const shown = compared(name, row[name], deltas?.[name], f);
         return {
           label: METRIC_LABELS[name],
-          value: f.metric(name, row[name]),
-          change: change?.text ?? null,
-          tone: change?.tone ?? 'neutral',
+          value: shown.value,
+          change: shown.change?.text ?? null,
+          tone: shown.change?.tone ?? 'neutral',
         };
       }),
       chart:
@@ -172,7 +183,7 @@ export function buildReportView(
     }),
     trendNote:
       bestDay && bestDay.conversions > 0
-        ? `Most conversions on ${longDate(bestDay.date)}: ${f.decimal(bestDay.conversions)} at ${f.unitCost(bestDay.cpa)} each.`
+        ? `Most conversions on ${longDate(bestDay.date)}: ${f.conversions(bestDay.conversions)} at ${f.unitCost(bestDay.cpa)} each.`
         : null,
     platformTrends,
     topCampaigns: dataset.top_campaigns.map((c, i) => ({
@@ -186,13 +197,14 @@ export function buildReportView(
       label: comparedWith!,
       rows: METRIC_NAMES.map((name) => {
         const d = previous.deltas[name];
+        const pair = f.comparison(name, d);
         return {
           label: METRIC_LABELS[name],
-          current: f.metric(name, d.current),
-          previous: f.metric(name, d.previous),
-          change: f.difference(name, d.change),
-          ratio: f.change(d.change_ratio),
-          tone: changeTone(name, d.change),
+          current: pair.current,
+          previous: pair.previous,
+          change: pair.difference,
+          ratio: pair.ratio,
+          tone: pair.tone,
         };
       }),
     },
