@@ -23,7 +23,8 @@ describe('the /analytics page in a browser', function () {
       dataDir,
       jwtSecret: 'ui-secret-ui-secret-ui-secret-ui-secret!',
       insightsPath: join(dataDir, 'insights.duckdb'),
-      seedArgs: ['--workspaces', '2', '--platforms', '4', '--campaigns', '3', '--days', '120'],
+      // ws_acme, ws_nova and ws_kumo (JPY) have data; ws_lotus has its feature switched off.
+      seedArgs: ['--workspaces', '3', '--platforms', '4', '--campaigns', '3', '--days', '120'],
       env: { QUEUE_WAIT_SECONDS: '1', RECONCILE_INTERVAL_SECONDS: '3600' },
       onLog: (service, line) => logs.push(`[${service}] ${line}`),
     });
@@ -79,9 +80,11 @@ describe('the /analytics page in a browser', function () {
     const page = await openPage(mkdtempSync(join(dataDir, 'dl-')));
     await page.waitForFunction(() => document.querySelectorAll('.kpi').length === 8);
     assert.match(await text(page, '#kpis'), /Spend.*€[\d,]+\.\d\d/);
-    // The PDF's number style on screen too: ROAS two decimals, rates one.
+    // The PDF's number style on screen too: ROAS and CTR two decimals, and a change names what
+    // it compares with.
     assert.match(await text(page, '#kpis'), /ROAS\d+\.\d\d×/);
-    assert.match(await text(page, '#kpis'), /CTR\d+\.\d%/);
+    assert.match(await text(page, '#kpis'), /CTR\d+\.\d\d%/);
+    assert.match(await text(page, '#kpis'), /CPA€[\d,.]+(?:[+−]\d+\.\d%|0\.0%) vs €[\d,.]+/);
     for (const cell of await page.$$eval('#platform-rows td', (tds) =>
       tds.map((t) => t.textContent!),
     ))
@@ -114,6 +117,25 @@ describe('the /analytics page in a browser', function () {
       document.getElementById('range-error')!.textContent!.includes('181 days'),
     );
     assert.match(await text(page, '#range-error'), /at most 90/);
+    await page.close();
+  });
+
+  it('when the range holds no data at all, then the overview says so instead of showing zeros', async () => {
+    const page = await openPage(mkdtempSync(join(dataDir, 'dl-')));
+    await page.waitForFunction(() => document.querySelectorAll('.kpi').length === 8);
+    await page.select('#preset', 'custom');
+    await page.$eval('#since', (e) => ((e as HTMLInputElement).value = '2024-03-01'));
+    await page.$eval('#until', (e) => ((e as HTMLInputElement).value = '2024-03-07'));
+    await page.$eval('#until', (e) => e.dispatchEvent(new Event('change', { bubbles: true })));
+    await page.waitForSelector('#kpis .no-data');
+    assert.match(await text(page, '#kpis'), /No ad data in this range/);
+    assert.match(await text(page, '#kpis'), /reported no activity between 1 Mar 2024 – 7 Mar 2024/);
+    assert.equal((await page.$$('.kpi')).length, 0, 'no zero cards');
+    assert.equal(
+      await page.$eval('.charts', (e) => getComputedStyle(e).display),
+      'none',
+      'no empty charts',
+    );
     await page.close();
   });
 

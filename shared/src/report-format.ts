@@ -1,4 +1,5 @@
 import { addDays, type CalendarDate } from './calendar-date.ts';
+import { PLATFORM_LABELS, type Platform } from './platforms.ts';
 import type { MetricName } from './report-dataset.ts';
 
 /**
@@ -306,6 +307,20 @@ export function shortDate(date: string, locale = 'en-GB'): string {
     month: 'short',
     timeZone: 'UTC',
   }).format(new Date(`${date}T00:00:00Z`));
+}
+
+/** What a report or the page says, instead of zeros, when the range holds no row at all. */
+export function noDataMessage(
+  platforms: readonly Platform[],
+  period: { since: string; until: string; timezone: string },
+): { title: string; text: string } {
+  const labels = platforms.map((p) => PLATFORM_LABELS[p]);
+  const which =
+    labels.length === 1 ? labels[0] : `${labels.slice(0, -1).join(', ')} or ${labels.at(-1)}`;
+  return {
+    title: 'No ad data in this range',
+    text: `${which} reported no activity between ${dateRange(period.since, period.until)} (${period.timezone}): nothing was spent, shown or clicked, so there are no figures. Choose another range or other platforms.`,
+  };
 }
 
 /** Tone of a change: good (green), bad (red) or neutral, by the metric's polarity. */

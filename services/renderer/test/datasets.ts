@@ -95,6 +95,8 @@ export interface FixtureOptions {
   zero?: boolean;
   currency?: string;
   minorUnits?: number;
+  /** No row at all for the range (every figure zero, rows_scanned 0). */
+  noRows?: boolean;
   /** A previous period a hair's breadth from this one: values that print alike but differ. */
   nearlyUnchanged?: boolean;
 }
@@ -217,8 +219,14 @@ export function fixtureDataset(options: FixtureOptions = {}): ReportDataset {
           rate_max: 0.93,
           rate_avg: 0.92,
           days_converted: days,
-          // As the ECB publishes: nothing at weekends, so they use Friday's rate.
-          fallbacks: weekendFallbacks('USD', since, days),
+          // As the ECB publishes: nothing at weekends, so they use Friday's rate. Into another
+          // currency than EUR, report-builder records each such day for both rates it needs.
+          fallbacks: [
+            ...weekendFallbacks('USD', since, days),
+            ...((options.currency ?? 'EUR') === 'EUR'
+              ? []
+              : weekendFallbacks(options.currency!, since, days)),
+          ].sort((a, b) => a.date.localeCompare(b.date)),
         },
       ],
     },
@@ -232,6 +240,6 @@ export function fixtureDataset(options: FixtureOptions = {}): ReportDataset {
           },
         ]
       : [],
-    rows_scanned: rows.length * 24,
+    rows_scanned: options.noRows ? 0 : rows.length * 24,
   };
 }

@@ -214,6 +214,20 @@ describe('PDF reports in real Chromium', function () {
     });
   });
 
+  for (const currency of ['JPY', 'GBP'])
+    it(`when a ${currency} report converted on weekends, then the appendix counts days, not rate records`, async () => {
+      const { pages, view } = await render({
+        days: 30,
+        platforms: 2,
+        currency,
+        minorUnits: currency === 'JPY' ? 0 : 2,
+      });
+      const usd = view.appendix.currencies.find((c) => c.currency === 'USD')!;
+      // 1–30 Aug 2026 holds 5 whole weekends: 10 days, each on Friday's rates.
+      assert.equal(usd.fallbacks, '10 days: 5 weekends (Sat–Sun)');
+      assert.ok(pages.join('\n').includes('10 days: 5 weekends'), 'printed as counted');
+    });
+
   it('when deltas are coloured, then a cheaper CPA and more conversions are good, fewer impressions bad', () => {
     const view = buildReportView(fixtureDataset({}), unbranded, {
       logoDataUrl: null,
@@ -329,6 +343,18 @@ describe('PDF reports in real Chromium', function () {
     assert.match(text, /No spend in this period/);
     assert.match(text, /There is no data for the previous period/);
     assert.doesNotMatch(text, /NaN|Infinity|undefined/);
+  });
+
+  it('when the range has no row at all, then the report is one page that says so, not pages of zeros', async () => {
+    const { pages } = await render({ zero: true, noRows: true, platforms: 2 });
+    assert.equal(pages.length, 1);
+    assert.match(pages[0]!, /No ad data in this range/);
+    assert.match(
+      pages[0]!,
+      /Meta or Google Ads reported no activity between 1 Aug 2026 – 7 Aug 2026/,
+    );
+    assert.doesNotMatch(pages[0]!, /Executive summary|€0\.00|Channel mix/);
+    assert.match(pages[0]!, /There is no data for the previous period/);
   });
 
   it('when a report asks for the network or carries a script, then nothing is fetched or run, also on a reused page', async () => {

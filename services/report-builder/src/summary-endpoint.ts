@@ -18,6 +18,8 @@ export function summaryOf(dataset: ReportDataset) {
   return {
     currency: dataset.currency,
     period: dataset.period,
+    /** False when the range holds no row for any chosen platform: the page says so. */
+    has_data: dataset.rows_scanned > 0,
     totals: dataset.totals,
     platforms: dataset.platforms,
     // The page draws the PDF's charts from these, with the same chart code.

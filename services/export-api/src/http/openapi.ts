@@ -218,9 +218,23 @@ const schemas = {
   Summary: {
     type: 'object',
     description: 'The on-screen view, from the same engine as the exports.',
-    required: ['currency', 'period', 'totals', 'platforms', 'channel_mix', 'trend', 'warnings'],
+    required: [
+      'currency',
+      'period',
+      'has_data',
+      'totals',
+      'platforms',
+      'channel_mix',
+      'trend',
+      'warnings',
+    ],
     properties: {
       currency: { type: 'object', required: ['code', 'minor_units'] },
+      has_data: {
+        type: 'boolean',
+        description:
+          'False when no chosen platform has a single row in the range: every figure is zero.',
+      },
       period: { type: 'object', required: ['since', 'until', 'days', 'timezone'] },
       totals: metrics,
       platforms: { type: 'array', items: { type: 'object' } },

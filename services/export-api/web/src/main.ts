@@ -22,6 +22,7 @@ import {
   humanizeDates,
   longDate,
   METRIC_LABELS,
+  noDataMessage,
 } from '@wevion/shared/report-format.ts';
 import { api, ApiError, type JobView } from './api.ts';
 
@@ -252,6 +253,7 @@ function syncPlatforms() {
 
 interface Summary {
   currency: { code: string };
+  has_data: boolean;
   period: { since: string; until: string; timezone: string };
   totals: Record<MetricName, number | null>;
   platforms: PlatformTotal[];
@@ -327,6 +329,25 @@ function renderSummary(summary: Summary) {
   const f = formatters(summary.currency.code);
   $('period').textContent =
     `${dateRange(summary.period.since, summary.period.until)} · ${summary.period.timezone}`;
+  // No row at all: the PDF's one-page message instead of cards, charts and a table of zeros.
+  $('overview').dataset.empty = String(!summary.has_data);
+  if (!summary.has_data) {
+    const platforms = PLATFORMS.filter((p) => summary.platforms.some((t) => t.platform === p));
+    const { title, text } = noDataMessage(platforms, summary.period);
+    $('kpis').replaceChildren(
+      el(
+        'div',
+        { className: 'no-data', role: 'status' },
+        el('strong', { textContent: title }),
+        el('p', { textContent: text }),
+      ),
+    );
+    $('platform-rows').replaceChildren();
+    $('warnings').replaceChildren(
+      ...summary.warnings.map((w) => el('li', { textContent: humanizeDates(w.message, zone()) })),
+    );
+    return;
+  }
   $('kpis').replaceChildren(
     ...KPIS.map((name) => {
       const delta = summary.previous?.deltas[name];
@@ -768,7 +789,7 @@ let resizeTimer: number | undefined;
 window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
   resizeTimer = window.setTimeout(() => {
-    if (shownSummary) renderCharts(shownSummary, formatters(shownSummary.currency.code));
+    if (shownSummary?.has_data) renderCharts(shownSummary, formatters(shownSummary.currency.code));
   }, 150);
 });
 // The workspace's currency and zone are the defaults of the first summary, and its user tells

@@ -25,6 +25,7 @@ import {
   humanizeDates,
   longDate,
   METRIC_LABELS,
+  noDataMessage,
   type Formatters,
 } from '@wevion/shared/report-format.ts';
 
@@ -137,6 +138,12 @@ export function buildReportView(
   );
 
   return {
+    /**
+     * The range holds no row for any chosen platform: the report is one page that says so,
+     * instead of pages of zeros.
+     */
+    noData:
+      dataset.rows_scanned === 0 ? noDataMessage(dataset.query.platforms, dataset.period) : null,
     theme: {
       primary,
       secondary,
@@ -214,6 +221,16 @@ export function buildReportView(
   };
 }
 
+/**
+ * "10 days: 5 weekends (Sat–Sun)". Days, not records: into a currency other than EUR a day
+ * without rates is recorded once per rate it needed (source and target).
+ */
+function fallbackDays(dates: readonly string[]): string {
+  const days = [...new Set(dates)];
+  if (!days.length) return 'none';
+  return `${days.length} ${days.length === 1 ? 'day' : 'days'}: ${describeDays(days)}`;
+}
+
 /** The appendix, for a person: what was asked, how money converted, how fresh the data is. */
 function appendixOf(dataset: ReportDataset, workspace: WorkspaceCard) {
   const { period, previous } = dataset;
@@ -237,9 +254,7 @@ function appendixOf(dataset: ReportDataset, workspace: WorkspaceCard) {
       range: n.identity ? 'no conversion' : `${rate(n.rate_min)} – ${rate(n.rate_max)}`,
       average: n.identity ? '' : rate(n.rate_avg),
       days: n.days_converted,
-      fallbacks: n.fallbacks.length
-        ? `${n.fallbacks.length} ${n.fallbacks.length === 1 ? 'day' : 'days'}: ${describeDays(n.fallbacks.map((fb) => fb.date))}`
-        : 'none',
+      fallbacks: fallbackDays(n.fallbacks.map((fb) => fb.date)),
     })),
     target,
     freshness: dataset.freshness.map((p) => ({
