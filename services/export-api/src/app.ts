@@ -28,7 +28,7 @@ import type { ExportApiConfig } from './config.ts';
 import { ExportRequests } from './export-requests.ts';
 import { authenticate } from './http/auth.ts';
 import { brandingRoutes } from './http/branding-routes.ts';
-import { renderErrors } from './http/errors.ts';
+import { JSON_BODY_LIMIT, renderErrors } from './http/errors.ts';
 import { exportRoutes } from './http/routes.ts';
 import { summaryRoute } from './http/summary-route.ts';
 import { workspaceRoutes } from './http/workspace-routes.ts';
@@ -203,7 +203,13 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
   koa.use(branding.routes());
   koa.use(branding.allowedMethods({ throw: true, methodNotAllowed }));
   koa.use(
-    koaBody({ json: true, jsonLimit: '64kb', multipart: false, urlencoded: false, text: false }),
+    koaBody({
+      json: true,
+      jsonLimit: JSON_BODY_LIMIT,
+      multipart: false,
+      urlencoded: false,
+      text: false,
+    }),
   );
   const currencies = config.SUPPORTED_CURRENCIES.split(',');
   const summary = summaryRoute(

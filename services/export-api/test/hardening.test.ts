@@ -309,6 +309,18 @@ describe('export-api hardening', function () {
       assert.equal(method.body.error.code, 'method_not_allowed');
     });
 
+    it('when a JSON body is over 64 KB, then 413 body_too_large, as documented', async () => {
+      const token = await h.token('ws_acme');
+      const response = await http()
+        .post(EXPORT)
+        .set('Authorization', `Bearer ${token}`)
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify({ ...valid, padding: 'x'.repeat(70 * 1024) }));
+      assert.equal(response.status, 413);
+      assert.equal(response.body.error.code, 'body_too_large');
+      assert.match(response.body.error.message, /64kb/i);
+    });
+
     it('when the headers are too large, then 431 comes in the {error} shape', async () => {
       const response = await rawExchange(
         h.ports.port,

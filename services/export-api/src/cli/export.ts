@@ -17,7 +17,7 @@ const usage = `Usage: npm run export -- [options]
 Submits an export to the running API, shows its progress and saves the file.
 
   --since YYYY-MM-DD        first day of the period (required)
-  --until YYYY-MM-DD        last day, at most 90 days after --since (required)
+  --until YYYY-MM-DD        last day; a range of at most 90 days, both ends included (required)
   --platforms LIST          comma-separated: meta,google,tiktok,… (required)
   --format CSV|PDF          default CSV
   --currency CODE           target currency, e.g. EUR (required)

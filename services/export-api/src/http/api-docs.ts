@@ -5,6 +5,20 @@ import { OPENAPI_DOCUMENT } from './openapi.ts';
 
 /** Redoc's one-file browser build, served from our own package: nothing loads from a CDN. */
 const REDOC = createRequire(import.meta.url).resolve('redoc/bundles/redoc.standalone.js');
+/**
+ * The one address the bundle would load by itself: its "API docs by Redocly" logo. Served with
+ * an empty image in its place, so the page never asks another site for anything.
+ */
+const REDOCLY_LOGO = 'https://cdn.redoc.ly/redoc/logo-mini.svg';
+const EMPTY_IMAGE = 'data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22/%3E';
+
+/** The bundle as served: read once, on the first visit, with the logo's address replaced. */
+function redocBundle(): Buffer {
+  const bundle = readFileSync(REDOC, 'utf8');
+  if (!bundle.includes(REDOCLY_LOGO))
+    throw new Error(`the Redoc bundle no longer names ${REDOCLY_LOGO}: check what it loads`);
+  return Buffer.from(bundle.replaceAll(REDOCLY_LOGO, EMPTY_IMAGE));
+}
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -12,7 +26,7 @@ const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Wevion export API reference</title>
-<style>body { margin: 0; } a[href*="redocly"] img { display: none; }</style>
+<style>body { margin: 0; } a[href*="redocly"] { display: none; }</style>
 </head>
 <body>
 <redoc spec-url="/api/v1/openapi.json" hide-download-button="false"></redoc>
@@ -44,7 +58,7 @@ export function apiDocs(): Koa.Middleware {
     } else if (ctx.path === '/api/docs/redoc.standalone.js') {
       ctx.type = 'text/javascript; charset=utf-8';
       ctx.set('Cache-Control', 'public, max-age=86400');
-      ctx.body = redoc ??= readFileSync(REDOC);
+      ctx.body = redoc ??= redocBundle();
     } else {
       return next();
     }

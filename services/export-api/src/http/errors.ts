@@ -3,6 +3,24 @@ import type Koa from 'koa';
 import { GateError } from '../gate-error.ts';
 import { JobFinishedError } from '../job-finished-error.ts';
 
+/** The public API's JSON body limit (koa-body's `jsonLimit`). */
+export const JSON_BODY_LIMIT = '64kb';
+
+/** What the body parser refuses before a route runs, in the API's own words. */
+function clientError(error: Error & { type?: string }): { code: string; message: string } {
+  switch (error.type) {
+    case 'entity.too.large':
+      return {
+        code: 'body_too_large',
+        message: `The request body is over the limit (${JSON_BODY_LIMIT} of JSON); send a smaller one.`,
+      };
+    case 'entity.parse.failed':
+      return { code: 'invalid_json', message: 'The request body is not valid JSON.' };
+    default:
+      return { code: 'bad_request', message: error.message };
+  }
+}
+
 /**
  * The one place errors become responses: `{error: {code, message, field?, details?}}` (details:
  * every invalid field of a 400), plus `reason` for
@@ -28,7 +46,7 @@ export function renderErrors(logger: Logger): Koa.Middleware {
               ...(error instanceof ValidationError ? { details: error.details } : {}),
             }
           : status < 500
-            ? { code: 'bad_request', message: (error as Error).message }
+            ? clientError(error as Error & { type?: string })
             : {
                 code: 'internal_error',
                 message: 'Something went wrong on our side; please try again.',

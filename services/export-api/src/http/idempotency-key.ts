@@ -1,8 +1,11 @@
 import { ValidationError } from '@wevion/shared';
 import { createHash } from 'node:crypto';
 
-/** Printable ASCII, as Stripe takes keys: a UUID or any id a client already has for the request. */
-const KEY = /^[\x21-\x7e]{1,255}$/;
+/**
+ * Printable ASCII, spaces included, as Stripe takes keys: a UUID or any id a client already has
+ * for the request. (HTTP trims the value's ends, so a key never starts or ends with a space.)
+ */
+const KEY = /^[\x20-\x7e]{1,255}$/;
 
 /** The `Idempotency-Key` header, if sent: 1 to 255 printable ASCII characters. */
 export function parseIdempotencyKey(header: string | string[] | undefined): string | undefined {
@@ -10,7 +13,7 @@ export function parseIdempotencyKey(header: string | string[] | undefined): stri
   if (typeof header !== 'string' || !KEY.test(header)) {
     throw new ValidationError(
       'invalid_idempotency_key',
-      'Idempotency-Key must be 1 to 255 printable ASCII characters without spaces (a UUID works)',
+      'Idempotency-Key must be 1 to 255 printable ASCII characters (a UUID works)',
       'Idempotency-Key',
     );
   }

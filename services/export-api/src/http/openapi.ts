@@ -89,7 +89,7 @@ const schemas = {
       since: { ...date, description: 'First day, in the report time zone.' },
       until: {
         ...date,
-        description: `Last day, inclusive; at most ${MAX_DATE_RANGE_DAYS} days after since.`,
+        description: `Last day, inclusive: a range of at most ${MAX_DATE_RANGE_DAYS} days, both ends included.`,
       },
       platforms: {
         type: 'array',
@@ -429,7 +429,7 @@ export const OPENAPI_DOCUMENT = {
             required: false,
             description:
               'Retry safely: the same key and body within 24 hours return the first job, without a second quota slot.',
-            schema: { type: 'string', minLength: 1, maxLength: 255 },
+            schema: { type: 'string', pattern: '^[\\x20-\\x7e]{1,255}$' },
           },
         ],
         requestBody: {
@@ -453,6 +453,7 @@ export const OPENAPI_DOCUMENT = {
             headers: quotaHeaders,
           },
           ...gates,
+          '413': error('body_too_large: the JSON body is over 64 KB.'),
           '422': error('idempotency_key_reused: the key came with a different request.'),
           '429': {
             ...error('export_quota_exceeded: this month’s exports are used.'),

@@ -47,7 +47,9 @@ export function exportRoutes(service: ExportRequests, currencies: readonly strin
       if (replayed) ctx.set('Idempotent-Replayed', 'true');
       ctx.status = 202;
       ctx.set('Location', `/api/v1/analytics/export/${job.job_id}`);
-      ctx.body = { job_id: job.job_id, status: job.status };
+      // A new job is PENDING; a replay answers what the first request got, whatever the job's
+      // state is now (GET the job for that).
+      ctx.body = { job_id: job.job_id, status: 'PENDING' };
     } catch (error) {
       overQuota = error instanceof AppError && error.status === 429;
       throw error;
