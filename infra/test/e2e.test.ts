@@ -13,7 +13,7 @@ import { parse } from 'csv-parse/sync';
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqlite } from '../../services/export-api/src/adapters/sqlite-database.ts';
@@ -494,6 +494,62 @@ describe('the export pipeline end to end (three services, emulators, real protoc
       assert.match(
         result.stdout,
         /\nWarning: The range ends on \d{1,2} [A-Z][a-z]+ \d{4}, after today/,
+      );
+    });
+
+    it('when literals come in lowercase and no currency is named, then it exports in the workspace’s currency', async () => {
+      const work = mkdtempSync(join(dataDir, 'cli-'));
+      const result = await cli([...target(), ...period, '--format', 'pdf'], work);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /Saved .*_EUR\.pdf/);
+      const lower = await cli([...target(), ...period, '--currency', 'eur'], work);
+      assert.equal(lower.code, 0, lower.stderr);
+    });
+
+    it('when several fields are wrong or the workspace is unknown, then one line names them all', async () => {
+      const refused = await cli([
+        ...target(),
+        '--since',
+        since,
+        '--until',
+        until,
+        '--platforms',
+        'meta,myspace',
+        '--currency',
+        'ZZZ',
+        '--format',
+        'XLS',
+      ]);
+      assert.equal(refused.code, 1);
+      assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);
+      for (const field of ['format', 'platforms(?:\\.1)?', 'target_currency'])
+        assert.match(refused.stderr, new RegExp(`${field}: `), field);
+      const local = join(mkdtempSync(join(dataDir, 'cli-')), 'local.json');
+      writeFileSync(
+        local,
+        JSON.stringify({ api_url: system.apiUrl, tokens: { ws_acme: 't', ws_kumo: 't' } }),
+      );
+      const unknown = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(
+          process.execPath,
+          [
+            '--import',
+            import.meta.resolve('tsx'),
+            join(root, 'services/export-api/src/cli/export.ts'),
+            ...period,
+            '--workspace',
+            'ws_foo',
+          ],
+          { env: { ...process.env, WEVION_LOCAL: local }, stdio: ['ignore', 'ignore', 'pipe'] },
+        );
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on('exit', (code) => resolve({ code, stderr }));
+      });
+      assert.equal(unknown.code, 1);
+      assert.equal(
+        unknown.stderr.trim(),
+        'export: unknown workspace "ws_foo"; the running system knows ws_acme, ws_kumo.',
       );
     });
 

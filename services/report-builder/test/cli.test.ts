@@ -110,8 +110,25 @@ describe('command-line tools', function () {
     assert.match(run.stdout, /ws_acme: 2026-06-01 to 2026-06-07 \(7 days, UTC\) in USD/);
     assert.match(run.stdout, /^Meta +\$[\d,]+\.\d\d/m);
     assert.match(run.stdout, /^Total +\$/m);
-    assert.match(run.stdout, /Change vs previous period: spend [+-]/);
+    assert.match(run.stdout, /Change vs previous period: spend (?:[+−]\d+\.\d|0\.0)%/);
     assert.match(run.stdout, /Top 6 campaigns by spend/);
+    // The PDF's style: CTR with two decimals, ROAS with two and a ×, conversions whole.
+    const total = run.stdout.split('\n').find((l) => l.startsWith('Total'))!;
+    assert.match(total, / \d+\.\d\d% /);
+    assert.match(total, / \d+\.\d\d× /);
+    assert.doesNotMatch(total, / \d[\d,]*\.\d+ +\d+\.\d\d× /, 'conversions print whole');
+  });
+
+  it('when the store is held by another process, then aggregate says to stop it instead of a lock trace', async () => {
+    const holder = await DuckDbInsightsStore.open(storePath);
+    try {
+      const run = cli('aggregate', [...base, '--since', '2026-06-01', '--until', '2026-06-07']);
+      assert.equal(run.status, 2);
+      assert.match(run.stderr, /is in use by another process.*Stop "npm start" first/);
+      assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+    } finally {
+      await holder.close();
+    }
   });
 
   it('when the range is over 90 days, then aggregate exits 2 naming the field and why', () => {

@@ -19,17 +19,19 @@ Submits an export to the running API, shows its progress and saves the file.
   --since YYYY-MM-DD        first day of the period (required)
   --until YYYY-MM-DD        last day; a range of at most 90 days, both ends included (required)
   --platforms LIST          comma-separated: meta,google,tiktok,… (required)
-  --format CSV|PDF          default CSV
-  --currency CODE           target currency, e.g. EUR (required)
+  --format CSV|PDF          default CSV (any case: pdf works)
+  --currency CODE           target currency, e.g. EUR or eur; default the workspace's
   --timezone ZONE           IANA zone, default the workspace's
   --dimensions LIST         CSV rows per date,platform,account,campaign (in that order or any)
   --granularity G           CSV dates by day, week, month or total
   --metrics LIST            CSV metric columns, e.g. spend,clicks,roas
   --include-currency        CSV: add a currency column
   --bom                     CSV: start the file with a UTF-8 BOM (for Excel)
-  --workspace ID            which demo workspace's token to use (default ws_acme)
+  --workspace ID            which demo workspace's token to use (default ws_acme; npm start's
+                            data/local.json lists them)
   --out DIR                 where to save the file (default ./exports, created when missing)
   --api URL --token JWT     another API than the one npm start wrote to data/local.json
+                            (or to the file $WEVION_LOCAL names)
   -h, --help                this text`;
 
 /** One readable line, no stack: what a person at a terminal needs. */
@@ -72,9 +74,13 @@ if (args.help) {
   process.exit(0);
 }
 
-const localFile = new URL('../../../../data/local.json', import.meta.url).pathname;
+const localFile =
+  process.env.WEVION_LOCAL ?? new URL('../../../../data/local.json', import.meta.url).pathname;
 const local = existsSync(localFile) ? JSON.parse(readFileSync(localFile, 'utf8')) : null;
 const api = args.api ?? local?.api_url;
+const known = Object.keys(local?.tokens ?? {});
+if (!args.token && !process.env.WEVION_TOKEN && local && !known.includes(args.workspace))
+  fail(`unknown workspace "${args.workspace}"; the running system knows ${known.join(', ')}.`);
 const token = args.token ?? process.env.WEVION_TOKEN ?? local?.tokens?.[args.workspace];
 if (!api || !token)
   fail('no API URL or token: start the system with "npm start", or pass --api and --token.');
@@ -105,12 +111,23 @@ async function json<T>(response: Response): Promise<T> {
 
 const list = (value: string) => value.split(',').map((item) => item.trim());
 const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+
+/** Without --currency, the workspace's own, as the page defaults to it. */
+async function workspaceCurrency(): Promise<string> {
+  const response = await request(`${api}/api/v1/workspaces/current`, { headers });
+  const workspace = await json<{ currency?: string; error?: { message: string } }>(response);
+  if (!response.ok || !workspace.currency)
+    fail(`cannot read the workspace (${response.status}): ${workspace.error?.message}`);
+  return workspace.currency;
+}
+
+// The API takes its literals in uppercase (the contract); a person may type them either way.
 const body = {
   since: args.since,
   until: args.until,
-  platforms: args.platforms === undefined ? undefined : list(args.platforms),
-  format: args.format,
-  target_currency: args.currency,
+  platforms: args.platforms === undefined ? undefined : list(args.platforms.toLowerCase()),
+  format: args.format.toUpperCase(),
+  target_currency: args.currency?.toUpperCase() ?? (await workspaceCurrency()),
   ...(args.timezone ? { timezone: args.timezone } : {}),
   ...(args.dimensions ? { dimensions: list(args.dimensions) } : {}),
   ...(args.granularity ? { granularity: args.granularity } : {}),
@@ -124,13 +141,20 @@ const accepted = await request(`${api}/api/v1/analytics/export`, {
   headers,
   body: JSON.stringify(body),
 });
-const answer = await json<{ job_id?: string; error?: { message: string; field?: string } }>(
-  accepted,
-);
+const answer = await json<{
+  job_id?: string;
+  error?: {
+    message: string;
+    field?: string;
+    details?: { field: string; message: string }[];
+  };
+}>(accepted);
 if (accepted.status !== 202) {
-  fail(
-    `export refused (${accepted.status}): ${answer.error?.field ? `${answer.error.field}: ` : ''}${answer.error?.message}`,
-  );
+  // Every invalid field at once, as the API lists them, still on one line.
+  const problems = answer.error?.details?.length
+    ? answer.error.details.map((d) => `${d.field}: ${d.message}`).join('; ')
+    : `${answer.error?.field ? `${answer.error.field}: ` : ''}${answer.error?.message}`;
+  fail(`export refused (${accepted.status}): ${problems}`);
 }
 console.log(`Job ${answer.job_id} queued.`);
 

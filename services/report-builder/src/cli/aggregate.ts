@@ -2,9 +2,11 @@ import {
   AppError,
   PLATFORM_LABELS,
   parseReportQuery,
+  type MetricName,
   type Metrics,
   type ReportDataset,
 } from '@wevion/shared';
+import { count, formatters } from '@wevion/shared/report-format.ts';
 import { DuckDbInsightsStore } from '../adapters/duckdb-insights-store.ts';
 import { aggregateReport } from '../aggregate-report.ts';
 import { cliArgs, defaultStorePath } from './args.ts';
@@ -29,32 +31,29 @@ const args = cliArgs(
   usage,
 );
 
+/** The columns of the summary table, in the PDF's number style. */
+const COLUMNS: readonly MetricName[] = [
+  'spend',
+  'impressions',
+  'clicks',
+  'ctr',
+  'cpc',
+  'cpm',
+  'conversions',
+  'roas',
+  'cpa',
+];
+const WIDTHS = [16, 14, 11, 7, 10, 10, 11, 7, 10];
+
 function summary(dataset: ReportDataset): string {
-  const currency = new Intl.NumberFormat('en', {
-    style: 'currency',
-    currency: dataset.currency.code,
-  });
-  const count = new Intl.NumberFormat('en');
-  const percent = new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 2 });
-  const ratio = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
-  const money = (v: number | null) => (v === null ? '—' : currency.format(v));
+  // The report style the PDF and the page print with, so the three never disagree.
+  const f = formatters(dataset.currency.code);
   const line = (label: string, m: Metrics) =>
     [
       label.padEnd(24),
-      money(m.spend).padStart(16),
-      count.format(m.impressions).padStart(14),
-      count.format(m.clicks).padStart(11),
-      (m.ctr === null ? '—' : percent.format(m.ctr)).padStart(7),
-      money(m.cpc).padStart(10),
-      money(m.cpm).padStart(10),
-      count.format(m.conversions).padStart(11),
-      (m.roas === null ? '—' : `${ratio.format(m.roas)}×`).padStart(7),
-      money(m.cpa).padStart(10),
+      ...COLUMNS.map((name, i) => f.metric(name, m[name]).padStart(WIDTHS[i]!)),
     ].join(' ');
-  const widths = [16, 14, 11, 7, 10, 10, 11, 7, 10];
-  const head = ['spend', 'impressions', 'clicks', 'ctr', 'cpc', 'cpm', 'conversions', 'roas', 'cpa']
-    .map((h, i) => h.padStart(widths[i]!))
-    .join(' ');
+  const head = COLUMNS.map((h, i) => h.padStart(WIDTHS[i]!)).join(' ');
   const { query, period } = dataset;
   const out = [
     `${query.workspace_id}: ${period.since} to ${period.until} (${period.days} days, ${period.timezone}) in ${dataset.currency.code}`,
@@ -66,10 +65,8 @@ function summary(dataset: ReportDataset): string {
   if (dataset.previous) {
     const { previous } = dataset;
     out.push(line(`Previous ${previous.since}…`, previous.totals));
-    const change = (name: keyof typeof previous.deltas) => {
-      const r = previous.deltas[name].change_ratio;
-      return `${name} ${r === null ? 'n/a' : `${r >= 0 ? '+' : ''}${percent.format(r)}`}`;
-    };
+    const change = (name: keyof typeof previous.deltas) =>
+      `${name} ${f.comparison(name, previous.deltas[name]).ratio}`;
     out.push(
       '',
       `Change vs previous period: ${(['spend', 'clicks', 'conversions', 'roas', 'cpa'] as const).map(change).join(', ')}`,
@@ -78,7 +75,9 @@ function summary(dataset: ReportDataset): string {
   out.push('', `Top ${dataset.top_campaigns.length} campaigns by spend:`);
   for (const c of dataset.top_campaigns) {
     const name = JSON.stringify(c.campaign_name).slice(1, -1);
-    out.push(`  ${money(c.spend).padStart(14)}  ${PLATFORM_LABELS[c.platform].padEnd(13)} ${name}`);
+    out.push(
+      `  ${f.money(c.spend).padStart(14)}  ${PLATFORM_LABELS[c.platform].padEnd(13)} ${name}`,
+    );
   }
   out.push('', `Currency (${dataset.fx.source}):`);
   for (const n of dataset.fx.notes) {
@@ -88,12 +87,20 @@ function summary(dataset: ReportDataset): string {
         : `  1 ${n.currency} = ${n.rate_min.toFixed(4)}…${n.rate_max.toFixed(4)} ${dataset.currency.code} (avg ${n.rate_avg.toFixed(4)}) over ${n.days_converted} days, ${n.fallbacks.length} fallbacks to an earlier rate`,
     );
   }
-  out.push('', dataset.timezone_note, `Rows scanned: ${count.format(dataset.rows_scanned)}`);
+  out.push('', dataset.timezone_note, `Rows scanned: ${count(dataset.rows_scanned)}`);
   for (const w of dataset.warnings) out.push(`Warning (${w.code}): ${w.message}`);
   return out.join('\n');
 }
 
-const store = await DuckDbInsightsStore.open(args.store ?? defaultStorePath());
+const storePath = args.store ?? defaultStorePath();
+const store = await DuckDbInsightsStore.open(storePath).catch((error: Error) => {
+  // DuckDB has one writer per file: the running report-builder holds the demo store.
+  if (!/lock/i.test(error.message)) throw error;
+  console.error(
+    `${storePath} is in use by another process (the running system's report-builder, most likely). Stop "npm start" first, or pass --store with a copy.`,
+  );
+  process.exit(2);
+});
 try {
   const query = parseReportQuery(
     {
