@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ChromiumPdfPrinter } from '../src/adapters/chromium-pdf-printer.ts';
 import { HandlebarsReportTemplate } from '../src/adapters/handlebars-report-template.ts';
-import { changeTone } from '@wevion/shared/report-format.ts';
+import { changeTone, METRIC_LABELS } from '@wevion/shared/report-format.ts';
 import { buildReportView } from '../src/domain/report-view.ts';
 import { fixtureDataset, type FixtureOptions } from './datasets.ts';
 import { readPdf } from './pdf-text.ts';
@@ -343,6 +343,17 @@ describe('PDF reports in real Chromium', function () {
     assert.match(text, /No spend in this period/);
     assert.match(text, /There is no data for the previous period/);
     assert.doesNotMatch(text, /NaN|Infinity|undefined/);
+  });
+
+  it('when a report holds one platform, then it is that platform’s report, without small multiples, and every metric is defined', async () => {
+    const { pages, view } = await render({ platforms: 1 });
+    const text = pages.join('\n');
+    assert.equal(view.title, 'Meta performance report');
+    assert.match(pages[0]!, /Meta performance report/);
+    assert.doesNotMatch(text, /Cross-channel performance report|Platforms day by day/);
+    const defined = view.appendix.definitions.map((d) => d.term);
+    for (const label of Object.values(METRIC_LABELS))
+      assert.ok(defined.includes(label), `${label} is defined in the appendix`);
   });
 
   it('when the range has no row at all, then the report is one page that says so, not pages of zeros', async () => {

@@ -29,14 +29,25 @@ import {
   type Formatters,
 } from '@wevion/shared/report-format.ts';
 
+/** Every metric the report prints, said plainly, in the order the tables show them. */
 const DEFINITIONS: readonly [string, string][] = [
-  ['Spend', 'Media cost in the report currency, converted at each day’s reference rate.'],
-  ['CTR', 'Clicks ÷ impressions.'],
-  ['CPC', 'Spend ÷ clicks.'],
-  ['CPM', 'Spend ÷ impressions × 1,000.'],
-  ['ROAS', 'Conversion value ÷ spend.'],
-  ['CPA', 'Spend ÷ conversions.'],
-  ['–', 'Shown where a ratio’s denominator is zero.'],
+  ['Spend', 'What the ads cost, in the report currency, converted at each day’s exchange rate.'],
+  ['Impressions', 'How many times the ads were shown.'],
+  ['Clicks', 'How many times people clicked an ad.'],
+  [
+    'CTR',
+    'Click-through rate: the share of impressions that led to a click (clicks ÷ impressions).',
+  ],
+  ['CPC', 'Cost per click: spend ÷ clicks.'],
+  ['CPM', 'Cost of a thousand impressions: spend ÷ impressions × 1,000.'],
+  [
+    'Conversions',
+    'Purchases, sign-ups and other results the platforms credit to the ads. Platforms model some of them, so they can be fractional; this report rounds them to whole numbers.',
+  ],
+  ['Conversion value', 'What those conversions were worth, as the platforms report it.'],
+  ['ROAS', 'Return on ad spend: conversion value ÷ spend; 3.00× is 3 of value for each 1 spent.'],
+  ['CPA', 'Cost per acquisition: spend ÷ conversions.'],
+  ['–', 'A figure that cannot be computed, because what it divides by is zero.'],
 ];
 
 /** The figures of a platform's line in the small multiples, with its change where known. */
@@ -89,7 +100,11 @@ export function buildReportView(
   const zone = period.timezone;
   const periodLabel = dateRange(period.since, period.until);
   const comparedWith = previous ? dateRange(previous.since, previous.until) : null;
-  const title = 'Cross-channel performance report';
+  // A report of one platform is that platform's report, not a "cross-channel" one.
+  const only = dataset.query.platforms.length === 1 ? dataset.query.platforms[0]! : null;
+  const title = only
+    ? `${PLATFORM_LABELS[only]} performance report`
+    : 'Cross-channel performance report';
 
   const kpis = SPEC_METRICS.map((name) => {
     // The comparison in the value's own style: "€551K vs €514K", not "vs €514,426.64".
@@ -106,31 +121,34 @@ export function buildReportView(
   });
 
   const mix = dataset.channel_mix.filter((c) => c.spend > 0);
-  const platformTrends = (dataset.platform_trend ?? []).map(({ platform, points }) => {
-    const row = dataset.platforms.find((p) => p.platform === platform)!;
-    const deltas = previous?.platforms?.find((p) => p.platform === platform)?.deltas;
-    return {
-      label: PLATFORM_LABELS[platform],
-      color: PLATFORM_COLORS[platform],
-      share: f.share(row.spend_share),
-      facts: PLATFORM_FACTS.map((name) => {
-        const shown = compared(name, row[name], deltas?.[name], f);
-        return {
-          label: METRIC_LABELS[name],
-          value: shown.value,
-          change: shown.change?.text ?? null,
-          tone: shown.change?.tone ?? 'neutral',
-        };
-      }),
-      chart:
-        row.spend > 0
-          ? sparkBarsSvg(points, {
-              color: PLATFORM_COLORS[platform],
-              formatMoney: (v) => f.compactMoney(v),
-            })
-          : null,
-    };
-  });
+  // Small multiples compare platforms: one platform has its daily trend already.
+  const platformTrends = (only ? [] : (dataset.platform_trend ?? [])).map(
+    ({ platform, points }) => {
+      const row = dataset.platforms.find((p) => p.platform === platform)!;
+      const deltas = previous?.platforms?.find((p) => p.platform === platform)?.deltas;
+      return {
+        label: PLATFORM_LABELS[platform],
+        color: PLATFORM_COLORS[platform],
+        share: f.share(row.spend_share),
+        facts: PLATFORM_FACTS.map((name) => {
+          const shown = compared(name, row[name], deltas?.[name], f);
+          return {
+            label: METRIC_LABELS[name],
+            value: shown.value,
+            change: shown.change?.text ?? null,
+            tone: shown.change?.tone ?? 'neutral',
+          };
+        }),
+        chart:
+          row.spend > 0
+            ? sparkBarsSvg(points, {
+                color: PLATFORM_COLORS[platform],
+                formatMoney: (v) => f.compactMoney(v),
+              })
+            : null,
+      };
+    },
+  );
 
   const bestDay = dataset.trend.reduce<(typeof dataset.trend)[number] | null>(
     (best, p) => (p.conversions > (best?.conversions ?? -1) ? p : best),
