@@ -195,7 +195,7 @@ describe('the export pipeline end to end (three services, emulators, real protoc
         granularity: 'week',
       },
       filename: `wevion-cross-channel_${since}_${until}_JPY_platform-date_week.csv`,
-      header: 'platform,date,spend,impressions,clicks,ctr,cpc,cpm,conversions,roas,cpa',
+      header: 'platform,date,date_end,spend,impressions,clicks,ctr,cpc,cpm,conversions,roas,cpa',
     },
   ];
 
@@ -251,6 +251,12 @@ describe('the export pipeline end to end (three services, emulators, real protoc
           assert.ok(Math.abs(Number(record.conversions) - row.conversions) <= 1e-6, key);
         }
         if (record.currency !== undefined) assert.equal(record.currency, body.target_currency);
+        if (record.date_end !== undefined) {
+          // A week row ends on its Sunday, or on the range's last day.
+          const sunday = new Date(`${record.date_end}T12:00:00Z`).getUTCDay() === 0;
+          assert.ok(sunday || record.date_end === until, `${key} ends ${record.date_end}`);
+          assert.ok(record.date_end >= record.date! && record.date_end <= addDays(record.date!, 6));
+        }
         if (row.campaign_name !== null) {
           const guarded = /^[=+\-@\t\r]/.test(row.campaign_name)
             ? `'${row.campaign_name}`

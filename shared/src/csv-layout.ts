@@ -1,3 +1,4 @@
+import { addDays, type CalendarDate } from './calendar-date.ts';
 import Joi from 'joi';
 import { ValidationError } from './errors.ts';
 import { METRIC_NAMES, SPEC_METRICS, type MetricName } from './report-dataset.ts';
@@ -40,12 +41,38 @@ export const DIMENSION_COLUMNS: Readonly<Record<Dimension, readonly string[]>> =
   campaign: ['campaign_id', 'campaign_name'],
 };
 
+/** Rows that span several days (a week, a month) also say where they end: `date_end`. */
+const spansDays = (layout: CsvLayout) =>
+  layout.granularity === 'week' || layout.granularity === 'month';
+
 export function csvColumns(layout: CsvLayout): string[] {
   return [
-    ...layout.dimensions.flatMap((d) => DIMENSION_COLUMNS[d]),
+    ...layout.dimensions.flatMap((d) =>
+      d === 'date' && spansDays(layout) ? ['date', 'date_end'] : DIMENSION_COLUMNS[d],
+    ),
     ...(layout.include_currency ? ['currency'] : []),
     ...layout.metrics,
   ];
+}
+
+/**
+ * The last local date of a week (ISO, Monday to Sunday) or month row that starts on `start`,
+ * within the period: a 1–5 Dec month row of a report that ends on 5 Dec ends on 5 Dec.
+ */
+export function periodEnd(
+  start: CalendarDate,
+  granularity: 'week' | 'month',
+  until: CalendarDate,
+): CalendarDate {
+  let end: CalendarDate;
+  if (granularity === 'week') {
+    const isoWeekday = new Date(`${start}T00:00:00Z`).getUTCDay() || 7;
+    end = addDays(start, 7 - isoWeekday);
+  } else {
+    const [year, month] = start.split('-').map(Number) as [number, number];
+    end = new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
+  }
+  return end > until ? until : end;
 }
 
 function orderedSubset<T extends string>(field: string, allowed: readonly T[]) {

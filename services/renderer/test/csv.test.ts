@@ -170,6 +170,44 @@ describe('CSV rendering', () => {
     assert.notEqual(render(header(), defaultRows).charCodeAt(0), 0xfeff);
   });
 
+  it('when rows are weeks or months, then each says where it ends, within the period', () => {
+    const dec = (input: CsvLayoutInput) => {
+      const h = header(input);
+      return { ...h, period: { ...h.period, since: '2026-11-20', until: '2026-12-05' } };
+    };
+    const month = parse(
+      render(dec({ granularity: 'month' }), [
+        { date: '2026-11-20', platform: 'meta', ...metrics() },
+        { date: '2026-12-01', platform: 'meta', ...metrics() },
+      ]),
+      { columns: true },
+    ) as Record<string, string>[];
+    assert.deepEqual(
+      month.map((r) => [r.date, r.date_end]),
+      [
+        ['2026-11-20', '2026-11-30'],
+        ['2026-12-01', '2026-12-05'],
+      ],
+    );
+    const week = parse(
+      render(dec({ granularity: 'week' }), [
+        { date: '2026-11-20', platform: 'meta', ...metrics() },
+        { date: '2026-11-30', platform: 'meta', ...metrics() },
+      ]),
+      { columns: true },
+    ) as Record<string, string>[];
+    // 20 Nov 2026 is a Friday: its week ends on Sunday the 22nd; the week of Monday the 30th
+    // is cut by the period's end.
+    assert.deepEqual(
+      week.map((r) => [r.date, r.date_end]),
+      [
+        ['2026-11-20', '2026-11-22'],
+        ['2026-11-30', '2026-12-05'],
+      ],
+    );
+    assert.doesNotMatch(render(header({ granularity: 'day' }), defaultRows), /date_end/);
+  });
+
   it('when the report is aggregated over the period, then the date column holds the ISO interval', () => {
     const text = render(header({ granularity: 'total' }), [
       { date: null, platform: 'meta', ...metrics() },

@@ -1,4 +1,10 @@
-import { csvColumns, METRIC_NAMES, type ExportRowsHeader, type MetricName } from '@wevion/shared';
+import {
+  csvColumns,
+  METRIC_NAMES,
+  periodEnd,
+  type ExportRowsHeader,
+  type MetricName,
+} from '@wevion/shared';
 
 const FORMULA_TRIGGERS = /^[=+\-@\t\r]/;
 
@@ -70,6 +76,11 @@ export class CsvWriter {
     };
     this.cells = csvColumns(layout).map((column): ((values: RowValues) => string) => {
       if (column === 'currency') return () => currency.code;
+      if (column === 'date_end') {
+        const start = at('date');
+        const granularity = layout.granularity as 'week' | 'month';
+        return (v) => periodEnd(v[start] as string, granularity, period.until);
+      }
       const i = at(column);
       if (column === 'date') return (v) => (v[i] as string | null) ?? interval;
       if ((METRIC_NAMES as readonly string[]).includes(column)) {
