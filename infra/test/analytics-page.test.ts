@@ -78,7 +78,7 @@ describe('the /analytics page in a browser', function () {
 
   it('when the page opens, then the on-screen KPIs come from the engine and the menu works by keyboard', async () => {
     const page = await openPage(mkdtempSync(join(dataDir, 'dl-')));
-    await page.waitForFunction(() => document.querySelectorAll('.kpi').length === 8);
+    await page.waitForFunction(() => document.querySelectorAll('.kpi').length === 9);
     assert.match(await text(page, '#kpis'), /Spend.*€[\d,]+\.\d\d/);
     // The PDF's number style on screen too: ROAS and CTR two decimals, and a change names what
     // it compares with.
@@ -122,7 +122,7 @@ describe('the /analytics page in a browser', function () {
 
   it('when the range holds no data at all, then the overview says so instead of showing zeros', async () => {
     const page = await openPage(mkdtempSync(join(dataDir, 'dl-')));
-    await page.waitForFunction(() => document.querySelectorAll('.kpi').length === 8);
+    await page.waitForFunction(() => document.querySelectorAll('.kpi').length === 9);
     await page.select('#preset', 'custom');
     await page.$eval('#since', (e) => ((e as HTMLInputElement).value = '2024-03-01'));
     await page.$eval('#until', (e) => ((e as HTMLInputElement).value = '2024-03-07'));
@@ -240,10 +240,58 @@ describe('the /analytics page in a browser', function () {
     await page.waitForFunction(() =>
       document.getElementById('report-rows')!.textContent!.includes('rows ·'),
     );
-    const first = await text(page, '#report-rows tr.status-completed');
-    assert.match(first, /by you/);
-    assert.match(first, /(Meta|Google Ads|TikTok)(, [A-Za-z ]+)* · [A-Z]{3}/);
-    assert.match(first, /\d[\d,]* rows · \d+(\.\d)? (KB|MB)/);
+    const completed = await page.$$eval('#report-rows tr.status-completed', (rows) =>
+      rows.map((r) => r.textContent ?? ''),
+    );
+    const csv = completed.find((r) => r.includes('CSV'))!;
+    assert.match(csv, /by you/);
+    assert.match(csv, /(Meta|Google Ads|TikTok)(, [A-Za-z ]+)* · [A-Z]{3}/);
+    assert.match(csv, /\d[\d,]* rows · \d+(\.\d)? (KB|MB)/);
+    // A CSV row says its layout; a PDF's size stands alone (its pages are not rows).
+    assert.match(csv, /CSVper [a-z, ]+ · (by (day|week|month)|whole period)/);
+    const pdf = completed.find((r) => r.includes('PDF'));
+    if (pdf) assert.doesNotMatch(pdf, /rows ·/);
+    await page.close();
+  });
+
+  it('when seeded history is listed, then finished reports offer no Cancel, name who asked and say what they are', async () => {
+    const page = await openPage(mkdtempSync(join(dataDir, 'dl-')), system.tokens.ws_kumo);
+    await page.waitForFunction(() =>
+      document.getElementById('report-rows')!.textContent!.includes('Tanaka'),
+    );
+    const rows = await page.$$eval('#report-rows tr', (trs) => trs.map((r) => r.textContent ?? ''));
+    assert.ok(rows.length >= 5);
+    for (const row of rows.filter((r) => r.includes('COMPLETED'))) {
+      assert.doesNotMatch(row, /Cancel/, row);
+      assert.match(row, /by (Aiko Tanaka|Kenji Sato)/);
+    }
+    assert.ok(rows.some((r) => /CSV.*per date and platform · by day/.test(r)));
+    const buttons = await page.$$eval('#report-rows button', (bs) => bs.map((b) => b.textContent));
+    assert.ok(!buttons.includes('Cancel'), `buttons: ${buttons.join(', ')}`);
+    await page.close();
+  });
+
+  it('when the view is invalid, then the overview shows no figures and Export says why it is off', async () => {
+    const page = await openPage(mkdtempSync(join(dataDir, 'dl-')));
+    await page.waitForFunction(() => document.querySelectorAll('.kpi').length === 9);
+    const offered = await page.$$eval('#currency option', (os) => os.map((o) => o.textContent));
+    const workspace = (await (
+      await fetch(`${system.apiUrl}/api/v1/workspaces/current`, {
+        headers: { authorization: `Bearer ${system.tokens.ws_acme}` },
+      })
+    ).json()) as { currencies: string[] };
+    assert.deepEqual(offered, workspace.currencies, 'only currencies with rates are offered');
+    await page.select('#preset', 'custom');
+    await page.$eval('#since', (e) => ((e as HTMLInputElement).value = '2026-01-01'));
+    await page.$eval('#until', (e) => ((e as HTMLInputElement).value = '2026-04-01'));
+    await page.$eval('#until', (e) => e.dispatchEvent(new Event('change', { bubbles: true })));
+    await page.waitForFunction(() => document.querySelectorAll('.kpi').length === 0);
+    assert.match(await text(page, '#kpis'), /No figures: That range is 91 days/);
+    assert.equal(
+      await page.$eval('#export-button', (b) => (b as HTMLButtonElement).disabled),
+      true,
+    );
+    assert.match(await text(page, '#export-blocked'), /91 days/);
     await page.close();
   });
 
@@ -296,7 +344,7 @@ describe('the /analytics page in a browser', function () {
       'Workspace default (Asia/Tokyo)',
     );
     assert.match(await text(page, '#quota'), /^\d+ of 20 exports left this month · renews /);
-    await page.waitForFunction(() => document.querySelectorAll('.kpi').length === 8);
+    await page.waitForFunction(() => document.querySelectorAll('.kpi').length === 9);
     assert.match(await text(page, '#kpis'), /¥/);
     await page.close();
   });
@@ -370,7 +418,7 @@ describe('the /analytics page in a browser', function () {
     it(`when the page is ${width} px wide, then nothing scrolls sideways`, async () => {
       const page = await openPage(mkdtempSync(join(dataDir, 'dl-')));
       await page.setViewport({ width, height: 900 });
-      await page.waitForFunction(() => document.querySelectorAll('.kpi').length === 8);
+      await page.waitForFunction(() => document.querySelectorAll('.kpi').length === 9);
       const { scrollWidth, innerWidth } = await page.evaluate(() => ({
         scrollWidth: document.documentElement.scrollWidth,
         innerWidth: window.innerWidth,

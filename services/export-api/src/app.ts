@@ -90,8 +90,9 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
         credentials: deps.s3.config.credentials,
       })
     : deps.s3;
+  const currencies = config.SUPPORTED_CURRENCIES.split(',');
   const requests = new ExportRequests(
-    { crossChannelEnabled: config.ENABLE_CROSS_CHANNEL_ANALYTICS },
+    { crossChannelEnabled: config.ENABLE_CROSS_CHANNEL_ANALYTICS, currencies },
     {
       jobs,
       workspaces: deps.workspaces,
@@ -211,7 +212,6 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
       text: false,
     }),
   );
-  const currencies = config.SUPPORTED_CURRENCIES.split(',');
   const summary = summaryRoute(
     requests,
     currencies,

@@ -50,6 +50,11 @@ export const DEMO_WORKSPACES: readonly Workspace[] = [
   },
 ];
 
+const KUMO_COLLEAGUES = [
+  { requested_by: 'user_aiko', requested_by_name: 'Aiko Tanaka' },
+  { requested_by: 'user_kenji', requested_by_name: 'Kenji Sato' },
+];
+
 /** Kumo's earlier exports this month, so its next export is its last one. */
 export function kumoHistory(now: Date): Job[] {
   const used = PLANS.starter.exports_per_month! - 1;
@@ -60,7 +65,8 @@ export function kumoHistory(now: Date): Job[] {
     return {
       job_id: randomUUID(),
       workspace_id: 'ws_kumo',
-      requested_by: 'user_demo',
+      // Colleagues of the demo user, named as the platform's tokens name them.
+      ...KUMO_COLLEAGUES[i % KUMO_COLLEAGUES.length]!,
       status: 'COMPLETED',
       format,
       params: {

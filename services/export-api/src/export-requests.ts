@@ -45,6 +45,8 @@ export interface JobView {
   format: ExportFormat;
   /** The user id (the token's `sub`) of whoever asked for it. */
   requested_by: string;
+  /** The asker's display name, where their token carried one. */
+  requested_by_name?: string;
   params: ExportParams;
   progress: Job['progress'];
   file: {
@@ -73,7 +75,7 @@ export class ExportRequests {
   private readonly now: () => Date;
 
   constructor(
-    private readonly options: { crossChannelEnabled: boolean },
+    private readonly options: { crossChannelEnabled: boolean; currencies: readonly string[] },
     private readonly deps: ExportRequestsDeps,
   ) {
     this.now = deps.clock ?? (() => new Date());
@@ -110,7 +112,7 @@ export class ExportRequests {
     const workspace = await this.workspaceFor(user);
     const now = this.now();
     const used = await this.deps.jobs.countTowardsQuota(workspace.workspace_id, monthStart(now));
-    return workspaceView(workspace, user, used, now);
+    return workspaceView(workspace, user, used, now, this.options.currencies);
   }
 
   /**
@@ -181,6 +183,7 @@ export class ExportRequests {
       job_id: randomUUID(),
       workspace_id: workspace.workspace_id,
       requested_by: user.user_id,
+      ...(user.name ? { requested_by_name: user.name } : {}),
       status: 'PENDING',
       format,
       params,
@@ -284,6 +287,7 @@ export class ExportRequests {
       status: job.status,
       format: job.format,
       requested_by: job.requested_by,
+      ...(job.requested_by_name ? { requested_by_name: job.requested_by_name } : {}),
       params: job.params,
       progress: job.progress,
       file: publicFile(job),

@@ -25,7 +25,7 @@ describe('export requests with an idempotency key', () => {
     });
     const enqueued: string[] = [];
     const requests = new ExportRequests(
-      { crossChannelEnabled: true },
+      { crossChannelEnabled: true, currencies: ['EUR'] },
       {
         jobs: store,
         workspaces: new SqliteWorkspaceStore(db),

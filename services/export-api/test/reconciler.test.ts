@@ -50,7 +50,7 @@ describe('job lifecycle: the reconciler', () => {
       },
     );
     requests = new ExportRequests(
-      { crossChannelEnabled: true },
+      { crossChannelEnabled: true, currencies: ['EUR'] },
       {
         jobs,
         workspaces,

@@ -11,6 +11,7 @@ const jobSchema = new Schema(
     _id: String,
     workspace_id: { type: String, required: true },
     requested_by: String,
+    requested_by_name: String,
     status: { type: String, enum: JOB_STATUSES, required: true },
     format: String,
     params: Schema.Types.Mixed,

@@ -7,6 +7,7 @@ const SCHEMA = `
     job_id           TEXT PRIMARY KEY,
     workspace_id     TEXT NOT NULL,
     requested_by     TEXT NOT NULL,
+    requested_by_name TEXT,
     status           TEXT NOT NULL CHECK (status IN ('PENDING', 'RUNNING', 'COMPLETED', 'FAILED')),
     format           TEXT NOT NULL CHECK (format IN ('CSV', 'PDF')),
     params           TEXT NOT NULL,
@@ -64,7 +65,13 @@ export function openSqlite(path: string): Database.Database {
   db.exec(SCHEMA);
   // Files from before these columns get them once; old rows read as no warnings and no key.
   const columns = db.prepare('PRAGMA table_info(job_results)').all() as { name: string }[];
-  for (const column of ['warnings', 'idempotency_key', 'request_hash', 'announced_at'])
+  for (const column of [
+    'warnings',
+    'idempotency_key',
+    'request_hash',
+    'announced_at',
+    'requested_by_name',
+  ])
     if (!columns.some((c) => c.name === column))
       db.exec(`ALTER TABLE job_results ADD COLUMN ${column} TEXT`);
   db.exec(`CREATE INDEX IF NOT EXISTS job_results_unannounced

@@ -9,6 +9,7 @@ const COLUMNS = [
   'job_id',
   'workspace_id',
   'requested_by',
+  'requested_by_name',
   'status',
   'format',
   'params',
@@ -43,7 +44,13 @@ function toRow(values: Partial<Job>): Partial<Row> {
 
 /** Every column named: better-sqlite3 wants a value for each parameter of the INSERT. */
 function insertRow(job: Job): Partial<Row> {
-  return { idempotency_key: null, request_hash: null, announced_at: null, ...toRow(job) };
+  return {
+    requested_by_name: null,
+    idempotency_key: null,
+    request_hash: null,
+    announced_at: null,
+    ...toRow(job),
+  };
 }
 
 /** A unique-index refusal of the idempotency key, as the port names it. */
@@ -59,7 +66,12 @@ function fromRow(row: Row): Job {
   for (const key of JSON_COLUMNS)
     job[key] = row[key] === null ? null : JSON.parse(row[key] as string);
   job.warnings ??= [];
-  for (const key of ['idempotency_key', 'request_hash', 'announced_at'] as const)
+  for (const key of [
+    'requested_by_name',
+    'idempotency_key',
+    'request_hash',
+    'announced_at',
+  ] as const)
     if (job[key] === null) delete job[key];
   return job as unknown as Job;
 }

@@ -44,6 +44,8 @@ export interface Job {
   job_id: string;
   workspace_id: string;
   requested_by: string;
+  /** The asker's display name, where their token carried one. */
+  requested_by_name?: string;
   status: JobStatus;
   format: ExportFormat;
   params: ExportParams;

@@ -6,6 +6,8 @@ export interface User {
   user_id: string;
   workspace_id: string;
   role: Role;
+  /** A display name, where the platform's token carries one (`name`). */
+  name?: string;
 }
 
 export function canExport(user: User): boolean {

@@ -58,6 +58,8 @@ export interface WorkspaceView {
   name: string;
   timezone: string;
   currency: string;
+  /** The currencies a report can be made in (those with exchange rates), for the page's picker. */
+  currencies: readonly string[];
   plan: { name: PlanName; label: string; exports_per_month: number | null };
   subscription: { status: SubscriptionStatus; active: boolean };
   quota: Quota;
@@ -72,6 +74,7 @@ export function workspaceView(
   user: User,
   used: number,
   now: Date,
+  currencies: readonly string[],
 ): WorkspaceView {
   const plan = PLANS[workspace.plan];
   const blocker = exportBlocker(user, workspace);
@@ -80,6 +83,7 @@ export function workspaceView(
     name: workspace.name,
     timezone: workspace.timezone,
     currency: workspace.currency ?? DEFAULT_WORKSPACE_CURRENCY,
+    currencies,
     plan: { name: workspace.plan, label: plan.label, exports_per_month: plan.exports_per_month },
     subscription: {
       status: workspace.subscription_status,

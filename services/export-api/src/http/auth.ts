@@ -3,6 +3,9 @@ import { jwtVerify } from 'jose';
 import type Koa from 'koa';
 import { ROLES, type Role, type User } from '../domain/user.ts';
 
+/** The longest display name taken from a token. */
+const MAX_NAME_LENGTH = 100;
+
 /** Clocks of the token issuer and this service may disagree by this much. */
 const CLOCK_TOLERANCE_SECONDS = 30;
 
@@ -56,7 +59,14 @@ export function authenticate(
             : 'The token is not valid.',
       );
     }
-    const { sub, workspace_id: workspaceId, role, iat, exp } = payload as Record<string, unknown>;
+    const {
+      sub,
+      workspace_id: workspaceId,
+      role,
+      iat,
+      exp,
+      name,
+    } = payload as Record<string, unknown>;
     if ((exp as number) - (iat as number) > options.maxLifetimeSeconds) {
       throw unauthenticated(
         `The token is valid for longer than ${options.maxLifetimeSeconds} seconds; ask for a shorter-lived one.`,
@@ -71,7 +81,17 @@ export function authenticate(
     ) {
       throw unauthenticated('The token lacks sub, workspace_id or a known role.');
     }
-    ctx.state.user = { user_id: sub, workspace_id: workspaceId, role: role as Role } satisfies User;
+    // A name is a nicety for lists: kept when it is short text, ignored otherwise.
+    const displayName =
+      typeof name === 'string' && name.trim() && name.length <= MAX_NAME_LENGTH
+        ? name.trim()
+        : undefined;
+    ctx.state.user = {
+      user_id: sub,
+      workspace_id: workspaceId,
+      role: role as Role,
+      ...(displayName ? { name: displayName } : {}),
+    } satisfies User;
     await next();
   };
 }

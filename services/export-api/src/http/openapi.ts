@@ -141,6 +141,10 @@ const schemas = {
       status: { enum: JOB_STATUSES },
       format: { enum: EXPORT_FORMATS },
       requested_by: { type: 'string', description: 'The requester’s user id.' },
+      requested_by_name: {
+        type: 'string',
+        description: 'The requester’s name, when their token carried one (`name`).',
+      },
       params: {
         type: 'object',
         required: ['since', 'until', 'platforms', 'target_currency', 'timezone'],
@@ -252,6 +256,7 @@ const schemas = {
       'name',
       'timezone',
       'currency',
+      'currencies',
       'plan',
       'subscription',
       'quota',
@@ -262,6 +267,11 @@ const schemas = {
     properties: {
       workspace_id: { type: 'string' },
       name: { type: 'string' },
+      currencies: {
+        type: 'array',
+        items: { type: 'string', pattern: '^[A-Z]{3}$' },
+        description: 'The currencies a report can be made in: those with exchange rates.',
+      },
       timezone: { type: 'string' },
       currency: { type: 'string' },
       plan: {

@@ -16,12 +16,17 @@ export interface JobView {
   status: 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED';
   format: 'CSV' | 'PDF';
   requested_by: string;
+  /** The asker's name, where their token carried one. */
+  requested_by_name?: string;
   params: {
     since: string;
     until: string;
     platforms: string[];
     target_currency: string;
     timezone: string;
+    /** A CSV's layout. */
+    dimensions?: string[];
+    granularity?: string;
   };
   progress: { stage: string; percent: number; rows?: number } | null;
   file: { filename: string; bytes: number; rows: number } | null;

@@ -1,5 +1,4 @@
 import { addDays, daysInclusive, isCalendarDate } from '@wevion/shared/calendar-date.ts';
-import { ECB_REFERENCE_CURRENCIES } from '@wevion/shared/currencies.ts';
 import {
   MAX_PLATFORMS_PER_REPORT,
   PLATFORM_LABELS,
@@ -28,7 +27,6 @@ import { api, ApiError, type JobView } from './api.ts';
 
 const MAX_DAYS = 90;
 /** The ECB reference set the API accepts; a currency without rates fails with a clear error. */
-const CURRENCIES = ECB_REFERENCE_CURRENCIES;
 const TIMEZONES = [
   'Europe/Berlin',
   'Europe/London',
@@ -74,7 +72,6 @@ interface ViewQuery {
 }
 
 function setUpForm() {
-  $('currency').append(...CURRENCIES.map((c) => el('option', { value: c, textContent: c })));
   $('timezone').append(
     el('option', { value: '', textContent: 'Workspace default' }),
     ...TIMEZONES.map((z) => el('option', { value: z, textContent: z })),
@@ -180,6 +177,7 @@ interface WorkspaceView {
   user: { user_id: string; export_blocked: { reason: string; message: string } | null };
   timezone: string;
   currency: string;
+  currencies: string[];
   plan: { label: string };
   subscription: { active: boolean };
   quota: { limit: number | null; remaining: number | null; resets_at: string };
@@ -198,38 +196,60 @@ async function loadWorkspace() {
     if (error instanceof ApiError) showGate(error);
     return;
   }
+  // Only the currencies a report can be made in: those with exchange rates.
   const currency = $<HTMLSelectElement>('currency');
-  if (!currency.dataset.touched) {
-    if (![...currency.options].some((o) => o.value === workspace!.currency))
-      currency.append(el('option', { value: workspace.currency, textContent: workspace.currency }));
+  if (!currency.options.length)
+    currency.append(...workspace.currencies.map((c) => el('option', { value: c, textContent: c })));
+  if (!currency.dataset.touched && workspace.currencies.includes(workspace.currency))
     currency.value = workspace.currency;
-  }
   $<HTMLSelectElement>('timezone').options[0]!.textContent =
     `Workspace default (${workspace.timezone})`;
   const { limit, remaining, resets_at: resetsAt } = workspace.quota;
   // Quota months are UTC months: the 1st is the 1st wherever the user is.
   const renews = longDate(resetsAt.slice(0, 10));
-  $('quota').textContent =
-    limit === null
-      ? `Unlimited exports on ${workspace.plan.label}`
-      : `${remaining} of ${limit} exports left this month · renews ${renews}`;
+  // Without a subscription there is no quota to speak of: the line says what is missing.
+  $('quota').replaceChildren(
+    ...(!workspace.subscription.active
+      ? ['No active subscription · ', billingLink('Check your plan')]
+      : limit === null
+        ? [`Unlimited exports on ${workspace.plan.label}`]
+        : [
+            `${remaining} of ${limit} exports left this month · renews ${renews}`,
+            ...(remaining === 0 ? [' · ', billingLink('Upgrade')] : []),
+          ]),
+  );
   if (!workspace.subscription.active) showBillingBanner();
   syncExportButton();
+}
+
+const BILLING = '/settings/team/billing';
+const billingLink = (text: string) => el('a', { href: BILLING, textContent: text });
+
+/** A message that names the billing page, with the path as a link rather than raw text. */
+function withBillingLink(message: string): (Node | string)[] {
+  const at = message.indexOf(BILLING);
+  if (at < 0) return [message];
+  return [
+    message.slice(0, at).replace(/\bat $/, 'in '),
+    billingLink('billing settings'),
+    message.slice(at + BILLING.length),
+  ];
 }
 
 /** Export is disabled, with the reason beside it, whenever an export could not start. */
 function syncExportButton() {
   const quota = workspace?.quota;
+  const view = readView();
   const reason =
     workspace?.user.export_blocked?.message ??
     (quota && quota.remaining === 0
-      ? `All ${quota.limit} exports of this month are used; they renew on the 1st.`
-      : checkedPlatforms().length === 0
-        ? 'Choose at least one platform to export.'
+      ? `All ${quota.limit} exports of this month are used; they renew on the 1st. Upgrade at ${BILLING}.`
+      : 'problem' in view
+        ? view.problem
         : null);
   const button = $<HTMLButtonElement>('export-button');
   button.disabled = reason !== null;
-  $('export-blocked').textContent = reason ?? '';
+  $('export-blocked').replaceChildren(...withBillingLink(reason ?? ''));
   $('export-blocked').hidden = reason === null;
 }
 
@@ -272,6 +292,7 @@ const KPIS: readonly MetricName[] = [
   'clicks',
   'ctr',
   'cpc',
+  'cpm',
   'conversions',
   'roas',
   'cpa',
@@ -295,9 +316,15 @@ function refreshSummary() {
 
 async function loadSummary() {
   const view = readView();
+  syncExportButton();
+  // Figures of another view would pass for this one's: an invalid view shows none.
+  $('overview').dataset.invalid = String('problem' in view);
   if ('problem' in view) {
     $('kpis-stale').hidden = true;
     $('kpis').setAttribute('aria-busy', 'false');
+    $('kpis').replaceChildren(
+      el('p', { className: 'muted', textContent: `No figures: ${view.problem}` }),
+    );
     return showProblem(view.problem);
   }
   showProblem('');
@@ -601,16 +628,22 @@ async function startExport(format: 'CSV' | 'PDF', csv?: CsvChoices) {
 /** The job the export bar follows, while it runs: the one Cancel stops. */
 let watching: string | null = null;
 
-/** Stops a PENDING or RUNNING job; the poll that follows shows it ended. */
-async function cancelExport(jobId: string) {
+/**
+ * Stops a PENDING or RUNNING job; the poll that follows shows it ended. A refusal (it finished
+ * first) is said in `where`, the place the user clicked, as well as to screen readers.
+ */
+async function cancelExport(jobId: string, where?: HTMLElement) {
   try {
     await api(`/api/v1/analytics/export/${jobId}/cancel`, { method: 'POST' });
     announce('Export cancelled.');
+    void loadReports();
+    void loadWorkspace();
   } catch (error) {
-    // 409: it finished first; the next poll or list shows how.
-    announce(`The export could not be cancelled: ${(error as Error).message}`);
+    const message = `Not cancelled: ${(error as Error).message}`;
+    announce(message);
+    if (where) where.replaceWith(el('span', { className: 'error-text', textContent: message }));
+    else $('export-detail').textContent = message;
   }
-  void loadReports();
 }
 
 /** Polls a job with backoff until it ends; a finished file downloads straight away. */
@@ -639,6 +672,7 @@ async function follow(jobId: string) {
       );
       window.location.assign(job.download_url);
       void loadReports();
+      void loadWorkspace();
       return;
     }
     if (job.status === 'FAILED') {
@@ -649,7 +683,9 @@ async function follow(jobId: string) {
         0,
         RETRYABLE_JOB_ERRORS.has(job.error?.code ?? ''),
       );
+      // A failed or cancelled export gives its quota slot back: the line says so at once.
       void loadReports();
+      void loadWorkspace();
       return;
     }
     const rows = job.progress?.rows;
@@ -704,11 +740,25 @@ async function loadReports(append = false) {
   }
 }
 
+/** A CSV's layout in words: "per date and platform · by day". */
+function csvShape(params: NonNullable<JobView['params']>): string {
+  const dims = params.dimensions ?? [];
+  const per = dims.length > 1 ? `${dims.slice(0, -1).join(', ')} and ${dims.at(-1)}` : dims[0];
+  return params.granularity && params.granularity !== 'total' && dims.includes('date')
+    ? `per ${per} · by ${params.granularity}`
+    : `per ${per} · whole period`;
+}
+
 /** Enough to tell two reports of one range apart: who, what, how big, and what to know. */
 function reportRow(job: JobView): HTMLTableRowElement {
   // Times in the workspace's zone, like every date the reports themselves print.
   const requested = dateTime(job.created_at, zone());
-  const by = job.requested_by === workspace?.user.user_id ? 'you' : job.requested_by;
+  const by =
+    job.requested_by === workspace?.user.user_id
+      ? 'you'
+      : (job.requested_by_name ?? job.requested_by);
+  const cancelled = job.status === 'FAILED' && job.error?.code === 'cancelled';
+  const running = job.status === 'PENDING' || job.status === 'RUNNING';
   let action: Node = document.createTextNode('');
   if (job.status === 'COMPLETED' && job.file) {
     const link = el('button', {
@@ -726,23 +776,33 @@ function reportRow(job: JobView): HTMLTableRowElement {
       );
     });
     action = link;
+  } else if (job.status === 'COMPLETED') {
+    action = el('span', { className: 'muted', textContent: 'No file to download' });
   } else if (job.status === 'FAILED') {
     action = el('span', {
-      className: 'error-text',
+      className: cancelled ? 'muted' : 'error-text',
       textContent: humanizeDates(job.error?.message ?? 'Failed', zone()),
     });
-  } else if (workspace?.user.export_blocked?.reason !== 'insufficient_role') {
+  } else if (running && workspace?.user.export_blocked?.reason !== 'insufficient_role') {
     const stop = el('button', { type: 'button', className: 'link', textContent: 'Cancel' });
     stop.setAttribute('aria-label', `Cancel the ${job.format} export of ${job.params.since}`);
-    stop.addEventListener('click', () => void cancelExport(job.job_id));
+    stop.addEventListener('click', () => void cancelExport(job.job_id, stop));
     action = stop;
   }
   const empty = job.warnings.some((w) => w.code === 'no_data');
-  const facts = job.file ? `${count(job.file.rows)} rows · ${fileSize(job.file.bytes)}` : '';
+  // Rows say something about a CSV; a PDF's pages are not rows.
+  const facts = job.file
+    ? [job.format === 'CSV' ? `${count(job.file.rows)} rows` : '', fileSize(job.file.bytes)]
+        .filter(Boolean)
+        .join(' · ')
+    : '';
   const status = cell(
     'Status',
     '',
-    el('span', { className: `badge ${job.status.toLowerCase()}`, textContent: job.status }),
+    el('span', {
+      className: `badge ${cancelled ? 'cancelled' : job.status.toLowerCase()}`,
+      textContent: cancelled ? 'CANCELLED' : job.status,
+    }),
     ...(empty ? [' ', el('span', { className: 'badge empty', textContent: 'EMPTY' })] : []),
     ...(facts ? [el('div', { className: 'sub', textContent: facts })] : []),
     ...job.warnings.map((w) =>
@@ -754,7 +814,14 @@ function reportRow(job: JobView): HTMLTableRowElement {
     'tr',
     { className: `status-${job.status.toLowerCase()}` },
     cell('Requested', '', requested, el('div', { className: 'sub', textContent: `by ${by}` })),
-    cell('Format', '', job.format),
+    cell(
+      'Format',
+      '',
+      job.format,
+      ...(job.format === 'CSV' && job.params.dimensions
+        ? [el('div', { className: 'sub', textContent: csvShape(job.params) })]
+        : []),
+    ),
     cell(
       'Range',
       '',
