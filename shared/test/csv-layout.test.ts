@@ -37,6 +37,7 @@ describe('CSV layout', () => {
       'campaign_id',
       'campaign_name',
       'date',
+      'date_end',
       'account_id',
       'account_currency',
       'currency',

@@ -84,6 +84,6 @@ describe('the report style', () => {
       change_ratio: 0.00003,
     });
     assert.equal(pair.current, pair.previous);
-    assert.deepEqual([pair.alike, pair.ratio, pair.difference], [true, '0.0%', '€0.000']);
+    assert.deepEqual([pair.alike, pair.ratio, pair.difference], [true, '0.0%', '€0.00']);
   });
 });

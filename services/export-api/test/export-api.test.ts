@@ -720,6 +720,8 @@ describe('export-api', function () {
           name: 'Acme Outdoor GmbH',
           timezone: 'Europe/Berlin',
           currency: 'EUR',
+          // What the server reports in: its SUPPORTED_CURRENCIES, the page's only choices.
+          currencies: h.config.SUPPORTED_CURRENCIES.split(','),
           plan: { name: 'pro', label: 'Pro', exports_per_month: 200 },
           subscription: { status: 'active', active: true },
           quota: {
