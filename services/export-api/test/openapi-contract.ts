@@ -88,3 +88,80 @@ export function contractCheckedHttp(app: () => Parameters<typeof request>[0]) {
       });
     });
 }
+
+/** What is wrong with `value` against the schema at a JSON pointer of the document, or null. */
+export function documentProblem(pointer: readonly string[], value: unknown): string | null {
+  const schema = { $ref: `${DOC_ID}#/${pointer.map(segment).join('/')}` };
+  return ajv.validate(schema, value) ? null : ajv.errorsText();
+}
+
+/** Every JSON body the document describes: requests, responses and webhook payloads. */
+export function documentedBodies(): {
+  where: string;
+  kind: 'request' | 'response';
+  method: string;
+  path: string;
+  pointer: string[];
+  example: unknown;
+}[] {
+  const bodies: ReturnType<typeof documentedBodies> = [];
+  const doc = OPENAPI_DOCUMENT as unknown as Record<
+    'paths' | 'webhooks',
+    Record<
+      string,
+      Record<
+        string,
+        {
+          requestBody?: { content: Record<string, { example?: unknown }> };
+          responses: Record<string, { content?: Record<string, { example?: unknown }> }>;
+        }
+      >
+    >
+  >;
+  for (const section of ['paths', 'webhooks'] as const) {
+    for (const [path, operations] of Object.entries(doc[section])) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const json = operation.requestBody?.content['application/json'];
+        if (json)
+          bodies.push({
+            where: `${method.toUpperCase()} ${path} request`,
+            kind: 'request',
+            method,
+            path,
+            pointer: [
+              section,
+              path,
+              method,
+              'requestBody',
+              'content',
+              'application/json',
+              'schema',
+            ],
+            example: json.example,
+          });
+        for (const [status, response] of Object.entries(operation.responses)) {
+          const body = response.content?.['application/json'];
+          if (!body) continue;
+          bodies.push({
+            where: `${method.toUpperCase()} ${path} → ${status}`,
+            kind: 'response',
+            method,
+            path,
+            pointer: [
+              section,
+              path,
+              method,
+              'responses',
+              status,
+              'content',
+              'application/json',
+              'schema',
+            ],
+            example: body.example,
+          });
+        }
+      }
+    }
+  }
+  return bodies;
+}

@@ -11,7 +11,7 @@ import { Webhooks } from '../src/webhooks.ts';
 import { job } from './factories.ts';
 import { NodeHttpWebhookSender } from '../src/adapters/node-http-webhook-sender.ts';
 import { eventually, startHarness, type Harness } from './harness.ts';
-import { contractCheckedHttp } from './openapi-contract.ts';
+import { contractCheckedHttp, documentProblem } from './openapi-contract.ts';
 
 const HOOKS = '/api/v1/workspaces/current/webhooks';
 const valid = {
@@ -105,6 +105,8 @@ describe('completion webhooks', function () {
     const [first, , last] = received;
     assert.equal(first!.body, last!.body, 'a retry sends the same event');
     const event = JSON.parse(last!.body);
+    // The payload is the one the document's `webhooks` section describes.
+    assert.equal(documentProblem(['components', 'schemas', 'WebhookEvent'], event), null);
     assert.equal(event.type, 'export.completed');
     assert.equal(event.data.job_id, jobId);
     assert.equal(event.data.file.rows, 2);
@@ -137,6 +139,10 @@ describe('completion webhooks', function () {
     await eventually(async () => (received.length >= 4 ? true : undefined), 30_000);
     const failed = received[3]!;
     assert.equal(JSON.parse(failed.body).type, 'export.failed');
+    assert.equal(
+      documentProblem(['components', 'schemas', 'WebhookEvent'], JSON.parse(failed.body)),
+      null,
+    );
     assert.equal(JSON.parse(failed.body).data.error.code, 'cancelled');
     assert.ok(
       verify(rotated.body.secret, failed.headers['wevion-signature'] as string, failed.body),

@@ -8,6 +8,8 @@ import {
 } from '@wevion/shared';
 import { ROLES } from '../domain/user.ts';
 import { WEBHOOK_EVENTS } from '../domain/webhook.ts';
+import * as examples from './openapi-examples.ts';
+import { errorExample } from './openapi-examples.ts';
 
 /**
  * The public API as OpenAPI 3.1: served at /api/v1/openapi.json, rendered at /api/docs, and
@@ -18,11 +20,13 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const nullable = (schema: object) => ({ oneOf: [schema, { type: 'null' }] });
 const date = { type: 'string', format: 'date', examples: ['2026-08-01'] };
 const instant = { type: 'string', format: 'date-time' };
-const json = (schema: object, description: string) => ({
+const json = (schema: object, description: string, example?: unknown) => ({
   description,
-  content: { 'application/json': { schema } },
+  content: { 'application/json': { schema, ...(example === undefined ? {} : { example }) } },
 });
-const error = (description: string) => json(ref('ErrorBody'), description);
+/** An error answer; its example's code is `code`, or the one the description starts with. */
+const error = (description: string, code?: string) =>
+  json(ref('ErrorBody'), description, errorExample(code ? `${code}: ${description}` : description));
 
 const quotaHeaders = {
   'X-Export-Quota-Limit': {
@@ -390,6 +394,45 @@ const schemas = {
       },
     },
   },
+  WebhookEvent: {
+    type: 'object',
+    description:
+      'The body of every delivery; `id` is the same on every retry, so deduplicate on it.',
+    additionalProperties: false,
+    required: ['id', 'type', 'created_at', 'data'],
+    properties: {
+      id: { type: 'string' },
+      type: { enum: WEBHOOK_EVENTS },
+      created_at: instant,
+      data: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'job_id',
+          'workspace_id',
+          'status',
+          'format',
+          'file',
+          'error',
+          'warnings',
+          'job_url',
+        ],
+        properties: {
+          job_id: { type: 'string', format: 'uuid' },
+          workspace_id: { type: 'string' },
+          status: { enum: ['COMPLETED', 'FAILED'] },
+          format: { enum: EXPORT_FORMATS },
+          file: { $ref: '#/components/schemas/Job/properties/file' },
+          error: { $ref: '#/components/schemas/Job/properties/error' },
+          warnings: { $ref: '#/components/schemas/Job/properties/warnings' },
+          job_url: {
+            type: 'string',
+            description: 'GET it (with a token) for a fresh download URL: events carry none.',
+          },
+        },
+      },
+    },
+  },
   Branding: {
     type: 'object',
     additionalProperties: false,
@@ -412,9 +455,12 @@ const JOB_ID = pathParameter('job_id');
 const WEBHOOK_ID = pathParameter('webhook_id');
 
 const gates = {
-  '401': error('No token, or one that is invalid or expired.'),
-  '403': error('A gate: a viewer, or no active subscription (see `reason`).'),
-  '404': error('Cross-channel analytics are disabled for the workspace, or no such job.'),
+  '401': error('No token, or one that is invalid or expired.', 'unauthenticated'),
+  '403': error('A gate: a viewer, or no active subscription (see `reason`).', 'insufficient_role'),
+  '404': error(
+    'Cross-channel analytics are disabled for the workspace, or no such job.',
+    'job_not_found',
+  ),
 };
 
 export const OPENAPI_DOCUMENT = {
@@ -444,11 +490,20 @@ export const OPENAPI_DOCUMENT = {
         ],
         requestBody: {
           required: true,
-          content: { 'application/json': { schema: ref('ExportRequest') } },
+          content: {
+            'application/json': {
+              schema: ref('ExportRequest'),
+              example: examples.EXPORT_REQUEST_EXAMPLE,
+            },
+          },
         },
         responses: {
           '202': {
-            ...json(ref('ExportAccepted'), 'Accepted: poll the job at Location.'),
+            ...json(
+              ref('ExportAccepted'),
+              'Accepted: poll the job at Location.',
+              examples.EXPORT_ACCEPTED_EXAMPLE,
+            ),
             headers: {
               Location: { required: true, schema: { type: 'string' } },
               'Idempotent-Replayed': {
@@ -494,7 +549,7 @@ export const OPENAPI_DOCUMENT = {
           { name: 'cursor', in: 'query', schema: { type: 'string' } },
         ],
         responses: {
-          '200': json(ref('JobPage'), 'A page of jobs.'),
+          '200': json(ref('JobPage'), 'A page of jobs.', examples.JOB_PAGE_EXAMPLE),
           '400': error('A bad filter or cursor.'),
           ...gates,
         },
@@ -505,7 +560,7 @@ export const OPENAPI_DOCUMENT = {
         operationId: 'getExport',
         summary: 'Read a job; a COMPLETED one carries a fresh download URL',
         parameters: [JOB_ID],
-        responses: { '200': json(ref('Job'), 'The job.'), ...gates },
+        responses: { '200': json(ref('Job'), 'The job.', examples.JOB_EXAMPLE), ...gates },
       },
     },
     '/api/v1/analytics/export/{job_id}/cancel': {
@@ -514,7 +569,11 @@ export const OPENAPI_DOCUMENT = {
         summary: 'Cancel a PENDING or RUNNING job',
         parameters: [JOB_ID],
         responses: {
-          '200': json(ref('Job'), 'The job, now FAILED with error.code "cancelled".'),
+          '200': json(
+            ref('Job'),
+            'The job, now FAILED with error.code "cancelled".',
+            examples.CANCELLED_JOB_EXAMPLE,
+          ),
           ...gates,
           '409': error('job_finished: the job already ended; `status` says how.'),
         },
@@ -538,12 +597,16 @@ export const OPENAPI_DOCUMENT = {
           { name: 'timezone', in: 'query', schema: { type: 'string' } },
         ],
         responses: {
-          '200': json(ref('Summary'), 'Totals, platforms, trend and deltas.'),
+          '200': json(
+            ref('Summary'),
+            'Totals, platforms, trend and deltas.',
+            examples.SUMMARY_EXAMPLE,
+          ),
           '400': error('A bad field.'),
           ...gates,
-          '422': error('The currency has no rates loaded.'),
-          '502': error('The engine did not answer.'),
-          '503': error('The engine is unavailable.'),
+          '422': error('The currency has no rates loaded.', 'currency_without_rates'),
+          '502': error('The engine did not answer.', 'engine_unavailable'),
+          '503': error('The engine is unavailable.', 'engine_unavailable'),
         },
       },
     },
@@ -551,7 +614,10 @@ export const OPENAPI_DOCUMENT = {
       get: {
         operationId: 'getWorkspace',
         summary: 'The caller’s workspace: defaults, plan, quota, features, rights',
-        responses: { '200': json(ref('Workspace'), 'The workspace.'), ...gates },
+        responses: {
+          '200': json(ref('Workspace'), 'The workspace.', examples.WORKSPACE_EXAMPLE),
+          ...gates,
+        },
       },
     },
     '/api/v1/workspaces/current/branding': {
@@ -570,6 +636,7 @@ export const OPENAPI_DOCUMENT = {
               },
             },
             'The branding, and whether the plan allows it.',
+            examples.BRANDING_READ_EXAMPLE,
           ),
           ...gates,
         },
@@ -600,9 +667,10 @@ export const OPENAPI_DOCUMENT = {
               properties: { branding: ref('Branding') },
             },
             'The branding as stored.',
+            examples.BRANDING_WRITE_EXAMPLE,
           ),
-          '400': error('A bad logo or colour.'),
-          '413': error('The logo is too large.'),
+          '400': error('A bad logo or colour.', 'logo_type'),
+          '413': error('The logo is too large.', 'logo_too_large'),
           ...gates,
         },
       },
@@ -621,14 +689,22 @@ export const OPENAPI_DOCUMENT = {
                 additionalProperties: false,
                 properties: { url: { type: 'string', format: 'uri', maxLength: 2048 } },
               },
+              example: examples.WEBHOOK_REQUEST_EXAMPLE,
             },
           },
         },
         responses: {
-          '201': json(ref('Webhook'), 'Registered; the secret is in this answer only.'),
-          '400': error('A URL that is not https, or points at a private address.'),
+          '201': json(
+            ref('Webhook'),
+            'Registered; the secret is in this answer only.',
+            examples.WEBHOOK_CREATED_EXAMPLE,
+          ),
+          '400': error(
+            'A URL that is not https, or points at a private address.',
+            'invalid_webhook_url',
+          ),
           ...gates,
-          '409': error('webhook_limit_reached'),
+          '409': error('webhook_limit_reached: the workspace already has 5 webhooks.'),
         },
       },
       get: {
@@ -643,6 +719,7 @@ export const OPENAPI_DOCUMENT = {
               properties: { webhooks: { type: 'array', items: ref('Webhook') } },
             },
             'Without their secrets.',
+            examples.WEBHOOK_LIST_EXAMPLE,
           ),
           ...gates,
         },
@@ -670,6 +747,7 @@ export const OPENAPI_DOCUMENT = {
               properties: { webhook_id: { type: 'string' }, secret: { type: 'string' } },
             },
             'The new secret.',
+            examples.SECRET_ROTATED_EXAMPLE,
           ),
           ...gates,
         },
@@ -689,6 +767,7 @@ export const OPENAPI_DOCUMENT = {
               properties: { deliveries: { type: 'array', items: ref('WebhookDelivery') } },
             },
             'Newest first, at most 50.',
+            examples.DELIVERIES_EXAMPLE,
           ),
           ...gates,
         },
@@ -711,6 +790,41 @@ export const OPENAPI_DOCUMENT = {
       },
     },
   },
+  webhooks: Object.fromEntries(
+    WEBHOOK_EVENTS.map((type) => [
+      type,
+      {
+        post: {
+          operationId: type === 'export.completed' ? 'exportCompleted' : 'exportFailed',
+          summary: `${type}: sent to your endpoint when a job ends ${type === 'export.completed' ? 'COMPLETED' : 'FAILED'}`,
+          description:
+            'Verify `Wevion-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` with the endpoint’s secret before parsing, and refuse old timestamps. Any answer but a 2xx within 10 s is retried with backoff for 24 hours.',
+          security: [],
+          parameters: ['Wevion-Signature', 'Wevion-Event', 'Wevion-Delivery'].map((name) => ({
+            name,
+            in: 'header',
+            required: true,
+            schema: { type: 'string' },
+          })),
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: ref('WebhookEvent'),
+                example:
+                  type === 'export.completed'
+                    ? examples.WEBHOOK_EVENT_EXAMPLE
+                    : examples.WEBHOOK_FAILED_EVENT_EXAMPLE,
+              },
+            },
+          },
+          responses: {
+            '200': { description: 'Received (any 2xx will do); the body is not read.' },
+          },
+        },
+      },
+    ]),
+  ),
   components: {
     securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     schemas,
