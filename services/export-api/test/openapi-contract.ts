@@ -121,45 +121,36 @@ export function documentedBodies(): {
   for (const section of ['paths', 'webhooks'] as const) {
     for (const [path, operations] of Object.entries(doc[section])) {
       for (const [method, operation] of Object.entries(operations)) {
-        const json = operation.requestBody?.content['application/json'];
-        if (json)
+        const add = (
+          kind: 'request' | 'response',
+          where: string,
+          at: string[],
+          body: { example?: unknown } | undefined,
+        ) => {
+          if (!body) return;
+          const pointer = [section, path, method, ...at, 'content', 'application/json', 'schema'];
           bodies.push({
-            where: `${method.toUpperCase()} ${path} request`,
-            kind: 'request',
+            where: `${method.toUpperCase()} ${path} ${where}`,
+            kind,
             method,
             path,
-            pointer: [
-              section,
-              path,
-              method,
-              'requestBody',
-              'content',
-              'application/json',
-              'schema',
-            ],
-            example: json.example,
-          });
-        for (const [status, response] of Object.entries(operation.responses)) {
-          const body = response.content?.['application/json'];
-          if (!body) continue;
-          bodies.push({
-            where: `${method.toUpperCase()} ${path} → ${status}`,
-            kind: 'response',
-            method,
-            path,
-            pointer: [
-              section,
-              path,
-              method,
-              'responses',
-              status,
-              'content',
-              'application/json',
-              'schema',
-            ],
+            pointer,
             example: body.example,
           });
-        }
+        };
+        add(
+          'request',
+          'request',
+          ['requestBody'],
+          operation.requestBody?.content['application/json'],
+        );
+        for (const [status, response] of Object.entries(operation.responses))
+          add(
+            'response',
+            `→ ${status}`,
+            ['responses', status],
+            response.content?.['application/json'],
+          );
       }
     }
   }

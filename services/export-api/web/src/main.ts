@@ -6,11 +6,12 @@ import {
   type Platform,
 } from '@wevion/shared/platforms.ts';
 import { chartTheme, donutSvg, PLATFORM_COLORS, trendSvg } from '@wevion/shared/report-charts.ts';
-import type {
-  MetricDelta,
-  MetricName,
-  PlatformTotal,
-  TrendPoint,
+import {
+  SPEC_METRICS,
+  type MetricDelta,
+  type MetricName,
+  type PlatformTotal,
+  type TrendPoint,
 } from '@wevion/shared/report-dataset.ts';
 import {
   count,
@@ -285,18 +286,8 @@ interface Summary {
   warnings: { message: string }[];
 }
 
-/** The KPI strip: the PDF's cards, in its order. */
-const KPIS: readonly MetricName[] = [
-  'spend',
-  'impressions',
-  'clicks',
-  'ctr',
-  'cpc',
-  'cpm',
-  'conversions',
-  'roas',
-  'cpa',
-];
+/** The KPI strip: the PDF's nine cards (the spec's metrics), in its order. */
+const KPIS = SPEC_METRICS;
 
 /** A table cell that names its column, for the stacked rows of narrow screens. */
 function cell(label: string, className: string, ...children: (Node | string)[]) {

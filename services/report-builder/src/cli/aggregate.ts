@@ -2,7 +2,7 @@ import {
   AppError,
   PLATFORM_LABELS,
   parseReportQuery,
-  type MetricName,
+  SPEC_METRICS,
   type Metrics,
   type ReportDataset,
 } from '@wevion/shared';
@@ -31,18 +31,8 @@ const args = cliArgs(
   usage,
 );
 
-/** The columns of the summary table, in the PDF's number style. */
-const COLUMNS: readonly MetricName[] = [
-  'spend',
-  'impressions',
-  'clicks',
-  'ctr',
-  'cpc',
-  'cpm',
-  'conversions',
-  'roas',
-  'cpa',
-];
+/** The columns of the summary table: the spec's metrics, in the PDF's number style. */
+const COLUMNS = SPEC_METRICS;
 const WIDTHS = [16, 14, 11, 7, 10, 10, 11, 7, 10];
 
 function summary(dataset: ReportDataset): string {
