@@ -507,7 +507,11 @@ describe('the export pipeline end to end (three services, emulators, real protoc
       const work = mkdtempSync(join(dataDir, 'cli-'));
       const result = await cli([...target(), ...period, '--format', 'pdf'], work);
       assert.equal(result.code, 0, result.stderr);
-      assert.match(result.stdout, /Saved .*_EUR\.pdf/);
+      assert.match(
+        result.stdout,
+        /Saved .*_EUR\.pdf \(\d+(\.\d)? (KB|MB)\)/,
+        'a PDF has no row count',
+      );
       const lower = await cli([...target(), ...period, '--currency', 'eur'], work);
       assert.equal(lower.code, 0, lower.stderr);
     });

@@ -195,9 +195,11 @@ try {
 } catch (error) {
   fail(`cannot save into ${folder}: ${(error as Error).message}`);
 }
-console.log(
-  `Saved ${path} (${count(job.file!.rows)} rows, ${fileSize(bytes.length)}) in ${seconds} s.`,
-);
+// Rows say something about a CSV; a PDF's pages are not rows.
+const facts = [job.format === 'CSV' ? `${count(job.file!.rows)} rows` : '', fileSize(bytes.length)]
+  .filter(Boolean)
+  .join(', ');
+console.log(`Saved ${path} (${facts}) in ${seconds} s.`);
 // A file with no data, or with days still to come, says so where the user is looking.
 for (const warning of job.warnings)
   console.log(`Warning: ${humanizeDates(warning.message, job.params.timezone)}`);
