@@ -21,6 +21,9 @@ export interface JobLifecycleDeps {
   clock?: () => Date;
 }
 
+/** Reads and compare-and-sets an event may take before it is left for SQS to redeliver. */
+const EVENT_APPLY_ATTEMPTS = 5;
+
 /** Every key a job's renders may write: `exports/<workspace>/<job>/<attempt>/<name>`. */
 const ownsKey = (job: { workspace_id: string; job_id: string }, key: string) =>
   key.startsWith(`exports/${job.workspace_id}/${job.job_id}/`) && !key.includes('..');
@@ -59,27 +62,37 @@ export class JobLifecycle {
     }
   }
 
+  /**
+   * Applies a worker's event as a compare-and-set on the job's status. Events of one job can be
+   * handled side by side (a batch after an outage brings RUNNING and COMPLETED together): when
+   * another event moved the job between the read and the write, the job is read again and the
+   * event applied to what it is now, so a COMPLETED is never mistaken for a late duplicate.
+   */
   async handleJobEvent(event: JobEventMessage): Promise<void> {
     const log = this.deps.logger.child({ job_id: event.job_id });
-    const job = await this.deps.jobs.get(event.job_id);
-    if (!job || job.workspace_id !== event.workspace_id) {
-      log.warn(
-        { status: event.status, workspace_id: event.workspace_id },
-        job ? 'event names another workspace; ignored' : 'event for an unknown job ignored',
-      );
-      return;
+    for (let attempt = 1; attempt <= EVENT_APPLY_ATTEMPTS; attempt++) {
+      const job = await this.deps.jobs.get(event.job_id);
+      if (!job || job.workspace_id !== event.workspace_id) {
+        log.warn(
+          { status: event.status, workspace_id: event.workspace_id },
+          job ? 'event names another workspace; ignored' : 'event for an unknown job ignored',
+        );
+        return;
+      }
+      const change = applyEvent(job, event);
+      if (!change) {
+        log.debug({ status: event.status, current: job.status }, 'duplicate or late event ignored');
+        // A COMPLETED the job did not take: its file must not stay downloadable.
+        if (event.file) await this.removeUnrecorded(job, event.file);
+        return;
+      }
+      if (await this.deps.jobs.update(job.job_id, change.patch, [change.from])) {
+        log.info({ status: change.patch.status, progress: change.patch.progress }, 'job event');
+        return;
+      }
     }
-    const change = applyEvent(job, event);
-    const applied = change
-      ? await this.deps.jobs.update(job.job_id, change.patch, [change.from])
-      : false;
-    if (applied) {
-      log.info({ status: change!.patch.status, progress: change!.patch.progress }, 'job event');
-    } else {
-      log.debug({ status: event.status, current: job.status }, 'duplicate or late event ignored');
-    }
-    // The usual COMPLETED recorded its own file; only an ignored one needs a look at the job.
-    if (event.file && !applied) await this.removeUnrecorded(job, event.file);
+    // Still losing the race: SQS brings the event back later.
+    throw new Error(`job ${event.job_id} kept changing while its ${event.status} event applied`);
   }
 
   /** A file the job does not point at (a duplicate or late render) must not stay downloadable. */

@@ -151,4 +151,52 @@ describe('job lifecycle: the reconciler', () => {
       assert.match(trace.reason!, /names no job/);
     }
   });
+
+  it('when RUNNING lands between the read and the write of a COMPLETED, then the job still completes with its file', async () => {
+    const racing = job({ created_at: minutesAgo(1), last_enqueued_at: minutesAgo(1) });
+    await jobs.create(racing);
+    const removed: string[] = [];
+    const update = jobs.update.bind(jobs);
+    let raced = false;
+    // Another consumer applies RUNNING just after this one read the job as PENDING.
+    jobs.update = async (jobId, patch, from) => {
+      if (!raced && patch.status === 'COMPLETED') {
+        raced = true;
+        await update(jobId, { status: 'RUNNING', updated_at: now.toISOString() }, ['PENDING']);
+      }
+      return update(jobId, patch, from);
+    };
+    const lifecycleWithFiles = new JobLifecycle(
+      { pendingGraceSeconds: 120, maxEnqueueAttempts: 3, runningTimeoutSeconds: 900 },
+      {
+        jobs,
+        workspaces: new SqliteWorkspaceStore(openSqlite(':memory:')),
+        queue: { enqueue: async () => undefined },
+        files: { remove: async (key: string) => void removed.push(key) },
+        logger: pino({ level: 'silent' }),
+        clock: () => now,
+      },
+    );
+    const file = {
+      key: `exports/ws_acme/${racing.job_id}/a/f.csv`,
+      bytes: 10,
+      rows: 2,
+      sha256: 'a'.repeat(64),
+      content_type: 'text/csv; charset=utf-8',
+    };
+    await lifecycleWithFiles.handleJobEvent({
+      type: 'JOB_EVENT',
+      version: 1,
+      job_id: racing.job_id,
+      workspace_id: 'ws_acme',
+      status: 'COMPLETED',
+      at: now.toISOString(),
+      file,
+    });
+    assert.ok(raced, 'the race happened');
+    const ended = await jobs.get(racing.job_id);
+    assert.equal(ended!.status, 'COMPLETED');
+    assert.equal(ended!.file!.key, file.key);
+    assert.deepEqual(removed, [], 'the file it completed with stays');
+  });
 });
