@@ -125,33 +125,35 @@ const COMPOSE_FILES = [
   'infra/images/docker-compose.no-registry.yml',
 ];
 
+/** What the compose files read: fresh secrets, and the images this run built. */
+const COMPOSE_SECRETS = {
+  JWT_SECRET: randomBytes(32).toString('hex'),
+  INTERNAL_TOKEN_SECRET: randomBytes(32).toString('hex'),
+  OPS_TOKEN: randomBytes(16).toString('hex'),
+};
+const COMPOSE_ENV = {
+  ...process.env,
+  ...COMPOSE_SECRETS,
+  WEVION_TOOLS_IMAGE: image('tools'),
+  WEVION_EXPORT_API_IMAGE: image('export-api'),
+  WEVION_REPORT_BUILDER_IMAGE: image('report-builder'),
+  WEVION_RENDERER_IMAGE: image('renderer'),
+};
+const compose = async (...args: string[]) =>
+  (
+    await run('docker-compose', ['--project-name', COMPOSE_PROJECT, ...args], {
+      cwd: root,
+      env: COMPOSE_ENV,
+      maxBuffer: 64 * 1024 * 1024,
+    })
+  ).stdout.trim();
+
 /**
  * docker-compose.yml validated by docker-compose, then run with the no-registry override:
  * provisioning and seeding one-shots, depends_on conditions, healthchecks and two renderers
  * (--scale) on this engine, and a CSV and a PDF exported through them.
  */
 async function composeTopology() {
-  const secrets = {
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    INTERNAL_TOKEN_SECRET: randomBytes(32).toString('hex'),
-    OPS_TOKEN: randomBytes(16).toString('hex'),
-  };
-  const env = {
-    ...process.env,
-    ...secrets,
-    WEVION_TOOLS_IMAGE: image('tools'),
-    WEVION_EXPORT_API_IMAGE: image('export-api'),
-    WEVION_REPORT_BUILDER_IMAGE: image('report-builder'),
-    WEVION_RENDERER_IMAGE: image('renderer'),
-  };
-  const compose = async (...args: string[]) =>
-    (
-      await run('docker-compose', ['--project-name', COMPOSE_PROJECT, ...args], {
-        cwd: root,
-        env,
-        maxBuffer: 64 * 1024 * 1024,
-      })
-    ).stdout.trim();
   await compose('-f', 'docker-compose.yml', 'config', '--quiet');
   console.log('docker-compose.yml is valid (docker-compose config)');
   composeUp = true;
@@ -178,7 +180,7 @@ async function composeTopology() {
   console.log(
     'compose: provision and seed completed, export-api, report-builder and 2 renderers healthy',
   );
-  await exportBoth('http://127.0.0.1:8080', secrets.JWT_SECRET, 'the compose topology');
+  await exportBoth('http://127.0.0.1:8080', COMPOSE_SECRETS.JWT_SECRET, 'the compose topology');
 }
 
 let composeUp = false;
@@ -187,23 +189,9 @@ const madeDirs: string[] = [];
 
 async function cleanUp() {
   if (composeUp)
-    await run(
-      'docker-compose',
-      ['--project-name', COMPOSE_PROJECT, ...COMPOSE_FILES, 'down', '--volumes'],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          JWT_SECRET: 'x',
-          INTERNAL_TOKEN_SECRET: 'x',
-          OPS_TOKEN: 'x',
-          WEVION_TOOLS_IMAGE: 'x',
-          WEVION_EXPORT_API_IMAGE: 'x',
-          WEVION_REPORT_BUILDER_IMAGE: 'x',
-          WEVION_RENDERER_IMAGE: 'x',
-        },
-      },
-    ).catch((error: Error) => console.error(`compose down: ${error.message}`));
+    await compose(...COMPOSE_FILES, 'down', '--volumes').catch((error: Error) =>
+      console.error(`compose down: ${error.message}`),
+    );
   for (const name of containers) await docker('rm', '--force', '--volumes', name).catch(() => '');
   for (const target of TARGETS) await docker('rmi', '--force', image(target)).catch(() => '');
   await docker('image', 'prune', '--force').catch(() => '');

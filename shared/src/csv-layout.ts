@@ -55,6 +55,35 @@ export function csvColumns(layout: CsvLayout): string[] {
   ];
 }
 
+/** Monday 1 … Sunday 7, as ISO weeks count. */
+const isoWeekday = (date: CalendarDate) => new Date(`${date}T00:00:00Z`).getUTCDay() || 7;
+
+/**
+ * The first date of the row a local date falls in: the date itself, its ISO week's Monday or its
+ * month's first day, never before the report's first day (a period cut by the range starts with
+ * the range); `null` when the whole period is one row.
+ */
+export function periodStart(
+  date: CalendarDate,
+  granularity: Granularity,
+  since: CalendarDate,
+): CalendarDate | null {
+  let start: CalendarDate;
+  switch (granularity) {
+    case 'total':
+      return null;
+    case 'day':
+      return date;
+    case 'week':
+      start = addDays(date, 1 - isoWeekday(date));
+      break;
+    case 'month':
+      start = `${date.slice(0, 8)}01`;
+      break;
+  }
+  return start < since ? since : start;
+}
+
 /**
  * The last local date of a week (ISO, Monday to Sunday) or month row that starts on `start`,
  * within the period: a 1–5 Dec month row of a report that ends on 5 Dec ends on 5 Dec.
@@ -66,8 +95,7 @@ export function periodEnd(
 ): CalendarDate {
   let end: CalendarDate;
   if (granularity === 'week') {
-    const isoWeekday = new Date(`${start}T00:00:00Z`).getUTCDay() || 7;
-    end = addDays(start, 7 - isoWeekday);
+    end = addDays(start, 7 - isoWeekday(start));
   } else {
     const [year, month] = start.split('-').map(Number) as [number, number];
     end = new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);

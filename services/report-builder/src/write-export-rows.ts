@@ -3,6 +3,7 @@ import {
   EXPORT_ROWS_SCHEMA_VERSION,
   exportRowFields,
   minorUnits,
+  periodStart,
   textChunks,
   uploadStream,
   type CalendarDate,
@@ -14,7 +15,7 @@ import {
 import { Readable } from 'node:stream';
 import { createGzip, constants as zlib } from 'node:zlib';
 import { CurrencyConverter } from './domain/currency-converter.ts';
-import { exportRows, periodStart } from './domain/export-rows.ts';
+import { exportRows } from './domain/export-rows.ts';
 import { FxTable } from './domain/fx-table.ts';
 import { localDays } from './domain/local-days.ts';
 import type { InsightsStore } from './ports.ts';

@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import {
   csvLayoutOf,
   eachDate,
+  periodStart,
   type CsvLayoutInput,
   type ExportRow,
   type Platform,
 } from '@wevion/shared';
 import { CurrencyConverter } from '../src/domain/currency-converter.ts';
 import { parseDecimal } from '../src/domain/exact-money.ts';
-import { exportRows, periodStart } from '../src/domain/export-rows.ts';
+import { exportRows } from '../src/domain/export-rows.ts';
 import { FxTable } from '../src/domain/fx-table.ts';
 import type { RowGroup } from '../src/domain/insight-group.ts';
 import { RunningTotalRounding } from '../src/domain/running-total.ts';

@@ -1,10 +1,8 @@
 import {
-  addDays,
   type CalendarDate,
   type CsvLayout,
   type ExportRow,
   type ExportRowsTrailer,
-  type Granularity,
   type Platform,
 } from '@wevion/shared';
 import type { CurrencyConverter } from './currency-converter.ts';
@@ -12,34 +10,6 @@ import type { RowGroup } from './insight-group.ts';
 import { minorToDecimal } from './exact-money.ts';
 import { addInto, emptySums, unroundedMetrics, type Sums } from './metrics.ts';
 import { RunningTotalRounding } from './running-total.ts';
-
-/**
- * The first date of the row a local date falls in: the date itself, its ISO week's Monday or its
- * month's first day, never before the report's first day (a period cut by the range starts with
- * the range); `null` when the whole period is one row.
- */
-export function periodStart(
-  date: CalendarDate,
-  granularity: Granularity,
-  since: CalendarDate,
-): CalendarDate | null {
-  let start: CalendarDate;
-  switch (granularity) {
-    case 'total':
-      return null;
-    case 'day':
-      return date;
-    case 'week': {
-      const isoWeekday = new Date(`${date}T00:00:00Z`).getUTCDay() || 7;
-      start = addDays(date, 1 - isoWeekday);
-      break;
-    }
-    case 'month':
-      start = `${date.slice(0, 8)}01`;
-      break;
-  }
-  return start < since ? since : start;
-}
 
 /** What identifies one row of the file: the layout's dimensions (account with its currency). */
 interface RowKey {
