@@ -25,7 +25,8 @@ describe('the /analytics page in a browser', function () {
       insightsPath: join(dataDir, 'insights.duckdb'),
       // ws_acme, ws_nova and ws_kumo (JPY) have data; ws_lotus has its feature switched off.
       seedArgs: ['--workspaces', '3', '--platforms', '4', '--campaigns', '3', '--days', '120'],
-      env: { QUEUE_WAIT_SECONDS: '1', RECONCILE_INTERVAL_SECONDS: '3600' },
+      // A quick reconciler sends ws_kumo's seeded requests through the pipeline early.
+      env: { QUEUE_WAIT_SECONDS: '1', RECONCILE_INTERVAL_SECONDS: '2' },
       onLog: (service, line) => logs.push(`[${service}] ${line}`),
     });
     browser = await puppeteer.launch({
@@ -254,22 +255,50 @@ describe('the /analytics page in a browser', function () {
     await page.close();
   });
 
-  it('when seeded history is listed, then finished reports offer no Cancel, name who asked and say what they are', async () => {
+  it('when seeded history is listed, then every report is a real one: a size, a Download, no Cancel, who asked', async () => {
+    const jobs = await seededJobsWhenFinished(system.tokens.ws_kumo!);
+    assert.equal(jobs.length, 19, 'the history fills all but one export of the Starter quota');
+    for (const job of jobs) {
+      assert.equal(job.status, 'COMPLETED', `${job.job_id}: ${JSON.stringify(job.error)}`);
+      assert.ok(job.file && job.file.bytes > 0, `${job.job_id} has a file`);
+    }
     const page = await openPage(mkdtempSync(join(dataDir, 'dl-')), system.tokens.ws_kumo);
     await page.waitForFunction(() =>
       document.getElementById('report-rows')!.textContent!.includes('Tanaka'),
     );
     const rows = await page.$$eval('#report-rows tr', (trs) => trs.map((r) => r.textContent ?? ''));
     assert.ok(rows.length >= 5);
-    for (const row of rows.filter((r) => r.includes('COMPLETED'))) {
-      assert.doesNotMatch(row, /Cancel/, row);
+    for (const row of rows) {
+      assert.match(row, /COMPLETED/, row);
+      assert.match(row, /\d+(\.\d)? (KB|MB)/, `a size: ${row}`);
+      assert.match(row, /Download (CSV|PDF)/, row);
+      assert.doesNotMatch(row, /Cancel|No file/, row);
       assert.match(row, /by (Aiko Tanaka|Kenji Sato)/);
     }
     assert.ok(rows.some((r) => /CSV.*per date and platform · by day/.test(r)));
-    const buttons = await page.$$eval('#report-rows button', (bs) => bs.map((b) => b.textContent));
-    assert.ok(!buttons.includes('Cancel'), `buttons: ${buttons.join(', ')}`);
     await page.close();
   });
+
+  /** ws_kumo's seeded requests, once none is PENDING or RUNNING any more. */
+  async function seededJobsWhenFinished(token: string) {
+    type Listed = {
+      job_id: string;
+      status: string;
+      file: { bytes: number } | null;
+      error: unknown;
+    };
+    const deadline = Date.now() + 150_000;
+    for (;;) {
+      const response = await fetch(`${system.apiUrl}/api/v1/analytics/export?limit=50`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const { jobs } = (await response.json()) as { jobs: Listed[] };
+      if (jobs.every((j) => j.status !== 'PENDING' && j.status !== 'RUNNING')) return jobs;
+      if (Date.now() > deadline)
+        throw new Error(`still unfinished: ${jobs.map((j) => j.status).join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 
   it('when the view is invalid, then the overview shows no figures and Export says why it is off', async () => {
     const page = await openPage(mkdtempSync(join(dataDir, 'dl-')));
