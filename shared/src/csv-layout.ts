@@ -1,7 +1,17 @@
+import {
+  DEFAULT_CSV_LAYOUT,
+  DIMENSIONS,
+  GRANULARITIES,
+  GRANULARITY_ALIASES,
+  type CsvLayout,
+  type Dimension,
+  type Granularity,
+} from './api-contract.ts';
 import { addDays, type CalendarDate } from './calendar-date.ts';
 import Joi from 'joi';
 import { ValidationError } from './errors.ts';
-import { METRIC_NAMES, SPEC_METRICS, type MetricName } from './report-dataset.ts';
+import { EXPORT_FORMAT_SPECS, type ExportFormat } from './export-formats.ts';
+import { METRIC_NAMES, SPEC_METRICS } from './report-dataset.ts';
 import { toValidationError } from './report-query.ts';
 
 /**
@@ -9,29 +19,6 @@ import { toValidationError } from './report-query.ts';
  * dates are grouped, which metrics follow, and whether a currency column says what the money is.
  * The API validates it, report-builder groups by it, the renderer writes its columns.
  */
-export const DIMENSIONS = ['date', 'platform', 'account', 'campaign'] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
-
-export const GRANULARITIES = ['day', 'week', 'month', 'total'] as const;
-export type Granularity = (typeof GRANULARITIES)[number];
-
-/** Values accepted before week and month existed; `total` kept its name. */
-const GRANULARITY_ALIASES: Readonly<Record<string, Granularity>> = { daily: 'day' };
-
-export interface CsvLayout {
-  dimensions: Dimension[];
-  granularity: Granularity;
-  metrics: MetricName[];
-  include_currency: boolean;
-}
-
-/** The spec's file: one row per date per platform, `date,platform,spend,…,cpa`. */
-export const DEFAULT_CSV_LAYOUT: Readonly<CsvLayout> = Object.freeze({
-  dimensions: ['date', 'platform'] as Dimension[],
-  granularity: 'day' as const,
-  metrics: [...SPEC_METRICS],
-  include_currency: false,
-});
 
 /** The columns each dimension contributes, in order. */
 export const DIMENSION_COLUMNS: Readonly<Record<Dimension, readonly string[]>> = {
@@ -186,12 +173,12 @@ export function exportFilename(input: {
   since: string;
   until: string;
   currency: string;
-  format: 'CSV' | 'PDF';
+  format: ExportFormat;
   layout: CsvLayout | null;
 }): string {
   const shape =
     input.layout && !isDefaultShape(input.layout)
       ? `_${input.layout.dimensions.join('-')}_${input.layout.granularity}`
       : '';
-  return `wevion-cross-channel_${input.since}_${input.until}_${input.currency}${shape}.${input.format.toLowerCase()}`;
+  return `wevion-cross-channel_${input.since}_${input.until}_${input.currency}${shape}.${EXPORT_FORMAT_SPECS[input.format].extension}`;
 }

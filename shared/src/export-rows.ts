@@ -1,5 +1,6 @@
 import type { CalendarDate } from './calendar-date.ts';
-import { DIMENSION_COLUMNS, type CsvLayout } from './csv-layout.ts';
+import type { CsvLayout } from './api-contract.ts';
+import { DIMENSION_COLUMNS } from './csv-layout.ts';
 import type { Platform } from './platforms.ts';
 import type { ReportQuery } from './report-query.ts';
 

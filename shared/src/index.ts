@@ -1,3 +1,4 @@
+export * from './api-contract.ts';
 export * from './calendar-date.ts';
 export * from './csv-layout.ts';
 export * from './currencies.ts';

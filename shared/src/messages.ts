@@ -1,6 +1,14 @@
 import Joi from 'joi';
 import { AppError } from './errors.ts';
-import type { CsvLayout } from './csv-layout.ts';
+import type { CsvLayout } from './api-contract.ts';
+import {
+  JOB_WARNING_CODES,
+  PROGRESS_STAGES,
+  type JobStatus,
+  type JobWarningCode,
+  type ProgressStage,
+} from './api-contract.ts';
+import { EXPORT_FORMATS, type ExportFormat } from './export-formats.ts';
 import { isClaimCheckOf } from './object-keys.ts';
 import type { ReportQuery } from './report-query.ts';
 
@@ -8,11 +16,6 @@ import type { ReportQuery } from './report-query.ts';
  * The bus contract: every message is JSON with `type` and `version`, validated when sent and
  * when received. These schemas are the only coupling between the services.
  */
-export const EXPORT_FORMATS = ['CSV', 'PDF'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
-export const JOB_STATUSES = ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED'] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export interface RenderOptions {
   /** Start the CSV with a UTF-8 byte-order mark so Excel picks the right encoding. */
@@ -66,14 +69,12 @@ export interface RenderReportMessage {
 
 /** Something a finished export's user should know; the file is still the file asked for. */
 export interface JobWarning {
-  code: 'no_data' | 'range_in_future';
+  code: JobWarningCode;
   message: string;
 }
 
-export const JOB_WARNING_CODES = ['no_data', 'range_in_future'] as const;
-
 export interface JobProgress {
-  stage: 'queued' | 'aggregating' | 'rendering' | 'uploading' | 'done';
+  stage: ProgressStage;
   percent: number;
   /** CSV rows written so far in this stage (aggregating: by report-builder; rendering: into the file). */
   rows?: number;
@@ -186,7 +187,7 @@ const schemas: Record<BusMessage['type'], Joi.ObjectSchema> = {
     at: Joi.string().isoDate().required(),
     progress: Joi.object({
       stage: Joi.string()
-        .valid('queued', 'aggregating', 'rendering', 'uploading', 'done')
+        .valid(...PROGRESS_STAGES)
         .required(),
       percent: Joi.number().min(0).max(100).required(),
       rows: Joi.number().integer().min(0),

@@ -1,3 +1,4 @@
+import type { Dimension, Granularity } from './api-contract.ts';
 import { addDays, type CalendarDate } from './calendar-date.ts';
 import { PLATFORM_LABELS, type Platform } from './platforms.ts';
 import type { MetricName } from './report-dataset.ts';
@@ -33,6 +34,21 @@ export const METRIC_LABELS: Readonly<Record<MetricName, string>> = {
   conversion_value: 'Conversion value',
   roas: 'ROAS',
   cpa: 'CPA',
+};
+
+/** How the CSV dialog names the layout's choices. */
+export const DIMENSION_LABELS: Readonly<Record<Dimension, string>> = {
+  date: 'Date',
+  platform: 'Platform',
+  account: 'Ad account',
+  campaign: 'Campaign',
+};
+
+export const GRANULARITY_LABELS: Readonly<Record<Granularity, string>> = {
+  day: 'Day',
+  week: 'Week (ISO, from Monday)',
+  month: 'Month',
+  total: 'Whole period',
 };
 
 const DASH = '–';

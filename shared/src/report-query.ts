@@ -1,10 +1,9 @@
 import Joi from 'joi';
+import { EARLIEST_DATE, LATEST_DATE, MAX_DATE_RANGE_DAYS } from './api-contract.ts';
 import { daysInclusive, isCalendarDate, type CalendarDate } from './calendar-date.ts';
 import { ValidationError, type FieldProblem } from './errors.ts';
 import { MAX_PLATFORMS_PER_REPORT, PLATFORMS, type Platform } from './platforms.ts';
 
-/** The spec's hard cap (MAX_DATE_RANGE_DAYS in cross-channel analytics). */
-export const MAX_DATE_RANGE_DAYS = 90;
 export const DEFAULT_TOP_N = 10;
 
 /** What the aggregation engine computes; the export API adds `format` on top of it. */
@@ -32,13 +31,6 @@ function isTimeZone(name: string): boolean {
     return false;
   }
 }
-
-/**
- * Dates a report or a filter may name. Ad data before 2000 does not exist, and a far-future
- * date is a typo or an attack; the bound also keeps every date sum inside the calendar.
- */
-export const EARLIEST_DATE: CalendarDate = '2000-01-01';
-export const LATEST_DATE: CalendarDate = '2099-12-31';
 
 /** A `YYYY-MM-DD` string that exists on the calendar and lies in [EARLIEST_DATE, LATEST_DATE]. */
 export const calendarDate = Joi.string()

@@ -1,4 +1,4 @@
-import { AppError, type ExportFormat, type JobStatus } from '@wevion/shared';
+import { AppError, EXPORT_FORMAT_SPECS, type ExportFormat, type JobStatus } from '@wevion/shared';
 import { randomUUID } from 'node:crypto';
 import {
   exportFilename,
@@ -64,11 +64,6 @@ export interface JobView {
   download_url?: string;
   expires_at?: string;
 }
-
-const CONTENT_TYPES: Record<ExportFormat, string> = {
-  CSV: 'text/csv; charset=utf-8',
-  PDF: 'application/pdf',
-};
 
 /** What a signed-in user asks of export-api: start an export, read one, list them. */
 export class ExportRequests {
@@ -302,7 +297,7 @@ export class ExportRequests {
       const { url, expiresAt } = await this.deps.signer.sign(
         job.file.key,
         exportFilename(job),
-        CONTENT_TYPES[job.format],
+        EXPORT_FORMAT_SPECS[job.format].contentType,
       );
       view.download_url = url;
       view.expires_at = expiresAt;

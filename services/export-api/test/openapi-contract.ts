@@ -72,7 +72,28 @@ export function contractProblem(method: string, path: string, response: Response
 }
 
 /**
- * supertest for an app whose every response is checked against the document. Call it inside a
+ * What is wrong with a JSON request body the API accepted, or null: a body the server takes must
+ * be one the document allows, or a client generated from it could not send it.
+ */
+export function requestProblem(method: string, path: string, body: unknown): string | null {
+  if (!path.startsWith('/api/') || body === undefined || typeof body !== 'object') return null;
+  const template = templates.find((t) => t.pattern.test(path))?.template;
+  const operation = template
+    ? (OPENAPI_DOCUMENT.paths as Record<string, Record<string, { requestBody?: unknown }>>)[
+        template
+      ]?.[method.toLowerCase()]
+    : undefined;
+  const where = `${method} ${path} request`;
+  if (!operation?.requestBody)
+    return Object.keys(body as object).length ? `${where}: the document describes no body` : null;
+  const pointer = ['paths', template!, method.toLowerCase(), 'requestBody'].map(segment).join('/');
+  const schema = { $ref: `${DOC_ID}#/${pointer}/content/application~1json/schema` };
+  return ajv.validate(schema, body) ? null : `${where}: ${ajv.errorsText()}`;
+}
+
+/**
+ * supertest for an app whose every response is checked against the document, and every JSON
+ * body it accepted too. Call it inside a
  * `describe`: after each test, what did not match fails that test.
  */
 export function contractCheckedHttp(app: () => Parameters<typeof request>[0]) {
@@ -83,8 +104,15 @@ export function contractCheckedHttp(app: () => Parameters<typeof request>[0]) {
   return () =>
     request.agent(app()).use((req: Request) => {
       req.on('response', (response: Response) => {
-        const problem = contractProblem(req.method, new URL(req.url).pathname, response);
+        const path = new URL(req.url).pathname;
+        const problem = contractProblem(req.method, path, response);
         if (problem) violations.push(problem);
+        // superagent keeps what `.send()` was given; a JSON body is an object.
+        const sent = (req as unknown as { _data?: unknown })._data;
+        if (response.status < 300 && sent !== undefined && !Buffer.isBuffer(sent)) {
+          const refused = requestProblem(req.method, path, sent);
+          if (refused) violations.push(refused);
+        }
       });
     });
 }

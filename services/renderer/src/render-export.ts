@@ -1,6 +1,7 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import {
+  EXPORT_FORMAT_SPECS,
   EXPORT_ROWS_SCHEMA_VERSION,
   exportFilename,
   isCancelled,
@@ -11,6 +12,7 @@ import {
   stopIfCancelled,
   textChunks,
   uploadStream,
+  type ExportFormat,
   type ExportRowsHeader,
   type ExportRowsTrailer,
   type Logger,
@@ -102,7 +104,7 @@ export async function renderExport(
     });
     return;
   }
-  const render = message.format === 'PDF' ? renderPdf : renderCsv;
+  const render = RENDERERS[message.format];
   try {
     await render({ message, claimCheck, signal, event }, deps);
   } catch (error) {
@@ -193,7 +195,7 @@ async function renderCsv(
     message,
     exportFilename({ ...query, currency: query.target_currency, format: 'CSV', layout }),
   );
-  const contentType = 'text/csv; charset=utf-8';
+  const { contentType } = EXPORT_FORMAT_SPECS.CSV;
   const { bytes, sha256 } = await uploadStream(
     deps.s3,
     { Bucket: deps.bucket, Key: key, ContentType: contentType },
@@ -251,7 +253,7 @@ async function renderPdf(
   signal.throwIfAborted();
   await stopIfCancelled(deps.s3, deps.bucket, message.job_id, signal);
   await event({ status: 'RUNNING', progress: { stage: 'uploading', percent: 90 } });
-  const contentType = 'application/pdf';
+  const { contentType } = EXPORT_FORMAT_SPECS.PDF;
   const sha256 = createHash('sha256').update(pdf).digest('hex');
   const rows = dataset.platforms.length * dataset.trend.length;
   await deps.s3.send(
@@ -265,3 +267,7 @@ async function renderPdf(
   });
   deps.logger.info({ job_id: message.job_id, key, bytes: pdf.length }, 'PDF rendered');
 }
+
+/** Which renderer writes each format's file. */
+const RENDERERS: Record<ExportFormat, (attempt: RenderAttempt, deps: RenderDeps) => Promise<void>> =
+  { CSV: renderCsv, PDF: renderPdf };

@@ -4,11 +4,13 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
   AppError,
   claimCheckKey,
+  EXPORT_FORMAT_SPECS,
   isCancelled,
   parseCsvLayout,
   parseReportQuery,
   jobEvents,
   sendToQueue,
+  type DatasetKind,
   type ExportUnifiedReportMessage,
   type Logger,
   type JobWarning,
@@ -72,10 +74,8 @@ export async function buildExport(
       { ...message.query, workspace_id: message.workspace_id },
       { currencies },
     );
-    claim =
-      message.format === 'CSV'
-        ? await writeRows(message, query, deps, signal)
-        : await writeSummary(message, query, deps, signal);
+    const write = DATASET_WRITERS[EXPORT_FORMAT_SPECS[message.format].dataset];
+    claim = await write(message, query, deps, signal);
   } catch (error) {
     if (!(error instanceof AppError) || !error.expose) throw error;
     const { code, message: reason } = explainCurrency(
@@ -159,3 +159,14 @@ async function writeSummary(
   );
   return { key, noData: dataset.rows_scanned === 0, facts: { rows_scanned: dataset.rows_scanned } };
 }
+
+/** What report-builder writes to the claim check for each kind of dataset a format reads. */
+const DATASET_WRITERS: Record<
+  DatasetKind,
+  (
+    message: ExportUnifiedReportMessage,
+    query: ReportQuery,
+    deps: BuildExportDeps,
+    signal: AbortSignal,
+  ) => Promise<{ key: string; rows?: number; noData: boolean; facts: Record<string, number> }>
+> = { rows: writeRows, report: writeSummary };

@@ -1,4 +1,4 @@
-import { JOB_STATUSES, ValidationError, type JobStatus } from '@wevion/shared';
+import { EXPORT_FORMATS, JOB_STATUSES, ValidationError, type JobStatus } from '@wevion/shared';
 import mongoose, { Schema, type Connection } from 'mongoose';
 import { IdempotencyKeyTaken, type Job, type JobPatch } from '../domain/job.ts';
 import type { Workspace } from '../domain/workspace.ts';
@@ -13,7 +13,7 @@ const jobSchema = new Schema(
     requested_by: String,
     requested_by_name: String,
     status: { type: String, enum: JOB_STATUSES, required: true },
-    format: String,
+    format: { type: String, enum: EXPORT_FORMATS, required: true },
     params: Schema.Types.Mixed,
     progress: Schema.Types.Mixed,
     file: Schema.Types.Mixed,

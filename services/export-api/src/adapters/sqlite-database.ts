@@ -1,6 +1,10 @@
+import { EXPORT_FORMATS, JOB_STATUSES } from '@wevion/shared';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+
+/** `'A', 'B'`: the constants are fixed identifiers, never user input. */
+const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS job_results (
@@ -8,8 +12,8 @@ const SCHEMA = `
     workspace_id     TEXT NOT NULL,
     requested_by     TEXT NOT NULL,
     requested_by_name TEXT,
-    status           TEXT NOT NULL CHECK (status IN ('PENDING', 'RUNNING', 'COMPLETED', 'FAILED')),
-    format           TEXT NOT NULL CHECK (format IN ('CSV', 'PDF')),
+    status           TEXT NOT NULL CHECK (status IN (${sqlList(JOB_STATUSES)})),
+    format           TEXT NOT NULL CHECK (format IN (${sqlList(EXPORT_FORMATS)})),
     params           TEXT NOT NULL,
     progress         TEXT,
     file             TEXT,

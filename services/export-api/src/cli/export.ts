@@ -9,6 +9,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import {
+  EXPORT_FORMATS,
+  EXPORT_FORMAT_SPECS,
+  MAX_DATE_RANGE_DAYS,
+} from '@wevion/shared/api-contract.ts';
 import { count, fileSize, humanizeDates } from '@wevion/shared/report-format.ts';
 import type { JobView } from '../export-requests.ts';
 
@@ -17,9 +22,9 @@ const usage = `Usage: npm run export -- [options]
 Submits an export to the running API, shows its progress and saves the file.
 
   --since YYYY-MM-DD        first day of the period (required)
-  --until YYYY-MM-DD        last day; a range of at most 90 days, both ends included (required)
+  --until YYYY-MM-DD        last day; a range of at most ${MAX_DATE_RANGE_DAYS} days, both ends included (required)
   --platforms LIST          comma-separated: meta,google,tiktok,… (required)
-  --format CSV|PDF          default CSV (any case: pdf works)
+  --format ${EXPORT_FORMATS.join('|').padEnd(17)}default CSV (any case: pdf works)
   --currency CODE           target currency, e.g. EUR or eur; default the workspace's
   --timezone ZONE           IANA zone, default the workspace's
   --dimensions LIST         CSV rows per date,platform,account,campaign (in that order or any)
@@ -196,7 +201,10 @@ try {
   fail(`cannot save into ${folder}: ${(error as Error).message}`);
 }
 // Rows say something about a CSV; a PDF's pages are not rows.
-const facts = [job.format === 'CSV' ? `${count(job.file!.rows)} rows` : '', fileSize(bytes.length)]
+const facts = [
+  EXPORT_FORMAT_SPECS[job.format].hasRows ? `${count(job.file!.rows)} rows` : '',
+  fileSize(bytes.length),
+]
   .filter(Boolean)
   .join(', ');
 console.log(`Saved ${path} (${facts}) in ${seconds} s.`);

@@ -1,5 +1,6 @@
 import {
   csvLayoutOf,
+  EXPORT_FORMAT_SPECS,
   todayIn,
   exportFilename as filenameOf,
   type CsvLayout,
@@ -32,11 +33,11 @@ export interface ExportParams {
   include_currency?: boolean;
 }
 
-/** The CSV layout of a job's params (`null` for a PDF); older jobs get the defaults. */
+/** The layout of a job's params (`null` for a fixed format, a PDF); older jobs get the defaults. */
 export function csvLayoutOfParams(format: ExportFormat, params: ExportParams): CsvLayout | null {
   // A job from before layouts has no dimensions: csvLayoutOf gives it date and platform, as its
   // file had.
-  return format === 'CSV' ? csvLayoutOf(params) : null;
+  return EXPORT_FORMAT_SPECS[format].takesLayout ? csvLayoutOf(params) : null;
 }
 
 /** A row of `job_results`. Timestamps are ISO strings (UTC). */

@@ -3,7 +3,11 @@ import {
   validateReportFields,
   csvLayoutOf,
   EXPORT_FORMATS,
+  EXPORT_FORMAT_SPECS,
+  FIXED_FORMATS,
+  formatList,
   JOB_STATUSES,
+  LAYOUT_FORMATS,
   calendarDate,
   reportQueryFields,
   toValidationError,
@@ -16,35 +20,45 @@ import Joi from 'joi';
 import type { ExportParams } from '../domain/job.ts';
 import type { JobFilter } from '../ports.ts';
 
-/** The CSV layout fields, refused on a PDF: its sections are fixed. */
-const csvOnlyFields = Object.fromEntries(
+/** The layout fields, refused on a format whose sections are fixed (a PDF). */
+const layoutOnlyFields = Object.fromEntries(
   Object.entries(csvLayoutFields).map(([name, rule]) => [
     name,
     rule.when('format', {
-      is: 'PDF',
+      is: Joi.valid(...FIXED_FORMATS),
       then: Joi.forbidden().messages({
-        'any.unknown': `"${name}" applies to CSV exports only; a PDF has fixed sections`,
+        'any.unknown': `"${name}" applies to ${formatList(LAYOUT_FORMATS, 'and')} exports only; a ${formatList(FIXED_FORMATS)} has fixed sections`,
       }),
     }),
   ]),
 );
 
-/** POST /api/v1/analytics/export: the spec's fields plus the extras it implies, nothing else. */
-export function parseExportRequest(
-  body: unknown,
-  context: { currencies: readonly string[]; defaultTimezone: string },
-): { format: ExportFormat; params: ExportParams } {
+interface ExportRequestContext {
+  currencies: readonly string[];
+  defaultTimezone: string;
+}
+
+/** The body of POST /api/v1/analytics/export: the spec's fields plus the extras it implies. */
+export function exportRequestSchema(context: ExportRequestContext): Joi.ObjectSchema {
   const fields = reportQueryFields(context);
-  const schema = Joi.object({
+  return Joi.object({
     format: Joi.string()
       .valid(...EXPORT_FORMATS)
       .required()
-      .messages({ 'any.only': '"format" must be CSV or PDF (uppercase)' }),
+      .messages({ 'any.only': `"format" must be ${formatList(EXPORT_FORMATS)} (uppercase)` }),
     ...fields,
     timezone: fields.timezone.default(context.defaultTimezone),
     csv_bom: Joi.boolean().default(false),
-    ...csvOnlyFields,
+    ...layoutOnlyFields,
   });
+}
+
+/** POST /api/v1/analytics/export: the spec's fields plus the extras it implies, nothing else. */
+export function parseExportRequest(
+  body: unknown,
+  context: ExportRequestContext,
+): { format: ExportFormat; params: ExportParams } {
+  const schema = exportRequestSchema(context);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ValidationError(
       'invalid_body',
@@ -58,7 +72,7 @@ export function parseExportRequest(
     { convert: false },
   );
   const { format, dimensions, granularity, metrics, include_currency, ...params } = value;
-  if (format === 'PDF') return { format, params };
+  if (!EXPORT_FORMAT_SPECS[format].takesLayout) return { format, params };
   return {
     format,
     params: { ...params, ...csvLayoutOf({ dimensions, granularity, metrics, include_currency }) },

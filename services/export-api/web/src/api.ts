@@ -1,3 +1,11 @@
+import type {
+  Dimension,
+  ExportFormat,
+  Granularity,
+  JobStatus,
+  JobWarningCode,
+  ProgressStage,
+} from '@wevion/shared/api-contract.ts';
 /** The export API from the browser: bearer token, JSON, errors as thrown ApiError. */
 export class ApiError extends Error {
   constructor(
@@ -13,8 +21,8 @@ export class ApiError extends Error {
 
 export interface JobView {
   job_id: string;
-  status: 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED';
-  format: 'CSV' | 'PDF';
+  status: JobStatus;
+  format: ExportFormat;
   requested_by: string;
   /** The asker's name, where their token carried one. */
   requested_by_name?: string;
@@ -25,13 +33,13 @@ export interface JobView {
     target_currency: string;
     timezone: string;
     /** A CSV's layout. */
-    dimensions?: string[];
-    granularity?: string;
+    dimensions?: Dimension[];
+    granularity?: Granularity;
   };
-  progress: { stage: string; percent: number; rows?: number } | null;
+  progress: { stage: ProgressStage; percent: number; rows?: number } | null;
   file: { filename: string; bytes: number; rows: number } | null;
   error: { code: string; message: string } | null;
-  warnings: { code: 'no_data' | 'range_in_future'; message: string }[];
+  warnings: { code: JobWarningCode; message: string }[];
   created_at: string;
   download_url?: string;
 }

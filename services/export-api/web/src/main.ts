@@ -7,6 +7,7 @@ import {
 } from '@wevion/shared/platforms.ts';
 import { chartTheme, donutSvg, PLATFORM_COLORS, trendSvg } from '@wevion/shared/report-charts.ts';
 import {
+  METRIC_NAMES,
   SPEC_METRICS,
   type MetricDelta,
   type MetricName,
@@ -17,16 +18,25 @@ import {
   count,
   dateRange,
   dateTime,
+  DIMENSION_LABELS,
   fileSize,
   formatters,
+  GRANULARITY_LABELS,
   humanizeDates,
   longDate,
   METRIC_LABELS,
   noDataMessage,
 } from '@wevion/shared/report-format.ts';
+import {
+  DEFAULT_CSV_LAYOUT,
+  DIMENSIONS,
+  EXPORT_FORMAT_SPECS,
+  GRANULARITIES,
+  MAX_DATE_RANGE_DAYS,
+  type ExportFormat,
+} from '@wevion/shared/api-contract.ts';
 import { api, ApiError, type JobView } from './api.ts';
 
-const MAX_DAYS = 90;
 /** The ECB reference set the API accepts; a currency without rates fails with a clear error. */
 const TIMEZONES = [
   'Europe/Berlin',
@@ -111,9 +121,9 @@ function readView(): { query: ViewQuery } | { problem: string } {
       return { problem: 'Choose both a start and an end date.' };
     if (since > until) return { problem: 'The start date must be on or before the end date.' };
     const days = daysInclusive(since, until);
-    if (days > MAX_DAYS)
+    if (days > MAX_DATE_RANGE_DAYS)
       return {
-        problem: `That range is ${days} days; exports cover at most ${MAX_DAYS}. Split it into shorter ranges.`,
+        problem: `That range is ${days} days; exports cover at most ${MAX_DATE_RANGE_DAYS}. Split it into shorter ranges.`,
       };
   } else {
     until = addDays(today(), -1);
@@ -460,10 +470,30 @@ interface CsvChoices {
   csv_bom: boolean;
 }
 
+/** The dialog's choices, from the contract: checked where the API's default layout has them. */
+function fillCsvChoices(granularity: HTMLSelectElement) {
+  const box = (name: string, value: string, label: string, checked: boolean) =>
+    el('label', {}, el('input', { type: 'checkbox', name, value, checked }), ` ${label}`);
+  $('csv-dimensions').append(
+    ...DIMENSIONS.map((d) =>
+      box('dimension', d, DIMENSION_LABELS[d], DEFAULT_CSV_LAYOUT.dimensions.includes(d)),
+    ),
+  );
+  granularity.append(
+    ...GRANULARITIES.map((g) => el('option', { value: g, textContent: GRANULARITY_LABELS[g] })),
+  );
+  $('csv-metrics').append(
+    ...METRIC_NAMES.map((m) =>
+      box('metric', m, METRIC_LABELS[m], DEFAULT_CSV_LAYOUT.metrics.includes(m)),
+    ),
+  );
+}
+
 function setUpCsvDialog() {
   const dialog = $<HTMLDialogElement>('csv-dialog');
   const form = $<HTMLFormElement>('csv-form');
   const granularity = $<HTMLSelectElement>('csv-granularity');
+  fillCsvChoices(granularity);
   const boxes = (name: string) => [
     ...form.querySelectorAll<HTMLInputElement>(`input[name="${name}"]`),
   ];
@@ -480,7 +510,7 @@ function setUpCsvDialog() {
   };
   const reset = () => {
     for (const [box, checked] of defaults) box.checked = checked;
-    granularity.value = 'day';
+    granularity.value = DEFAULT_CSV_LAYOUT.granularity;
     for (const box of [...boxes('include_currency'), ...boxes('csv_bom')]) box.checked = false;
     $('csv-error').textContent = '';
     syncGranularity();
@@ -553,7 +583,7 @@ function setUpMenu(csvDialog: ReturnType<typeof setUpCsvDialog>) {
   }
 }
 
-let lastRequest: { format: 'CSV' | 'PDF'; csv: CsvChoices | undefined } | null = null;
+let lastRequest: { format: ExportFormat; csv: CsvChoices | undefined } | null = null;
 
 /**
  * Job failures another attempt can fix: a crash, a time-out, data that expired. The others
@@ -578,7 +608,7 @@ function bar(
   announce(`${title}. ${detail}`);
 }
 
-async function startExport(format: 'CSV' | 'PDF', csv?: CsvChoices) {
+async function startExport(format: ExportFormat, csv?: CsvChoices) {
   const view = readView();
   if ('problem' in view) {
     showProblem(view.problem);
@@ -783,7 +813,10 @@ function reportRow(job: JobView): HTMLTableRowElement {
   const empty = job.warnings.some((w) => w.code === 'no_data');
   // Rows say something about a CSV; a PDF's pages are not rows.
   const facts = job.file
-    ? [job.format === 'CSV' ? `${count(job.file.rows)} rows` : '', fileSize(job.file.bytes)]
+    ? [
+        EXPORT_FORMAT_SPECS[job.format].hasRows ? `${count(job.file.rows)} rows` : '',
+        fileSize(job.file.bytes),
+      ]
         .filter(Boolean)
         .join(' · ')
     : '';
@@ -809,7 +842,7 @@ function reportRow(job: JobView): HTMLTableRowElement {
       'Format',
       '',
       job.format,
-      ...(job.format === 'CSV' && job.params.dimensions
+      ...(EXPORT_FORMAT_SPECS[job.format].takesLayout && job.params.dimensions
         ? [el('div', { className: 'sub', textContent: csvShape(job.params) })]
         : []),
     ),
