@@ -1,5 +1,7 @@
-import { CANCELLATIONS_PREFIX } from '@wevion/shared/cancellation.ts';
-import { CLAIM_CHECK_PREFIX } from '@wevion/shared/object-keys.ts';
+import { KEY_PREFIXES } from '@wevion/shared/object-keys.ts';
+
+/** The bucket's key layout is shared's; lifecycle rules and IAM policies read its prefixes. */
+export { KEY_PREFIXES };
 
 /**
  * Every AWS resource the export service needs, in one place. `provision` creates them against
@@ -55,9 +57,3 @@ export const BUCKET = {
   cancellationRetentionDays: 1,
 } as const;
 
-export const KEY_PREFIXES = {
-  datasets: CLAIM_CHECK_PREFIX,
-  exports: 'exports/',
-  branding: 'branding/',
-  cancellations: CANCELLATIONS_PREFIX,
-} as const;

@@ -160,6 +160,8 @@ describe('queue consumer on real SQS (fauxqs)', function () {
         new Promise<void>(() => signal.addEventListener('abort', () => (aborted = true))),
       {
         timeoutMs: 500,
+        // This handler never heeds its signal: shutdown gives up on it after the grace.
+        overrunGraceMs: 200,
         onTimeout: async (m: Message) => {
           ended.push(m.Body!);
         },
@@ -171,6 +173,32 @@ describe('queue consumer on real SQS (fauxqs)', function () {
     await worker.stop();
     assert.deepEqual(ended, ['endless']);
     assert.ok(aborted, 'the handler saw its signal abort');
+  });
+
+  it('when stopped while a timed-out handler winds down, then stop waits for it', async () => {
+    const queue = env.EXPORT_JOBS_QUEUE_URL!;
+    let windingDown = false;
+    let finished = false;
+    const worker = consumer(
+      queue,
+      (_m, signal) =>
+        new Promise<void>((resolve) =>
+          signal.addEventListener('abort', () => {
+            windingDown = true;
+            // Cleaning up takes a moment after the abort, as a real handler's would.
+            setTimeout(() => {
+              finished = true;
+              resolve();
+            }, 700);
+          }),
+        ),
+      { timeoutMs: 300, onTimeout: async () => undefined },
+    );
+    await send(queue, 'slow to stop');
+    worker.start();
+    await waitFor(() => windingDown);
+    await worker.stop();
+    assert.ok(finished, 'stop resolved only after the timed-out handler finished');
   });
 
   it('when the options cannot work, then the consumer refuses to start', () => {

@@ -1,13 +1,11 @@
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { cancellationKey } from './object-keys.ts';
 
 /**
  * How a cancel reaches the workers: export-api marks the job in the exports bucket (the one
  * store all three services already share), report-builder and renderer look before each
  * expensive step. Markers expire with the bucket's lifecycle rule, after a day.
  */
-export const CANCELLATIONS_PREFIX = 'cancellations/';
-
-const markerKey = (jobId: string) => `${CANCELLATIONS_PREFIX}${jobId}`;
 
 /** A step found its job cancelled: it stops, and nothing more is written for the job. */
 export class JobCancelled extends Error {
@@ -25,7 +23,7 @@ export async function markCancelled(
   await s3.send(
     new PutObjectCommand({
       Bucket: bucket,
-      Key: markerKey(jobId),
+      Key: cancellationKey(jobId),
       Body: JSON.stringify({ job_id: jobId, cancelled_at: at.toISOString() }),
       ContentType: 'application/json',
     }),
@@ -40,7 +38,7 @@ export async function isCancelled(
 ): Promise<boolean> {
   try {
     await s3.send(
-      new HeadObjectCommand({ Bucket: bucket, Key: markerKey(jobId) }),
+      new HeadObjectCommand({ Bucket: bucket, Key: cancellationKey(jobId) }),
       signal ? { abortSignal: signal } : {},
     );
     return true;

@@ -33,6 +33,11 @@ export interface QueueConsumerOptions {
    * it a timed-out message is retried like any failure.
    */
   onTimeout?: (message: Message, error: HandlerTimeoutError) => Promise<void>;
+  /**
+   * How long `stop` waits for handlers that outlived their time limit (they were told to stop
+   * through their signal) before it gives up on them and logs it; default 10 s.
+   */
+  overrunGraceMs?: number;
   /** Messages handled at once (1-10). */
   concurrency?: number;
   /** Long-poll wait, seconds (SQS maximum 20). */
@@ -90,6 +95,8 @@ export class QueueConsumer {
   private running = false;
   private loop: Promise<void> | null = null;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Handlers past their time limit, told to stop but still running. */
+  private readonly overrunning = new Set<Promise<void>>();
   private abort = new AbortController();
   private lastPollOk = false;
 
@@ -114,6 +121,23 @@ export class QueueConsumer {
     this.abort.abort();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
+    await this.awaitOverrunning();
+  }
+
+  /** Shutdown waits for timed-out handlers to wind down, within a bound: one may ignore its signal. */
+  private async awaitOverrunning(): Promise<void> {
+    if (!this.overrunning.size) return;
+    let timer: NodeJS.Timeout | undefined;
+    const graceMs = this.options.overrunGraceMs ?? 10_000;
+    const settled = Promise.allSettled([...this.overrunning]).then(() => true);
+    const gaveUp = new Promise<false>((resolve) => (timer = setTimeout(resolve, graceMs, false)));
+    const done = await Promise.race([settled, gaveUp]);
+    clearTimeout(timer);
+    if (!done)
+      this.options.logger.error(
+        { queue: this.options.name, handlers: this.overrunning.size, grace_ms: graceMs },
+        'timed-out handlers still running at shutdown; stopping without them',
+      );
   }
 
   private async poll(): Promise<void> {
@@ -201,6 +225,19 @@ export class QueueConsumer {
       signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
     });
     handled.catch(() => undefined); // its error is reported by the race, or was overtaken by the timeout
+    // Past its limit the handler still runs until it heeds the signal: shutdown waits for it.
+    signal.addEventListener(
+      'abort',
+      () => {
+        const winding = handled.then(
+          () => undefined,
+          () => undefined,
+        );
+        this.overrunning.add(winding);
+        void winding.finally(() => this.overrunning.delete(winding));
+      },
+      { once: true },
+    );
     return Promise.race([handled, timedOut]);
   }
 

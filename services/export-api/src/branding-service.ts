@@ -1,6 +1,5 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
-  AppError,
+  logoKey,
   logoType,
   MAX_LOGO_BYTES,
   unsafeSvgReason,
@@ -11,7 +10,8 @@ import { createHash } from 'node:crypto';
 import { hasActiveSubscription, PLANS } from './domain/workspace.ts';
 import type { User } from './domain/user.ts';
 import { GateError } from './gate-error.ts';
-import type { LogoRasterizer, WorkspaceStore } from './ports.ts';
+import type { LogoRasterizer, LogoStore, WorkspaceStore } from './ports.ts';
+import type { WorkspaceAccess } from './workspace-access.ts';
 
 const COLOR = /^#[0-9a-fA-F]{6}$/;
 
@@ -26,21 +26,23 @@ export interface BrandingUpdate {
  * logo. The logo is checked by its bytes, re-encoded as a PNG of its pixels, and stored in our
  * bucket under branding/, which is the only place the renderer reads logos from.
  */
+export interface BrandingDeps {
+  access: Pick<WorkspaceAccess, 'existing'>;
+  workspaces: Pick<WorkspaceStore, 'upsert'>;
+  rasterizer: LogoRasterizer;
+  logos: LogoStore;
+}
+
 export class BrandingService {
-  constructor(
-    private readonly workspaces: WorkspaceStore,
-    private readonly rasterizer: LogoRasterizer,
-    private readonly s3: S3Client,
-    private readonly bucket: string,
-  ) {}
+  constructor(private readonly deps: BrandingDeps) {}
 
   async get(user: User) {
-    const workspace = await this.workspace(user);
+    const workspace = await this.deps.access.existing(user);
     return { branding: workspace.branding, custom_branding: PLANS[workspace.plan].custom_branding };
   }
 
   async update(user: User, update: BrandingUpdate): Promise<WorkspaceBranding> {
-    const workspace = await this.workspace(user);
+    const workspace = await this.deps.access.existing(user);
     if (user.role !== 'admin')
       throw new GateError('admin_required', 'Only workspace admins can change branding.');
     if (!hasActiveSubscription(workspace)) {
@@ -81,7 +83,7 @@ export class BrandingService {
       secondary_color: update.secondary_color ?? workspace.branding?.secondary_color ?? null,
     };
     if (update.logo) branding.logo_key = await this.storeLogo(workspace.workspace_id, update.logo);
-    await this.workspaces.upsert({ ...workspace, branding });
+    await this.deps.workspaces.upsert({ ...workspace, branding });
     return branding;
   }
 
@@ -107,7 +109,7 @@ export class BrandingService {
         );
       }
     }
-    const png = await this.rasterizer.toPng(logo, type);
+    const png = await this.deps.rasterizer.toPng(logo, type);
     if (png.length > MAX_LOGO_BYTES) {
       throw new ValidationError(
         'logo_too_detailed',
@@ -116,17 +118,8 @@ export class BrandingService {
       );
     }
     const digest = createHash('sha256').update(png).digest('hex').slice(0, 16);
-    const key = `branding/${workspaceId}/logo-${digest}.png`;
-    await this.s3.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: png, ContentType: 'image/png' }),
-    );
+    const key = logoKey(workspaceId, digest);
+    await this.deps.logos.put(key, png);
     return key;
-  }
-
-  private async workspace(user: User) {
-    const workspace = await this.workspaces.get(user.workspace_id);
-    if (!workspace)
-      throw new AppError('workspace_not_found', 'Your workspace does not exist.', { status: 404 });
-    return workspace;
   }
 }

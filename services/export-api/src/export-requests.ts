@@ -10,7 +10,7 @@ import {
   type Job,
 } from './domain/job.ts';
 import { canExport, type User } from './domain/user.ts';
-import { crossChannelEnabled, monthStart, PLANS, type Workspace } from './domain/workspace.ts';
+import { monthStart, PLANS, type Workspace } from './domain/workspace.ts';
 import {
   exportBlocker,
   quotaOf,
@@ -21,18 +21,13 @@ import {
 import { GateError } from './gate-error.ts';
 import type { JobLifecycle } from './job-lifecycle.ts';
 import { JobFinishedError } from './job-finished-error.ts';
-import type {
-  Cancellations,
-  DownloadSigner,
-  JobFilter,
-  JobStore,
-  WorkspaceStore,
-} from './ports.ts';
+import type { Cancellations, DownloadSigner, JobFilter, JobStore } from './ports.ts';
+import type { WorkspaceAccess } from './workspace-access.ts';
 
 export interface ExportRequestsDeps {
   jobs: JobStore;
-  workspaces: WorkspaceStore;
-  lifecycle: Pick<JobLifecycle, 'enqueue'>;
+  access: Pick<WorkspaceAccess, 'crossChannel'>;
+  lifecycle: Pick<JobLifecycle, 'enqueue' | 'transition'>;
   signer: DownloadSigner;
   cancellations: Cancellations;
   clock?: () => Date;
@@ -70,23 +65,15 @@ export class ExportRequests {
   private readonly now: () => Date;
 
   constructor(
-    private readonly options: { crossChannelEnabled: boolean; currencies: readonly string[] },
+    private readonly options: { currencies: readonly string[] },
     private readonly deps: ExportRequestsDeps,
   ) {
     this.now = deps.clock ?? (() => new Date());
   }
 
   /** The workspace of a signed-in user, with the gates every export endpoint shares. */
-  async workspaceFor(user: User): Promise<Workspace> {
-    const workspace = await this.deps.workspaces.get(user.workspace_id);
-    if (!workspace)
-      throw new AppError('workspace_not_found', 'Your workspace does not exist.', { status: 404 });
-    if (!crossChannelEnabled(workspace, this.options.crossChannelEnabled)) {
-      throw new AppError('cross_channel_disabled', 'Cross-channel analytics are disabled', {
-        status: 404,
-      });
-    }
-    return workspace;
+  workspaceFor(user: User): Promise<Workspace> {
+    return this.deps.access.crossChannel(user);
   }
 
   /** Gates of a new export past the feature gate, in the order users meet them: role, subscription. */
@@ -240,7 +227,7 @@ export class ExportRequests {
     const now = this.now();
     await this.deps.cancellations.mark(jobId, now);
     const at = now.toISOString();
-    const ended = await this.deps.jobs.update(
+    const ended = await this.deps.lifecycle.transition(
       jobId,
       {
         status: 'FAILED',

@@ -1,5 +1,12 @@
-import { jobIdOf, type JobEventMessage, type JobFile, type Logger } from '@wevion/shared';
-import { applyEvent, failure, type Job } from './domain/job.ts';
+import {
+  isExportFileOf,
+  jobIdOf,
+  type JobEventMessage,
+  type JobFile,
+  type JobStatus,
+  type Logger,
+} from '@wevion/shared';
+import { applyEvent, failure, type Job, type JobPatch } from './domain/job.ts';
 import type { Workspace } from './domain/workspace.ts';
 import type { ExportFiles, ExportQueue, JobStore, WorkspaceStore } from './ports.ts';
 
@@ -17,16 +24,14 @@ export interface JobLifecycleDeps {
   workspaces: WorkspaceStore;
   queue: ExportQueue;
   files: ExportFiles;
+  /** Told of every job this lifecycle ends (COMPLETED or FAILED): the webhooks' outbox. */
+  onJobEnded: (jobId: string) => Promise<void>;
   logger: Logger;
   clock?: () => Date;
 }
 
 /** Reads and compare-and-sets an event may take before it is left for SQS to redeliver. */
 const EVENT_APPLY_ATTEMPTS = 5;
-
-/** Every key a job's renders may write: `exports/<workspace>/<job>/<attempt>/<name>`. */
-const ownsKey = (job: { workspace_id: string; job_id: string }, key: string) =>
-  key.startsWith(`exports/${job.workspace_id}/${job.job_id}/`) && !key.includes('..');
 
 /**
  * Keeps every job moving to an end: sends it to report-builder, applies the workers' events
@@ -42,6 +47,24 @@ export class JobLifecycle {
     private readonly deps: JobLifecycleDeps,
   ) {
     this.now = deps.clock ?? (() => new Date());
+  }
+
+  /**
+   * Moves a job by compare-and-set (only while it is in one of `from`). Every way a job ends
+   * (an event, a dead letter, the reconciler, a cancel) comes through here, so each end is
+   * announced once it is stored; a failing announcement is logged, and the reconciler's
+   * `announceMissed` picks it up later.
+   */
+  async transition(jobId: string, patch: JobPatch, from: readonly JobStatus[]): Promise<boolean> {
+    const applied = await this.deps.jobs.update(jobId, patch, from);
+    if (applied && (patch.status === 'COMPLETED' || patch.status === 'FAILED')) {
+      await this.deps
+        .onJobEnded(jobId)
+        .catch((error: unknown) =>
+          this.deps.logger.error({ err: error, job_id: jobId }, 'job end not announced'),
+        );
+    }
+    return applied;
   }
 
   /** Counts the attempt, then sends; a failed send is left to the reconciler. */
@@ -86,7 +109,7 @@ export class JobLifecycle {
         if (event.file) await this.removeUnrecorded(job, event.file);
         return;
       }
-      if (await this.deps.jobs.update(job.job_id, change.patch, [change.from])) {
+      if (await this.transition(job.job_id, change.patch, [change.from])) {
         log.info({ status: change.patch.status, progress: change.patch.progress }, 'job event');
         return;
       }
@@ -99,7 +122,7 @@ export class JobLifecycle {
   private async removeUnrecorded(job: Job, file: JobFile): Promise<void> {
     // Read again: another event may have completed the job since `job` was read.
     const recorded = (await this.deps.jobs.get(job.job_id))?.file?.key;
-    if (recorded === file.key || !ownsKey(job, file.key)) return;
+    if (recorded === file.key || !isExportFileOf(file.key, job.workspace_id, job.job_id)) return;
     await this.deps.files.remove(file.key);
     this.deps.logger.info(
       { job_id: job.job_id, key: file.key, recorded },
@@ -111,7 +134,7 @@ export class JobLifecycle {
   async failFromDeadLetter(body: string | undefined, source: string): Promise<void> {
     const jobId = jobIdOf(body);
     const ended = jobId
-      ? await this.deps.jobs.update(
+      ? await this.transition(
           jobId,
           failure(
             {
@@ -141,9 +164,7 @@ export class JobLifecycle {
     const now = this.now();
     const before = (seconds: number) => new Date(now.getTime() - seconds * 1000).toISOString();
     const fail = async (job: Job, code: string, message: string) =>
-      this.deps.jobs.update(job.job_id, failure({ code, message }, now.toISOString(), job), [
-        job.status,
-      ]);
+      this.transition(job.job_id, failure({ code, message }, now.toISOString(), job), [job.status]);
     let resent = 0;
     let failed = 0;
     const pending = await this.deps.jobs.findStale(

@@ -6,6 +6,9 @@ import {
   exitOnUnhandled,
   stopOnSignals,
 } from '@wevion/shared';
+import { createAwsAdapters } from './adapters/aws-adapters.ts';
+import { NodeHttpWebhookSender } from './adapters/node-http-webhook-sender.ts';
+import { SharpLogoRasterizer } from './adapters/sharp-logo-rasterizer.ts';
 import { createApp } from './app.ts';
 import { loadExportApiConfig } from './config.ts';
 
@@ -36,11 +39,18 @@ async function openSqliteStores(path: string) {
   };
 }
 
+const metrics = createMetrics('export-api');
+const adapters = createAwsAdapters(config, aws, { logger, metrics });
 const app = createApp(config, {
   ...stores,
-  ...aws,
+  ...adapters,
+  rasterizer: new SharpLogoRasterizer(),
+  webhookSender: new NodeHttpWebhookSender({
+    timeoutMs: config.WEBHOOK_TIMEOUT_SECONDS * 1000,
+    allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+  }),
   logger,
-  metrics: createMetrics('export-api'),
+  metrics,
   // main.ts sits one level below the package in src/ and in dist/ alike.
   webDir: new URL('../web/', import.meta.url).pathname,
 });
@@ -49,5 +59,6 @@ await app.start();
 stopOnSignals(logger, async () => {
   await app.stop();
   await stores.jobs.close();
+  adapters.close();
   destroyAwsClients(aws);
 });

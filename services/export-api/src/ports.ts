@@ -130,3 +130,28 @@ export interface WebhookSender {
   /** Throws a ValidationError naming `url` when the target is not allowed. */
   checkTarget(url: string): Promise<void>;
 }
+
+/** Workspace logos in the bucket, under their content-named keys. */
+export interface LogoStore {
+  put(key: string, png: Buffer): Promise<void>;
+}
+
+/**
+ * A queue's messages, each handed to `handle`: deleted only when it resolves, redriven to the
+ * dead-letter queue when it keeps failing. `stop` finishes the messages in hand.
+ */
+export interface MessageSource {
+  start(handle: (body: string | undefined) => Promise<void>): void;
+  stop(): Promise<void>;
+}
+
+/** Where export-api's messages come from: the workers' job events and three dead-letter queues. */
+export interface ExportApiInboxes {
+  jobEvents: MessageSource;
+  jobEventsDeadLetters: MessageSource;
+  exportJobsDeadLetters: MessageSource;
+  renderJobsDeadLetters: MessageSource;
+}
+
+/** Named checks `/readyz` runs: each resolves when what it names is reachable. */
+export type ReadinessChecks = Record<string, () => Promise<unknown>>;

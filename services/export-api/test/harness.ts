@@ -17,6 +17,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createAwsAdapters } from '../src/adapters/aws-adapters.ts';
+import { NodeHttpWebhookSender } from '../src/adapters/node-http-webhook-sender.ts';
+import { SharpLogoRasterizer } from '../src/adapters/sharp-logo-rasterizer.ts';
 import { openSqlite } from '../src/adapters/sqlite-database.ts';
 import { SqliteJobStore } from '../src/adapters/sqlite-job-store.ts';
 import { SqliteWebhookStore } from '../src/adapters/sqlite-webhook-store.ts';
@@ -83,13 +86,21 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   for (const workspace of DEMO_WORKSPACES) await workspaces.upsert(workspace);
   for (const job of kumoHistory(new Date())) await jobs.create(job);
   const webhooks = new SqliteWebhookStore(db);
+  const logger = createLogger('export-api-test', 'silent');
+  const metrics = createMetrics('export-api');
+  const adapters = createAwsAdapters(config, clients, { logger, metrics });
   const app = createApp(config, {
     jobs,
     workspaces,
     webhooks,
-    ...clients,
-    logger: createLogger('export-api-test', 'silent'),
-    metrics: createMetrics('export-api'),
+    ...adapters,
+    rasterizer: new SharpLogoRasterizer(),
+    webhookSender: new NodeHttpWebhookSender({
+      timeoutMs: config.WEBHOOK_TIMEOUT_SECONDS * 1000,
+      allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    }),
+    logger,
+    metrics,
   });
   const ports = await app.start(0, 0);
   return {
@@ -118,6 +129,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       ),
     async close() {
       await app.stop();
+      adapters.close();
       destroyAwsClients(clients);
       await emulators.stop();
       await jobs.close();

@@ -150,6 +150,24 @@ export function jobStoreContract(
     assert.ok(counts.RUNNING >= 2 && counts.COMPLETED >= 1 && counts.FAILED >= 1);
   });
 
+  it('when jobs ended and were not announced, then they are found oldest first, recent ones only', async () => {
+    const at = (minutes: number) => new Date(Date.UTC(2031, 0, 1, 12, minutes)).toISOString();
+    const ended = (minutes: number, extra: Partial<ReturnType<typeof job>> = {}) =>
+      job({ status: 'COMPLETED', created_at: at(0), updated_at: at(minutes), ...extra });
+    const older = ended(1);
+    const newer = ended(2, { status: 'FAILED' });
+    const announced = ended(3, { announced_at: at(4) });
+    const tooOld = ended(-30);
+    const running = job({ status: 'RUNNING', created_at: at(0), updated_at: at(5) });
+    for (const j of [newer, announced, tooOld, running, older]) await jobs.create(j);
+    const found = await jobs.findUnannounced(at(0), 10);
+    assert.deepEqual(
+      found.map((j) => j.job_id),
+      [older.job_id, newer.job_id],
+    );
+    assert.equal((await jobs.findUnannounced(at(0), 1)).length, 1, 'the limit holds');
+  });
+
   it('when workspaces are stored, then they read back and update in place', async () => {
     const acme = DEMO_WORKSPACES[0]!;
     await workspaces.upsert(acme);

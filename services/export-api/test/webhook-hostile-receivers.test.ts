@@ -7,8 +7,7 @@ import { NodeHttpWebhookSender } from '../src/adapters/node-http-webhook-sender.
 import { openSqlite } from '../src/adapters/sqlite-database.ts';
 import { SqliteJobStore } from '../src/adapters/sqlite-job-store.ts';
 import { SqliteWebhookStore } from '../src/adapters/sqlite-webhook-store.ts';
-import { DEMO_WORKSPACES } from '../src/demo-workspaces.ts';
-import { Webhooks } from '../src/webhooks.ts';
+import { webhookLoop } from './webhook-loop.ts';
 import { job } from './factories.ts';
 import { eventually } from './harness.ts';
 
@@ -92,13 +91,12 @@ describe('webhooks against hostile receivers', function () {
         { webhook_id: id, workspace_id: workspace, url, secret: 's', created_at: at },
         5,
       );
-    const webhooks = new Webhooks(
+    const webhooks = webhookLoop(
       { retryBaseMs: 60_000, pollMs: 100, leaseMs: 10_000, maxInFlight: 8 },
       {
         store,
         sender: sender(3_000),
         jobs,
-        workspaceFor: async () => DEMO_WORKSPACES[0]!,
         logger: createLogger('webhooks-test', 'silent'),
       },
     );
@@ -156,13 +154,12 @@ describe('webhooks against hostile receivers', function () {
       5,
     );
     const make = () =>
-      new Webhooks(
+      webhookLoop(
         { retryBaseMs: 60_000, pollMs: 20, leaseMs: 10_000, maxInFlight: 8 },
         {
           store,
           sender: sender(),
           jobs,
-          workspaceFor: async () => DEMO_WORKSPACES[0]!,
           logger: createLogger('webhooks-test', 'silent'),
         },
       );

@@ -6,8 +6,7 @@ import { createLogger } from '@wevion/shared';
 import { openSqlite } from '../src/adapters/sqlite-database.ts';
 import { SqliteJobStore } from '../src/adapters/sqlite-job-store.ts';
 import { SqliteWebhookStore } from '../src/adapters/sqlite-webhook-store.ts';
-import { DEMO_WORKSPACES } from '../src/demo-workspaces.ts';
-import { Webhooks } from '../src/webhooks.ts';
+import { webhookLoop } from './webhook-loop.ts';
 import { job } from './factories.ts';
 import { NodeHttpWebhookSender } from '../src/adapters/node-http-webhook-sender.ts';
 import { eventually, startHarness, type Harness } from './harness.ts';
@@ -235,13 +234,12 @@ describe('completion webhooks', function () {
       5,
     );
     const make = () =>
-      new Webhooks(
+      webhookLoop(
         { retryBaseMs: 200, pollMs: 100, leaseMs: 5_000, maxInFlight: 8 },
         {
           store,
           sender: new NodeHttpWebhookSender({ timeoutMs: 2000, allowPrivateTargets: true }),
           jobs,
-          workspaceFor: async () => DEMO_WORKSPACES[0]!,
           logger: createLogger('webhooks-test', 'silent'),
         },
       );

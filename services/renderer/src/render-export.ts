@@ -3,7 +3,9 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import {
   EXPORT_FORMAT_SPECS,
   EXPORT_ROWS_SCHEMA_VERSION,
+  exportFileKey,
   exportFilename,
+  isLogoKey,
   isCancelled,
   JobCancelled,
   jobEvents,
@@ -43,7 +45,7 @@ export interface RenderDeps {
  * COMPLETED event names its key, export-api records the first and deletes any later one.
  */
 const exportKey = (message: RenderReportMessage, filename: string) =>
-  `exports/${message.workspace_id}/${message.job_id}/${randomUUID()}/${filename}`;
+  exportFileKey(message.workspace_id, message.job_id, randomUUID(), filename);
 
 /** One rendering of one message: what to render, and how it reports. */
 interface RenderAttempt {
@@ -229,7 +231,7 @@ async function readLogo(
   bucket: string,
   key: string | null | undefined,
 ): Promise<string | null> {
-  if (!key || !key.startsWith('branding/')) return null;
+  if (!key || !isLogoKey(key)) return null;
   const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return logoDataUrl(Buffer.from(await object.Body!.transformToByteArray()));
 }

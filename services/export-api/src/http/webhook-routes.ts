@@ -2,12 +2,12 @@ import Router from '@koa/router';
 import { toValidationError } from '@wevion/shared';
 import Joi from 'joi';
 import type { User } from '../domain/user.ts';
-import type { Webhooks } from '../webhooks.ts';
+import type { WebhookAdmin } from '../webhooks/webhook-admin.ts';
 
 const createBody = Joi.object({ url: Joi.string().max(2048).required() });
 
 /** /api/v1/workspaces/current/webhooks: create, list, delete, rotate the secret, the log. */
-export function webhookRoutes(webhooks: Webhooks): Router {
+export function webhookRoutes(webhooks: WebhookAdmin): Router {
   const router = new Router({ prefix: '/api/v1/workspaces/current/webhooks' });
   router.post('/', async (ctx) => {
     const { value, error } = createBody.validate(ctx.request.body ?? {}, {

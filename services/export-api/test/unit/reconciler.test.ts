@@ -1,14 +1,15 @@
 import { pino } from 'pino';
 import assert from 'node:assert/strict';
-import { openSqlite } from '../src/adapters/sqlite-database.ts';
-import { SqliteJobStore } from '../src/adapters/sqlite-job-store.ts';
-import { SqliteWorkspaceStore } from '../src/adapters/sqlite-workspace-store.ts';
-import { DEMO_WORKSPACES } from '../src/demo-workspaces.ts';
-import type { Job } from '../src/domain/job.ts';
-import { ExportRequests } from '../src/export-requests.ts';
-import { JobLifecycle } from '../src/job-lifecycle.ts';
-import type { ExportQueue } from '../src/ports.ts';
-import { job } from './factories.ts';
+import { openSqlite } from '../../src/adapters/sqlite-database.ts';
+import { SqliteJobStore } from '../../src/adapters/sqlite-job-store.ts';
+import { SqliteWorkspaceStore } from '../../src/adapters/sqlite-workspace-store.ts';
+import { DEMO_WORKSPACES } from '../../src/demo-workspaces.ts';
+import type { Job } from '../../src/domain/job.ts';
+import { ExportRequests } from '../../src/export-requests.ts';
+import { WorkspaceAccess } from '../../src/workspace-access.ts';
+import { JobLifecycle } from '../../src/job-lifecycle.ts';
+import type { ExportQueue } from '../../src/ports.ts';
+import { job } from '../factories.ts';
 
 describe('job lifecycle: the reconciler', () => {
   const now = new Date('2026-11-27T12:00:00Z');
@@ -42,6 +43,7 @@ describe('job lifecycle: the reconciler', () => {
         workspaces,
         queue,
         files: { remove: async () => {} },
+        onJobEnded: async () => undefined,
         logger: pino(
           { level: 'info' },
           { write: (line: string) => logLines.push(JSON.parse(line)) },
@@ -50,10 +52,10 @@ describe('job lifecycle: the reconciler', () => {
       },
     );
     requests = new ExportRequests(
-      { crossChannelEnabled: true, currencies: ['EUR'] },
+      { currencies: ['EUR'] },
       {
         jobs,
-        workspaces,
+        access: new WorkspaceAccess(workspaces, { crossChannelEnabled: true }),
         lifecycle,
         signer: { sign: async () => ({ url: '', expiresAt: '' }) },
         cancellations: { mark: async () => undefined },
@@ -173,6 +175,7 @@ describe('job lifecycle: the reconciler', () => {
         workspaces: new SqliteWorkspaceStore(openSqlite(':memory:')),
         queue: { enqueue: async () => undefined },
         files: { remove: async (key: string) => void removed.push(key) },
+        onJobEnded: async () => undefined,
         logger: pino({ level: 'silent' }),
         clock: () => now,
       },

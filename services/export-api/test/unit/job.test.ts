@@ -1,7 +1,7 @@
 import type { JobEventMessage } from '@wevion/shared';
 import assert from 'node:assert/strict';
-import { applyEvent, exportFilename } from '../src/domain/job.ts';
-import { job } from './factories.ts';
+import { applyEvent, exportFilename } from '../../src/domain/job.ts';
+import { job } from '../factories.ts';
 
 const event = (
   status: JobEventMessage['status'],

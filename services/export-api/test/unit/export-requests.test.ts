@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { openSqlite } from '../src/adapters/sqlite-database.ts';
-import { SqliteJobStore } from '../src/adapters/sqlite-job-store.ts';
-import { SqliteWorkspaceStore } from '../src/adapters/sqlite-workspace-store.ts';
-import { DEMO_WORKSPACES } from '../src/demo-workspaces.ts';
-import { ExportRequests } from '../src/export-requests.ts';
-import { job } from './factories.ts';
+import { openSqlite } from '../../src/adapters/sqlite-database.ts';
+import { SqliteJobStore } from '../../src/adapters/sqlite-job-store.ts';
+import { SqliteWorkspaceStore } from '../../src/adapters/sqlite-workspace-store.ts';
+import { DEMO_WORKSPACES } from '../../src/demo-workspaces.ts';
+import { WorkspaceAccess } from '../../src/workspace-access.ts';
+import { ExportRequests } from '../../src/export-requests.ts';
+import { job } from '../factories.ts';
 
 describe('export requests with an idempotency key', () => {
   it('when two requests both find the key free and race to insert, then the loser answers with the winner’s job', async () => {
@@ -25,11 +26,14 @@ describe('export requests with an idempotency key', () => {
     });
     const enqueued: string[] = [];
     const requests = new ExportRequests(
-      { crossChannelEnabled: true, currencies: ['EUR'] },
+      { currencies: ['EUR'] },
       {
         jobs: store,
-        workspaces: new SqliteWorkspaceStore(db),
-        lifecycle: { enqueue: async (created) => void enqueued.push(created.job_id) },
+        access: new WorkspaceAccess(new SqliteWorkspaceStore(db), { crossChannelEnabled: true }),
+        lifecycle: {
+          enqueue: async (created) => void enqueued.push(created.job_id),
+          transition: (jobId, patch, from) => store.update(jobId, patch, from),
+        },
         signer: { sign: async () => ({ url: '', expiresAt: '' }) },
         cancellations: { mark: async () => undefined },
       },

@@ -1,0 +1,84 @@
+import { AppError, type Logger } from '@wevion/shared';
+import Koa from 'koa';
+import { koaBody } from 'koa-body';
+import type { BrandingService } from '../branding-service.ts';
+import type { ExportApiConfig } from '../config.ts';
+import type { ExportRequests } from '../export-requests.ts';
+import type { WebhookAdmin } from '../webhooks/webhook-admin.ts';
+import { apiDocs } from './api-docs.ts';
+import { authenticate } from './auth.ts';
+import { brandingRoutes } from './branding-routes.ts';
+import { JSON_BODY_LIMIT, renderErrors } from './errors.ts';
+import { exportRoutes } from './routes.ts';
+import { summaryRoute } from './summary-route.ts';
+import { webApp } from './web-app.ts';
+import { webhookRoutes } from './webhook-routes.ts';
+import { workspaceRoutes } from './workspace-routes.ts';
+
+export interface HttpAppDeps {
+  requests: ExportRequests;
+  webhooks: WebhookAdmin;
+  branding: BrandingService;
+  currencies: readonly string[];
+  logger: Logger;
+  /** Where the built /analytics page lives (`services/export-api/web/`). */
+  webDir?: string;
+}
+
+/**
+ * The public HTTP surface, in the order a request meets it: errors rendered, the page and the
+ * API reference (public), the token, then the routes; anything else is a 404 in the error shape.
+ */
+export function createHttpApp(config: Readonly<ExportApiConfig>, deps: HttpAppDeps): Koa {
+  const koa = new Koa();
+  koa.proxy = true;
+  koa.use(renderErrors(deps.logger));
+  koa.use(
+    webApp({
+      ...(config.DEV_SESSION_TOKEN ? { devSessionToken: config.DEV_SESSION_TOKEN } : {}),
+      ...(deps.webDir ? { webDir: deps.webDir } : {}),
+    }),
+  );
+  koa.use(apiDocs());
+  koa.use(
+    authenticate(
+      [config.JWT_SECRET, ...(config.JWT_SECRET_PREVIOUS ? [config.JWT_SECRET_PREVIOUS] : [])],
+      { maxLifetimeSeconds: config.JWT_MAX_LIFETIME_SECONDS },
+    ),
+  );
+  const methodNotAllowed = () =>
+    new AppError('method_not_allowed', 'This method is not allowed here.', { status: 405 });
+  const mount = (router: ReturnType<typeof exportRoutes>) => {
+    koa.use(router.routes());
+    koa.use(router.allowedMethods({ throw: true, methodNotAllowed }));
+  };
+  // Branding takes multipart uploads; every other route takes small JSON bodies.
+  mount(brandingRoutes(deps.branding));
+  koa.use(
+    koaBody({
+      json: true,
+      jsonLimit: JSON_BODY_LIMIT,
+      multipart: false,
+      urlencoded: false,
+      text: false,
+    }),
+  );
+  mount(
+    summaryRoute(
+      deps.requests,
+      deps.currencies,
+      config.REPORT_BUILDER_URL,
+      config.INTERNAL_TOKEN_SECRET,
+    ),
+  );
+  mount(exportRoutes(deps.requests, deps.currencies));
+  mount(workspaceRoutes(deps.requests));
+  mount(webhookRoutes(deps.webhooks));
+  // Last: a body in the {error} shape, left as a 404 so the routers' allowedMethods above can
+  // still turn a known path with another method into a 405.
+  koa.use((ctx) => {
+    ctx.status = 404;
+    ctx.body = { error: { code: 'not_found', message: `Nothing at ${ctx.method} ${ctx.path}.` } };
+  });
+  return koa;
+}
