@@ -56,4 +56,3 @@ export const BUCKET = {
   /** Cancel markers only matter while a job could still be worked on: a day, like datasets. */
   cancellationRetentionDays: 1,
 } as const;
-

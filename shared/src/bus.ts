@@ -1,6 +1,7 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { validateMessage, type BusMessage, type JobEventMessage } from './messages.ts';
+import type { JobEventFields, JobEventPublisher } from './worker-ports.ts';
 
 /** Validates and sends a command message to a queue. */
 export async function sendToQueue(
@@ -31,16 +32,15 @@ export async function publishJobEvent(
   await sns.send(new PublishCommand({ TopicArn: topicArn, Message: JSON.stringify(event) }));
 }
 
-/** Publishes events for one job: callers give only what changed (status, progress, file, error). */
-export function jobEvents(
-  sns: SNSClient,
-  topicArn: string,
-  job: { job_id: string; workspace_id: string },
-): (
-  fields: Pick<JobEventMessage, 'status' | 'progress' | 'file' | 'error' | 'warnings'>,
-) => Promise<void> {
-  return (fields) =>
-    publishJobEvent(sns, topicArn, {
+/** The JobEventPublisher port on SNS: each event validated, stamped and published. */
+export class SnsJobEventPublisher implements JobEventPublisher {
+  constructor(
+    private readonly sns: SNSClient,
+    private readonly topicArn: string,
+  ) {}
+
+  publish(job: { job_id: string; workspace_id: string }, fields: JobEventFields): Promise<void> {
+    return publishJobEvent(this.sns, this.topicArn, {
       type: 'JOB_EVENT',
       version: 1,
       job_id: job.job_id,
@@ -48,4 +48,5 @@ export function jobEvents(
       at: new Date().toISOString(),
       ...fields,
     });
+  }
 }

@@ -1,5 +1,6 @@
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { cancellationKey } from './object-keys.ts';
+import type { CancellationCheck } from './worker-ports.ts';
 
 /**
  * How a cancel reaches the workers: export-api marks the job in the exports bucket (the one
@@ -49,12 +50,23 @@ export async function isCancelled(
   }
 }
 
+/** The workers' view of the markers: the CancellationCheck port on S3. */
+export class S3CancellationCheck implements CancellationCheck {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  isCancelled(jobId: string, signal?: AbortSignal): Promise<boolean> {
+    return isCancelled(this.s3, this.bucket, jobId, signal);
+  }
+}
+
 /** Throws JobCancelled when the job was cancelled: call it before each expensive step. */
 export async function stopIfCancelled(
-  s3: S3Client,
-  bucket: string,
+  check: CancellationCheck,
   jobId: string,
   signal?: AbortSignal,
 ): Promise<void> {
-  if (await isCancelled(s3, bucket, jobId, signal)) throw new JobCancelled(jobId);
+  if (await check.isCancelled(jobId, signal)) throw new JobCancelled(jobId);
 }

@@ -24,3 +24,5 @@ export * from './internal-token.ts';
 export * from './job-queue-consumer.ts';
 export * from './cancellation.ts';
 export * from './object-keys.ts';
+export * from './claim-check-codec.ts';
+export * from './worker-ports.ts';

@@ -1,24 +1,34 @@
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { SNSClient } from '@aws-sdk/client-sns';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
-  awsReadinessChecks,
-  jobQueueConsumer,
   startOpsServer,
+  type CancellationCheck,
+  type JobEventPublisher,
+  type JobMessageSource,
   type Logger,
   type RenderReportMessage,
   type ServiceMetrics,
 } from '@wevion/shared';
 import type { RendererConfig } from './config.ts';
-import type { PdfPrinter, ReportTemplate } from './ports.ts';
+import type {
+  ClaimCheckReader,
+  ExportFileStore,
+  LogoReader,
+  PdfPrinter,
+  ReportTemplate,
+} from './ports.ts';
 import { renderExport } from './render-export.ts';
 
+/** Every port the renderer works through; `main.ts` builds the adapters. */
 export interface RendererDeps {
   printer: PdfPrinter;
   template: ReportTemplate;
-  sqs: SQSClient;
-  sns: SNSClient;
-  s3: S3Client;
+  jobs: JobMessageSource<RenderReportMessage>;
+  claimChecks: ClaimCheckReader;
+  files: ExportFileStore;
+  logos: LogoReader;
+  events: JobEventPublisher;
+  cancellations: CancellationCheck;
+  /** What `/readyz` checks besides Chromium (queue, bucket). */
+  readiness: Record<string, () => Promise<unknown>>;
   logger: Logger;
   metrics: ServiceMetrics;
 }
@@ -26,22 +36,6 @@ export interface RendererDeps {
 /** renderer: the render-jobs consumer and the ops port. */
 export function createApp(config: Readonly<RendererConfig>, deps: RendererDeps) {
   const { logger, metrics, printer } = deps;
-  const consumer = jobQueueConsumer<RenderReportMessage>({
-    type: 'RENDER_REPORT',
-    name: 'render-jobs',
-    queueUrl: config.RENDER_JOBS_QUEUE_URL,
-    deadLetterQueueUrl: config.RENDER_JOBS_DLQ_URL,
-    topicArn: config.EXPORT_EVENTS_TOPIC_ARN,
-    config,
-    ...deps,
-    work: 'Rendering the file',
-    handle: (message, signal) =>
-      renderExport(
-        message,
-        { ...deps, bucket: config.EXPORTS_BUCKET, topicArn: config.EXPORT_EVENTS_TOPIC_ARN },
-        signal,
-      ),
-  });
   let ops: Awaited<ReturnType<typeof startOpsServer>> | null = null;
 
   return {
@@ -51,15 +45,7 @@ export function createApp(config: Readonly<RendererConfig>, deps: RendererDeps) 
         registry: metrics.registry,
         metricsToken: config.OPS_TOKEN,
         logger,
-        readiness: {
-          checks: {
-            chromium: () => printer.warmUp(),
-            ...awsReadinessChecks(deps, {
-              queueUrl: config.RENDER_JOBS_QUEUE_URL,
-              bucket: config.EXPORTS_BUCKET,
-            }),
-          },
-        },
+        readiness: { checks: { chromium: () => printer.warmUp(), ...deps.readiness } },
       });
       // A Chromium that cannot start now is retried by the first PDF job and by /readyz;
       // CSV work does not need it, so the consumer starts anyway.
@@ -68,13 +54,13 @@ export function createApp(config: Readonly<RendererConfig>, deps: RendererDeps) 
         .catch((err: unknown) =>
           logger.error({ err }, 'Chromium did not start; PDF jobs will retry the launch'),
         );
-      consumer.start();
+      deps.jobs.start((message, signal) => renderExport(message, deps, signal));
       logger.info({ ops_port: ops.port }, 'renderer consuming render-jobs');
       return ops.port;
     },
     /** Stops taking messages, finishes those in flight, closes the ops port. */
     async stop(): Promise<void> {
-      await consumer.stop();
+      await deps.jobs.stop();
       await ops?.close();
     },
   };

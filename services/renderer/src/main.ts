@@ -6,6 +6,7 @@ import {
   exitOnUnhandled,
   stopOnSignals,
 } from '@wevion/shared';
+import { createAwsAdapters } from './adapters/aws-adapters.ts';
 import { ChromiumPdfPrinter } from './adapters/chromium-pdf-printer.ts';
 import { HandlebarsReportTemplate } from './adapters/handlebars-report-template.ts';
 import { createApp } from './app.ts';
@@ -23,13 +24,14 @@ const printer = new ChromiumPdfPrinter({
   logger,
 });
 
+const metrics = createMetrics('renderer');
 const app = createApp(config, {
   printer,
   // main.ts sits one level below the package in src/ and in dist/ alike.
   template: new HandlebarsReportTemplate(new URL('../templates/', import.meta.url).pathname),
-  ...aws,
+  ...createAwsAdapters(config, aws, { logger, metrics }),
   logger,
-  metrics: createMetrics('renderer'),
+  metrics,
 });
 await app.start();
 

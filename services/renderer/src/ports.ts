@@ -23,3 +23,25 @@ export interface PdfPrinter {
 export interface ReportTemplate {
   render(view: ReportView): PrintRequest;
 }
+
+/** The claim checks report-builder wrote, as text (decompressed); `null` when one is gone. */
+export interface ClaimCheckReader {
+  open(key: string, signal: AbortSignal): Promise<AsyncIterable<string> | null>;
+}
+
+/** Finished files, each under its own key; a file once written is never replaced. */
+export interface ExportFileStore {
+  /** Streams text into one file; on any error nothing is stored. Resolves with its facts. */
+  writeStream(
+    key: string,
+    contentType: string,
+    text: AsyncIterable<string>,
+    signal: AbortSignal,
+  ): Promise<{ bytes: number; sha256: string }>;
+  write(key: string, contentType: string, body: Buffer, signal: AbortSignal): Promise<void>;
+}
+
+/** Workspace logos, read only from where export-api stores them; `null` for any other key. */
+export interface LogoReader {
+  read(key: string): Promise<Buffer | null>;
+}

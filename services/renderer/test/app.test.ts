@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ChromiumPdfPrinter } from '../src/adapters/chromium-pdf-printer.ts';
+import { createAwsAdapters } from '../src/adapters/aws-adapters.ts';
 import { createApp } from '../src/app.ts';
 import { loadRendererConfig } from '../src/config.ts';
 import type { PdfPrinter } from '../src/ports.ts';
@@ -42,6 +43,7 @@ describe('renderer service', function () {
   let emulators: Awaited<ReturnType<typeof startLocalEmulators>>;
   let resources: Record<string, string>;
   let app: ReturnType<typeof createApp>;
+  let adapters: ReturnType<typeof createAwsAdapters>;
   /** One reader for the suite: events read while waiting for one are kept for the next. */
   let nextEvent: ReturnType<typeof jobEventReader>;
   const logger = createLogger('renderer-test', 'silent');
@@ -57,10 +59,11 @@ describe('renderer service', function () {
       OPS_TOKEN: 'ops-token-for-prometheus',
       QUEUE_WAIT_SECONDS: '1',
     });
+    adapters = createAwsAdapters(config, clients, { logger, metrics: createMetrics('renderer') });
     app = createApp(config, {
       printer: fakePrinter,
       template: { render: () => ({ html: '<html></html>' }) },
-      ...clients,
+      ...adapters,
       logger,
       metrics: createMetrics('renderer'),
     });
@@ -131,9 +134,7 @@ describe('renderer service', function () {
   const renderDeps = () => ({
     printer: fakePrinter,
     template: { render: () => ({ html: '' }) },
-    ...clients,
-    bucket: resources.EXPORTS_BUCKET!,
-    topicArn: resources.EXPORT_EVENTS_TOPIC_ARN!,
+    ...adapters,
     logger,
     metrics: createMetrics('renderer'),
   });

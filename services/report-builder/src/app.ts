@@ -1,24 +1,27 @@
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { SNSClient } from '@aws-sdk/client-sns';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
-  awsReadinessChecks,
-  jobQueueConsumer,
   startOpsServer,
+  type CancellationCheck,
   type ExportUnifiedReportMessage,
+  type JobEventPublisher,
+  type JobMessageSource,
   type Logger,
   type ServiceMetrics,
 } from '@wevion/shared';
 import { buildExport } from './build-export.ts';
 import type { ReportBuilderConfig } from './config.ts';
-import type { InsightsStore } from './ports.ts';
+import type { ClaimCheckWriter, InsightsStore, RenderQueue } from './ports.ts';
 import { summaryEndpoint } from './summary-endpoint.ts';
 
+/** Every port report-builder works through; `main.ts` builds the adapters. */
 export interface ReportBuilderDeps {
   store: InsightsStore;
-  sqs: SQSClient;
-  sns: SNSClient;
-  s3: S3Client;
+  jobs: JobMessageSource<ExportUnifiedReportMessage>;
+  events: JobEventPublisher;
+  cancellations: CancellationCheck;
+  renderQueue: RenderQueue;
+  claimChecks: ClaimCheckWriter;
+  /** What `/readyz` checks besides the insights store (queue, bucket). */
+  readiness: Record<string, () => Promise<unknown>>;
   logger: Logger;
   metrics: ServiceMetrics;
 }
@@ -26,27 +29,6 @@ export interface ReportBuilderDeps {
 /** report-builder: the export-jobs consumer and the ops port (with the internal summary). */
 export function createApp(config: Readonly<ReportBuilderConfig>, deps: ReportBuilderDeps) {
   const { store, logger, metrics } = deps;
-  const consumer = jobQueueConsumer<ExportUnifiedReportMessage>({
-    type: 'EXPORT_UNIFIED_REPORT',
-    name: 'export-jobs',
-    queueUrl: config.EXPORT_JOBS_QUEUE_URL,
-    deadLetterQueueUrl: config.EXPORT_JOBS_DLQ_URL,
-    topicArn: config.EXPORT_EVENTS_TOPIC_ARN,
-    config,
-    ...deps,
-    work: 'Building the report',
-    handle: (message, signal) =>
-      buildExport(
-        message,
-        {
-          ...deps,
-          bucket: config.EXPORTS_BUCKET,
-          renderQueueUrl: config.RENDER_JOBS_QUEUE_URL,
-          topicArn: config.EXPORT_EVENTS_TOPIC_ARN,
-        },
-        signal,
-      ),
-  });
   let ops: Awaited<ReturnType<typeof startOpsServer>> | null = null;
 
   return {
@@ -60,24 +42,18 @@ export function createApp(config: Readonly<ReportBuilderConfig>, deps: ReportBui
           metricsToken: config.OPS_TOKEN,
           logger,
           readiness: {
-            checks: {
-              insights_store: () => store.fxCurrencies(),
-              ...awsReadinessChecks(deps, {
-                queueUrl: config.EXPORT_JOBS_QUEUE_URL,
-                bucket: config.EXPORTS_BUCKET,
-              }),
-            },
+            checks: { insights_store: () => store.fxCurrencies(), ...deps.readiness },
           },
         },
         summaryEndpoint(store, { secret: config.INTERNAL_TOKEN_SECRET, logger }),
       );
-      consumer.start();
+      deps.jobs.start((message, signal) => buildExport(message, deps, signal));
       logger.info({ ops_port: ops.port }, 'report-builder consuming export-jobs');
       return ops.port;
     },
     /** Stops taking messages, finishes those in flight, closes the ops port. */
     async stop(): Promise<void> {
-      await consumer.stop();
+      await deps.jobs.stop();
       await ops?.close();
     },
   };

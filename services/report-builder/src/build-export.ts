@@ -1,40 +1,32 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { SNSClient } from '@aws-sdk/client-sns';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
   AppError,
   claimCheckKey,
+  encodeReportDataset,
   EXPORT_FORMAT_SPECS,
-  isCancelled,
   parseCsvLayout,
   parseReportQuery,
-  jobEvents,
-  sendToQueue,
+  type CancellationCheck,
   type DatasetKind,
   type ExportUnifiedReportMessage,
   type Logger,
+  type JobEventFields,
+  type JobEventPublisher,
   type JobWarning,
   type ReportQuery,
   type ServiceMetrics,
 } from '@wevion/shared';
 import { randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 import { aggregateReport } from './aggregate-report.ts';
 import { explainCurrency } from './currency-error.ts';
-import type { InsightsStore } from './ports.ts';
+import type { ClaimCheckWriter, InsightsStore, RenderQueue } from './ports.ts';
 import { writeExportRows } from './write-export-rows.ts';
-
-const gzipAsync = promisify(gzip);
 
 export interface BuildExportDeps {
   store: InsightsStore;
-  sqs: SQSClient;
-  sns: SNSClient;
-  s3: S3Client;
-  bucket: string;
-  renderQueueUrl: string;
-  topicArn: string;
+  events: JobEventPublisher;
+  cancellations: CancellationCheck;
+  renderQueue: RenderQueue;
+  claimChecks: ClaimCheckWriter;
   logger: Logger;
   metrics: ServiceMetrics;
 }
@@ -47,7 +39,7 @@ const NO_DATA: JobWarning = {
 };
 
 /**
- * EXPORT_UNIFIED_REPORT: aggregate, store the claim check in S3, hand it to the renderer. A CSV's
+ * EXPORT_UNIFIED_REPORT: aggregate, store the claim check, hand it to the renderer. A CSV's
  * rows stream from the store into gzip NDJSON; a PDF gets the summary dataset. Safe to run twice
  * for one job: each attempt writes its own claim check, and export-api ignores events that would
  * move a job backwards. A problem with the request itself ends the job FAILED with the reason;
@@ -60,10 +52,10 @@ export async function buildExport(
   signal: AbortSignal = new AbortController().signal,
 ): Promise<void> {
   const log = deps.logger.child({ job_id: message.job_id });
-  const event = jobEvents(deps.sns, deps.topicArn, message);
+  const event = (fields: JobEventFields) => deps.events.publish(message, fields);
 
   // A cancelled job gets no more work and no more events: export-api has already ended it.
-  if (await isCancelled(deps.s3, deps.bucket, message.job_id, signal))
+  if (await deps.cancellations.isCancelled(message.job_id, signal))
     return log.info('cancelled before aggregating');
   await event({ status: 'RUNNING', progress: { stage: 'aggregating', percent: 10 } });
   const started = performance.now();
@@ -91,9 +83,9 @@ export async function buildExport(
 
   signal.throwIfAborted();
   // Cancelled while aggregating: the claim check stays unread and expires with its prefix.
-  if (await isCancelled(deps.s3, deps.bucket, message.job_id, signal))
+  if (await deps.cancellations.isCancelled(message.job_id, signal))
     return log.info('cancelled while aggregating; nothing sent to render');
-  await sendToQueue(deps.sqs, deps.renderQueueUrl, {
+  await deps.renderQueue.enqueue({
     type: 'RENDER_REPORT',
     version: 1,
     job_id: message.job_id,
@@ -123,16 +115,17 @@ async function writeRows(
   deps: BuildExportDeps,
   signal: AbortSignal,
 ) {
-  const event = jobEvents(deps.sns, deps.topicArn, message);
   const key = claimCheckKey(message.workspace_id, message.job_id, randomUUID(), 'ndjson.gz');
   const { rows, storeGroups } = await writeExportRows(query, parseCsvLayout(message.csv), {
     store: deps.store,
-    s3: deps.s3,
-    bucket: deps.bucket,
+    claimChecks: deps.claimChecks,
     key,
     signal,
     onProgress: (written) =>
-      event({ status: 'RUNNING', progress: { stage: 'aggregating', percent: 10, rows: written } }),
+      deps.events.publish(message, {
+        status: 'RUNNING',
+        progress: { stage: 'aggregating', percent: 10, rows: written },
+      }),
   });
   return { key, rows, noData: storeGroups === 0, facts: { rows } };
 }
@@ -147,16 +140,7 @@ async function writeSummary(
   const dataset = await aggregateReport(deps.store, query);
   signal.throwIfAborted();
   const key = claimCheckKey(message.workspace_id, message.job_id, randomUUID(), 'json.gz');
-  await deps.s3.send(
-    new PutObjectCommand({
-      Bucket: deps.bucket,
-      Key: key,
-      Body: await gzipAsync(JSON.stringify(dataset)),
-      ContentType: 'application/json',
-      ContentEncoding: 'gzip',
-    }),
-    { abortSignal: signal },
-  );
+  await deps.claimChecks.write(key, encodeReportDataset(dataset), signal);
   return { key, noData: dataset.rows_scanned === 0, facts: { rows_scanned: dataset.rows_scanned } };
 }
 

@@ -6,6 +6,7 @@ import {
   exitOnUnhandled,
   stopOnSignals,
 } from '@wevion/shared';
+import { createAwsAdapters } from './adapters/aws-adapters.ts';
 import { createApp } from './app.ts';
 import { loadReportBuilderConfig } from './config.ts';
 import type { InsightsStore } from './ports.ts';
@@ -27,7 +28,13 @@ const store: InsightsStore = config.MONGODB_URI
       threads: config.INSIGHTS_DUCKDB_THREADS,
     });
 
-const app = createApp(config, { store, ...aws, logger, metrics: createMetrics('report-builder') });
+const metrics = createMetrics('report-builder');
+const app = createApp(config, {
+  store,
+  ...createAwsAdapters(config, aws, { logger, metrics }),
+  logger,
+  metrics,
+});
 await app.start();
 
 stopOnSignals(logger, async () => {

@@ -1,4 +1,10 @@
-import type { CalendarDate, Dimension, Platform, PlatformFreshness } from '@wevion/shared';
+import type {
+  CalendarDate,
+  Dimension,
+  Platform,
+  PlatformFreshness,
+  RenderReportMessage,
+} from '@wevion/shared';
 import type { FxRate, InsightGroup, RankingWeight, RowGroup } from './domain/insight-group.ts';
 import type { LocalDay } from './domain/local-days.ts';
 
@@ -86,4 +92,17 @@ export interface InsightsStore {
   /** Replaces the whole rate table (a seed or a full ECB history) and records its source. */
   replaceFxRates(rates: readonly FxRate[], source: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Hands a built dataset to the renderer (RENDER_REPORT). */
+export interface RenderQueue {
+  enqueue(message: RenderReportMessage): Promise<void>;
+}
+
+/** Where claim checks are kept for the renderer; the text comes from the shared codec. */
+export interface ClaimCheckWriter {
+  /** Streams text (NDJSON chunks) into one claim check; rejects and keeps nothing on error. */
+  writeStream(key: string, text: AsyncIterable<string>, signal: AbortSignal): Promise<void>;
+  /** Stores one document (a PDF's dataset). */
+  write(key: string, text: string, signal: AbortSignal): Promise<void>;
 }

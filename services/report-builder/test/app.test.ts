@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedDemoInsights } from '../src/adapters/duckdb-demo-seeder.ts';
 import { DuckDbInsightsStore } from '../src/adapters/duckdb-insights-store.ts';
+import { createAwsAdapters } from '../src/adapters/aws-adapters.ts';
 import { createApp } from '../src/app.ts';
 import { loadReportBuilderConfig } from '../src/config.ts';
 import type { InsightsStore } from '../src/ports.ts';
@@ -75,11 +76,13 @@ describe('report-builder service', function () {
       LOG_LEVEL: 'silent',
       ...env,
     });
+    const logger = createLogger('report-builder-test', 'silent');
+    const metrics = createMetrics('report-builder');
     const app = createApp(config, {
       store: insights,
-      ...clients,
-      logger: createLogger('report-builder-test', 'silent'),
-      metrics: createMetrics('report-builder'),
+      ...createAwsAdapters(config, clients, { logger, metrics }),
+      logger,
+      metrics,
     });
     apps.push(app);
     return `http://127.0.0.1:${await app.start(0)}`;

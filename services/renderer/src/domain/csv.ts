@@ -4,6 +4,7 @@ import {
   periodEnd,
   type ExportRowsHeader,
   type MetricName,
+  type RowValues,
 } from '@wevion/shared';
 
 const FORMULA_TRIGGERS = /^[=+\-@\t\r]/;
@@ -23,8 +24,6 @@ function compact(value: number): string {
   return String(Number(value.toFixed(6)));
 }
 
-/** A row line as the claim check holds it: values in the order of the header's `fields`. */
-export type RowValues = readonly unknown[];
 type Format = (value: unknown) => string;
 
 const decimals = (value: unknown, places: number) =>

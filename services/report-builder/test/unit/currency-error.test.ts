@@ -1,6 +1,6 @@
 import { AppError, ValidationError } from '@wevion/shared';
 import assert from 'node:assert/strict';
-import { explainCurrency } from '../src/currency-error.ts';
+import { explainCurrency } from '../../src/currency-error.ts';
 
 describe('currency errors', () => {
   it('when a currency has no rates in this store, then the error says so and lists the ones that do', () => {

@@ -7,7 +7,7 @@ import {
 } from '@wevion/shared';
 import { parse } from 'csv-parse/sync';
 import assert from 'node:assert/strict';
-import { CsvWriter, textCell } from '../src/domain/csv.ts';
+import { CsvWriter, textCell } from '../../src/domain/csv.ts';
 
 const metrics = (overrides: Partial<ExportRow> = {}): ExportRow => ({
   spend: '1234.50',

@@ -7,12 +7,12 @@ import {
   type ExportRow,
   type Platform,
 } from '@wevion/shared';
-import { CurrencyConverter } from '../src/domain/currency-converter.ts';
-import { parseDecimal } from '../src/domain/exact-money.ts';
-import { exportRows } from '../src/domain/export-rows.ts';
-import { FxTable } from '../src/domain/fx-table.ts';
-import type { RowGroup } from '../src/domain/insight-group.ts';
-import { RunningTotalRounding } from '../src/domain/running-total.ts';
+import { CurrencyConverter } from '../../src/domain/currency-converter.ts';
+import { parseDecimal } from '../../src/domain/exact-money.ts';
+import { exportRows } from '../../src/domain/export-rows.ts';
+import { FxTable } from '../../src/domain/fx-table.ts';
+import type { RowGroup } from '../../src/domain/insight-group.ts';
+import { RunningTotalRounding } from '../../src/domain/running-total.ts';
 
 function rowGroup(overrides: Partial<RowGroup> & { spend?: string; value?: string }): RowGroup {
   const { spend = '0', value = '0', ...rest } = overrides;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { localDays, previousPeriod } from '../src/domain/local-days.ts';
+import { localDays, previousPeriod } from '../../src/domain/local-days.ts';
 
 const iso = (d: Date) => d.toISOString();
 

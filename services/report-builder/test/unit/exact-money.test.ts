@@ -5,7 +5,7 @@ import {
   minorToDecimal,
   parseDecimal,
   roundExact,
-} from '../src/domain/exact-money.ts';
+} from '../../src/domain/exact-money.ts';
 
 describe('exact money', () => {
   it('when a decimal string is parsed, then it is scaled exactly', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseEcbCsv } from '../src/domain/ecb-csv.ts';
+import { parseEcbCsv } from '../../src/domain/ecb-csv.ts';
 
 describe('ECB historical CSV', () => {
   it('when the file has the ECB layout, then every published rate is read and N/A skipped', () => {

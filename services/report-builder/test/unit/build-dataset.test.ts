@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import type { ReportQuery } from '@wevion/shared';
-import { buildReportDataset, type DatasetInputs } from '../src/domain/build-dataset.ts';
-import type { InsightGroup } from '../src/domain/insight-group.ts';
-import { rollUpByDay } from '../src/domain/campaign-ranking.ts';
-import { localDays } from '../src/domain/local-days.ts';
-import { group, query } from './factories.ts';
+import { buildReportDataset, type DatasetInputs } from '../../src/domain/build-dataset.ts';
+import type { InsightGroup } from '../../src/domain/insight-group.ts';
+import { rollUpByDay } from '../../src/domain/campaign-ranking.ts';
+import { localDays } from '../../src/domain/local-days.ts';
+import { group, query } from '../factories.ts';
 
 /**
  * Hand-computed fixture, 2026-03-02 (Mon) and 03-03 (Tue), EUR target, USD rate 1.085 published

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { parseReportQuery, type ReportQuery } from '@wevion/shared';
-import { seedDemoInsights } from '../src/adapters/duckdb-demo-seeder.ts';
-import { DuckDbInsightsStore } from '../src/adapters/duckdb-insights-store.ts';
-import { aggregateReport } from '../src/aggregate-report.ts';
-import { CurrencyConverter } from '../src/domain/currency-converter.ts';
-import { FxTable } from '../src/domain/fx-table.ts';
-import { localDays } from '../src/domain/local-days.ts';
+import { seedDemoInsights } from '../../src/adapters/duckdb-demo-seeder.ts';
+import { DuckDbInsightsStore } from '../../src/adapters/duckdb-insights-store.ts';
+import { aggregateReport } from '../../src/aggregate-report.ts';
+import { CurrencyConverter } from '../../src/domain/currency-converter.ts';
+import { FxTable } from '../../src/domain/fx-table.ts';
+import { localDays } from '../../src/domain/local-days.ts';
 
 describe('aggregating a report from the store', () => {
   let store: DuckDbInsightsStore;

@@ -1,0 +1,78 @@
+import type { CancellationCheck, JobEventFields, JobEventPublisher } from '@wevion/shared';
+import { createHash } from 'node:crypto';
+import type {
+  ClaimCheckReader,
+  ExportFileStore,
+  LogoReader,
+  PdfPrinter,
+  PrintRequest,
+} from '../../src/ports.ts';
+
+/** Fakes of the renderer's ports: each records what it was asked, for unit tests. */
+export class RecordingJobEvents implements JobEventPublisher {
+  readonly events: (JobEventFields & { job_id: string })[] = [];
+
+  async publish(job: { job_id: string }, fields: JobEventFields): Promise<void> {
+    this.events.push({ job_id: job.job_id, ...fields });
+  }
+}
+
+export class FakeCancellations implements CancellationCheck {
+  readonly cancelled = new Set<string>();
+
+  async isCancelled(jobId: string): Promise<boolean> {
+    return this.cancelled.has(jobId);
+  }
+}
+
+/** Claim checks as text a test puts in; delivered in small chunks, as a stream would. */
+export class InMemoryClaimChecks implements ClaimCheckReader {
+  readonly texts = new Map<string, string>();
+
+  async open(key: string): Promise<AsyncIterable<string> | null> {
+    const text = this.texts.get(key);
+    if (text === undefined) return null;
+    return (async function* () {
+      for (let i = 0; i < text.length; i += 100) yield text.slice(i, i + 100);
+    })();
+  }
+}
+
+/** Files by key; a stream that fails midway stores nothing, as an aborted upload does. */
+export class InMemoryFileStore implements ExportFileStore {
+  readonly files = new Map<string, { contentType: string; body: Buffer }>();
+
+  async writeStream(key: string, contentType: string, text: AsyncIterable<string>) {
+    let whole = '';
+    for await (const chunk of text) whole += chunk;
+    const body = Buffer.from(whole, 'utf8');
+    this.files.set(key, { contentType, body });
+    return { bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') };
+  }
+
+  async write(key: string, contentType: string, body: Buffer): Promise<void> {
+    this.files.set(key, { contentType, body });
+  }
+}
+
+export class InMemoryLogos implements LogoReader {
+  readonly logos = new Map<string, Buffer>();
+
+  async read(key: string): Promise<Buffer | null> {
+    return this.logos.get(key) ?? null;
+  }
+}
+
+/** "Prints" the HTML it is given as the file's bytes, so a test can read what was laid out. */
+export class HtmlEchoPrinter implements PdfPrinter {
+  readonly printed: PrintRequest[] = [];
+
+  async warmUp(): Promise<void> {}
+
+  async print(request: PrintRequest): Promise<Buffer> {
+    this.printed.push(request);
+    return Buffer.from(request.html, 'utf8');
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,150 @@
+import {
+  claimCheckKey,
+  createLogger,
+  createMetrics,
+  csvLayoutOf,
+  encodeExportRows,
+  encodeReportDataset,
+  EXPORT_ROWS_SCHEMA_VERSION,
+  type ExportRow,
+  type ExportRowsHeader,
+  type RenderReportMessage,
+} from '@wevion/shared';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { HandlebarsReportTemplate } from '../../src/adapters/handlebars-report-template.ts';
+import { renderExport } from '../../src/render-export.ts';
+import { fixtureDataset } from '../datasets.ts';
+import {
+  FakeCancellations,
+  HtmlEchoPrinter,
+  InMemoryClaimChecks,
+  InMemoryFileStore,
+  InMemoryLogos,
+  RecordingJobEvents,
+} from '../fakes/recording-ports.ts';
+
+const templates = new URL('../../templates/', import.meta.url).pathname;
+
+/** The renderer's use case against fakes of every port: no emulator, no Chromium. */
+describe('rendering an export (renderer on fakes)', () => {
+  const ports = () => ({
+    printer: new HtmlEchoPrinter(),
+    template: new HandlebarsReportTemplate(templates),
+    claimChecks: new InMemoryClaimChecks(),
+    files: new InMemoryFileStore(),
+    logos: new InMemoryLogos(),
+    events: new RecordingJobEvents(),
+    cancellations: new FakeCancellations(),
+    logger: createLogger('render-unit', 'silent'),
+    metrics: createMetrics('renderer'),
+  });
+  const message = (overrides: Partial<RenderReportMessage> = {}): RenderReportMessage => {
+    const jobId = overrides.job_id ?? randomUUID();
+    return {
+      type: 'RENDER_REPORT',
+      version: 1,
+      job_id: jobId,
+      workspace_id: 'ws_acme',
+      format: 'CSV',
+      dataset_key: claimCheckKey('ws_acme', jobId, 'a', 'ndjson.gz'),
+      options: { csv_bom: false },
+      workspace: { name: 'Acme Outdoor GmbH', branding: null },
+      ...overrides,
+    };
+  };
+  const header: ExportRowsHeader = {
+    type: 'header',
+    schema_version: EXPORT_ROWS_SCHEMA_VERSION,
+    generated_at: '2026-12-06T10:00:00.000Z',
+    query: {
+      workspace_id: 'ws_acme',
+      since: '2026-08-01',
+      until: '2026-08-31',
+      platforms: ['meta'],
+      target_currency: 'EUR',
+      timezone: 'UTC',
+      compare_previous: false,
+      top_n: 10,
+    },
+    layout: csvLayoutOf({ dimensions: ['campaign'], metrics: ['spend', 'clicks'] }),
+    currency: { code: 'EUR', minor_units: 2 },
+    period: { since: '2026-08-01', until: '2026-08-31', timezone: 'UTC' },
+    fields: ['campaign_id', 'campaign_name', 'spend', 'clicks'],
+  };
+  async function rowsText(count: number): Promise<string> {
+    async function* rows(): AsyncGenerator<
+      Partial<ExportRow>,
+      { spend: string; conversion_value: string }
+    > {
+      for (let i = 0; i < count; i++)
+        yield {
+          campaign_id: `c${i}`,
+          campaign_name: `=Campaign ${i}, "q"`,
+          spend: '0.01',
+          clicks: i,
+        };
+      return { spend: (count / 100).toFixed(2), conversion_value: '0.00' };
+    }
+    let text = '';
+    for await (const line of encodeExportRows(header, rows())) text += line;
+    return text;
+  }
+
+  it('when a CSV is rendered, then the file holds every row, safely quoted, and COMPLETED names it', async () => {
+    const deps = ports();
+    const job = message({ dataset_rows: 3 });
+    deps.claimChecks.texts.set(job.dataset_key, await rowsText(3));
+    await renderExport(job, deps);
+    const completed = deps.events.events.find((e) => e.status === 'COMPLETED')!;
+    const stored = deps.files.files.get(completed.file!.key)!;
+    assert.match(completed.file!.key, new RegExp(`^exports/ws_acme/${job.job_id}/[^/]+/.+\\.csv$`));
+    assert.equal(stored.contentType, 'text/csv; charset=utf-8');
+    const lines = stored.body.toString('utf8').trim().split('\r\n');
+    assert.equal(lines.length, 4, 'a header and three rows');
+    assert.equal(completed.file!.rows, 3);
+    assert.equal(completed.file!.bytes, stored.body.length);
+    // A name starting with "=" must not become a formula in a spreadsheet.
+    assert.equal(lines[1], `c0,"'=Campaign 0, ""q""",0.01,0`);
+  });
+
+  it('when a PDF is rendered, then the dataset is laid out with the workspace name and stored as a PDF', async () => {
+    const deps = ports();
+    const job = message({
+      format: 'PDF',
+      dataset_key: claimCheckKey('ws_acme', randomUUID(), 'a', 'json.gz'),
+    });
+    deps.claimChecks.texts.set(job.dataset_key, encodeReportDataset(fixtureDataset()));
+    await renderExport(job, deps);
+    const completed = deps.events.events.find((e) => e.status === 'COMPLETED')!;
+    const stored = deps.files.files.get(completed.file!.key)!;
+    assert.equal(stored.contentType, 'application/pdf');
+    assert.match(stored.body.toString('utf8'), /Acme Outdoor GmbH/);
+    assert.deepEqual(
+      deps.events.events.map((e) => e.progress?.stage ?? e.status),
+      ['rendering', 'uploading', 'COMPLETED'],
+    );
+  });
+
+  it('when the claim check is gone, then the job ends FAILED dataset_missing and no file is written', async () => {
+    const deps = ports();
+    await renderExport(message(), deps);
+    assert.deepEqual(
+      deps.events.events.map((e) => e.error?.code),
+      ['dataset_missing'],
+    );
+    assert.equal(deps.files.files.size, 0);
+  });
+
+  it('when the job is cancelled while the CSV streams, then no file is kept and nothing completes', async () => {
+    const deps = ports();
+    const job = message({ dataset_rows: 3 });
+    deps.claimChecks.texts.set(job.dataset_key, await rowsText(3));
+    // Cancelled after the first look: the one before the upload completes finds it.
+    let looks = 0;
+    deps.cancellations.isCancelled = async () => ++looks > 1;
+    await renderExport(job, deps);
+    assert.equal(deps.files.files.size, 0);
+    assert.ok(!deps.events.events.some((e) => e.status === 'COMPLETED'));
+  });
+});

@@ -1,0 +1,50 @@
+import type {
+  CancellationCheck,
+  JobEventFields,
+  JobEventPublisher,
+  RenderReportMessage,
+} from '@wevion/shared';
+import type { ClaimCheckWriter, RenderQueue } from '../../src/ports.ts';
+
+/** Fakes of report-builder's ports: each records what it was asked, for unit tests. */
+export class RecordingJobEvents implements JobEventPublisher {
+  readonly events: (JobEventFields & { job_id: string })[] = [];
+
+  async publish(job: { job_id: string }, fields: JobEventFields): Promise<void> {
+    this.events.push({ job_id: job.job_id, ...fields });
+  }
+}
+
+export class FakeCancellations implements CancellationCheck {
+  readonly cancelled = new Set<string>();
+
+  async isCancelled(jobId: string): Promise<boolean> {
+    return this.cancelled.has(jobId);
+  }
+}
+
+export class RecordingRenderQueue implements RenderQueue {
+  readonly messages: RenderReportMessage[] = [];
+
+  async enqueue(message: RenderReportMessage): Promise<void> {
+    this.messages.push(message);
+  }
+}
+
+/** Keeps each claim check's text; a stream that fails midway stores nothing, as S3 does. */
+export class InMemoryClaimChecks implements ClaimCheckWriter {
+  readonly texts = new Map<string, string>();
+
+  async writeStream(key: string, text: AsyncIterable<string>, signal: AbortSignal): Promise<void> {
+    let whole = '';
+    for await (const chunk of text) {
+      signal.throwIfAborted();
+      whole += chunk;
+    }
+    this.texts.set(key, whole);
+  }
+
+  async write(key: string, text: string): Promise<void> {
+    this.texts.set(key, text);
+  }
+}
