@@ -1,4 +1,5 @@
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { AppError } from './errors.ts';
 import { cancellationKey } from './object-keys.ts';
 import type { CancellationCheck } from './worker-ports.ts';
 
@@ -9,9 +10,10 @@ import type { CancellationCheck } from './worker-ports.ts';
  */
 
 /** A step found its job cancelled: it stops, and nothing more is written for the job. */
-export class JobCancelled extends Error {
+export class JobCancelled extends AppError {
   constructor(readonly jobId: string) {
-    super(`job ${jobId} was cancelled`);
+    // Internal: it stops a worker's step; the client already has its answer from the cancel.
+    super('job_cancelled', `job ${jobId} was cancelled`, { status: 409, expose: false });
   }
 }
 

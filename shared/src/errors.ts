@@ -7,11 +7,19 @@ export class AppError extends Error {
   readonly status: number;
   readonly expose: boolean;
   readonly field: string | undefined;
+  /** Fields the answer carries beside `error` (a gate's `reason`, a finished job's `status`). */
+  readonly extra: Readonly<Record<string, unknown>>;
 
   constructor(
     code: string,
     message: string,
-    options: { status?: number; expose?: boolean; field?: string; cause?: unknown } = {},
+    options: {
+      status?: number;
+      expose?: boolean;
+      field?: string;
+      cause?: unknown;
+      extra?: Record<string, unknown>;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = new.target.name;
@@ -19,6 +27,7 @@ export class AppError extends Error {
     this.status = options.status ?? 500;
     this.expose = options.expose ?? this.status < 500;
     this.field = options.field;
+    this.extra = options.extra ?? {};
   }
 }
 

@@ -4,6 +4,7 @@ export * from './csv-layout.ts';
 export * from './currencies.ts';
 export * from './export-rows.ts';
 export * from './errors.ts';
+export * from './http-errors.ts';
 export * from './platforms.ts';
 export * from './report-dataset.ts';
 export * from './report-query.ts';

@@ -2,7 +2,9 @@ import type Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { AppError } from './errors.ts';
 import { closeServer, listenWithTimeouts } from './http-server.ts';
+import { answerNotFound, renderErrors } from './http-errors.ts';
 
 export interface Readiness {
   /** Each named check resolves when its dependency answers, and throws when it does not. */
@@ -52,10 +54,8 @@ export function opsMiddleware(options: OpsOptions): Koa.Middleware {
       ctx.body = { status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) };
     } else if (ctx.path === '/metrics') {
       if (!bearerMatches(ctx.get('authorization'), metricsToken)) {
-        ctx.status = 401;
         ctx.set('WWW-Authenticate', 'Bearer');
-        ctx.body = { error: { code: 'unauthenticated', message: 'Send the ops bearer token.' } };
-        return;
+        throw new AppError('unauthenticated', 'Send the ops bearer token.', { status: 401 });
       }
       ctx.type = registry.contentType;
       ctx.body = await registry.metrics();
@@ -65,11 +65,8 @@ export function opsMiddleware(options: OpsOptions): Koa.Middleware {
   };
 }
 
-/** Anything the ops port does not serve is a 404 in the `{error}` shape. */
-const notFound: Koa.Middleware = (ctx) => {
-  ctx.status = 404;
-  ctx.body = { error: { code: 'not_found', message: `Nothing at ${ctx.method} ${ctx.path}.` } };
-};
+/** The internal endpoints' JSON body limit (report-builder's summary reads 16 KB at most). */
+export const OPS_JSON_LIMIT = '16kb';
 
 /** The ops HTTP server of a service: ops endpoints plus any internal ones (`extra`). */
 export async function startOpsServer(
@@ -81,9 +78,10 @@ export async function startOpsServer(
 ): Promise<{ port: number; close(): Promise<void> }> {
   const { default: KoaApp } = await import('koa');
   const app = new KoaApp();
+  app.use(renderErrors(options.logger, { jsonLimit: OPS_JSON_LIMIT }));
   app.use(opsMiddleware(options));
   if (extra) app.use(extra);
-  app.use(notFound);
+  app.use(answerNotFound);
   const server = await listenWithTimeouts(app, port, host);
   return {
     port: (server.address() as { port: number }).port,

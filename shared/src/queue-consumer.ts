@@ -7,6 +7,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
+import { AppError } from './errors.ts';
 import { InvalidMessageError } from './messages.ts';
 import type { ServiceMetrics } from './metrics.ts';
 
@@ -49,10 +50,13 @@ export interface QueueConsumerOptions {
   visibilitySeconds?: number;
 }
 
-export class HandlerTimeoutError extends Error {
+/** A handler ran out of time: internal, it ends the job through `onTimeout` or a retry. */
+export class HandlerTimeoutError extends AppError {
   constructor(readonly timeoutMs: number) {
-    super(`the handler did not finish within ${timeoutMs / 1000} s`);
-    this.name = 'HandlerTimeoutError';
+    super('handler_timeout', `the handler did not finish within ${timeoutMs / 1000} s`, {
+      status: 504,
+      expose: false,
+    });
   }
 }
 

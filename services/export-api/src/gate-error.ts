@@ -7,6 +7,6 @@ export class GateError extends AppError {
     message: string,
     status = 403,
   ) {
-    super(reason, message, { status, expose: true });
+    super(reason, message, { status, expose: true, extra: { reason } });
   }
 }

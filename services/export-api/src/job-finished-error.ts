@@ -9,7 +9,7 @@ export class JobFinishedError extends AppError {
     super(
       'job_finished',
       `Job ${jobId} is already ${jobStatus}; only PENDING or RUNNING jobs can be cancelled.`,
-      { status: 409, expose: true },
+      { status: 409, expose: true, extra: { status: jobStatus } },
     );
   }
 }

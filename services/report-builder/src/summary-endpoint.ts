@@ -1,5 +1,7 @@
 import {
   AppError,
+  errorResponse,
+  OPS_JSON_LIMIT,
   parseReportQuery,
   SUMMARY_AUDIENCE,
   ValidationError,
@@ -34,36 +36,6 @@ export function summaryOf(dataset: ReportDataset) {
   };
 }
 
-function errorBody(error: unknown): { status: number; body: unknown; unexpected: boolean } {
-  if (error instanceof AppError && error.expose) {
-    return {
-      status: error.status,
-      unexpected: false,
-      body: {
-        error: {
-          code: error.code,
-          message: error.message,
-          ...(error.field ? { field: error.field } : {}),
-        },
-      },
-    };
-  }
-  // koa-body's own errors: 413 for a body over the limit, 400 for broken JSON.
-  const status = (error as { status?: number }).status;
-  if (status && status >= 400 && status < 500) {
-    return {
-      status,
-      unexpected: false,
-      body: { error: { code: 'bad_request', message: (error as Error).message } },
-    };
-  }
-  return {
-    status: 500,
-    unexpected: true,
-    body: { error: { code: 'internal_error', message: 'The summary could not be computed.' } },
-  };
-}
-
 /**
  * POST /internal/summary {query}: an aggregate for export-api's on-screen view. Only export-api
  * may call it: a short-lived token signed with the shared internal secret names the workspace
@@ -76,7 +48,7 @@ export function summaryEndpoint(
 ): Koa.Middleware {
   const readBody = koaBody({
     json: true,
-    jsonLimit: '16kb',
+    jsonLimit: OPS_JSON_LIMIT,
     jsonStrict: true,
     multipart: false,
     urlencoded: false,
@@ -112,7 +84,10 @@ export function summaryEndpoint(
           : error;
       }
     } catch (error) {
-      const { status, body, unexpected } = errorBody(error);
+      const { status, body, unexpected } = errorResponse(error, {
+        jsonLimit: OPS_JSON_LIMIT,
+        internalMessage: 'The summary could not be computed.',
+      });
       const log = { err: error, status, path: ctx.path };
       if (unexpected) options.logger.error(log, 'summary failed');
       else options.logger.warn(log, 'summary request refused');

@@ -1,4 +1,5 @@
 import {
+  AppError,
   csvLayoutOf,
   EXPORT_FORMAT_SPECS,
   todayIn,
@@ -79,9 +80,13 @@ export interface Job {
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
 
 /** A store refused a job because its workspace already has one with the same idempotency key. */
-export class IdempotencyKeyTaken extends Error {
+/** A store refused a second job with one idempotency key: internal, the request replays instead. */
+export class IdempotencyKeyTaken extends AppError {
   constructor() {
-    super('idempotency key already names a job in this workspace');
+    super('idempotency_key_taken', 'idempotency key already names a job in this workspace', {
+      status: 409,
+      expose: false,
+    });
   }
 }
 

@@ -1,4 +1,4 @@
-import { AppError, type Logger } from '@wevion/shared';
+import { answerNotFound, AppError, renderErrors, type Logger } from '@wevion/shared';
 import Koa from 'koa';
 import { koaBody } from 'koa-body';
 import type { BrandingService } from '../branding-service.ts';
@@ -8,7 +8,7 @@ import type { WebhookAdmin } from '../webhooks/webhook-admin.ts';
 import { apiDocs } from './api-docs.ts';
 import { authenticate } from './auth.ts';
 import { brandingRoutes } from './branding-routes.ts';
-import { JSON_BODY_LIMIT, renderErrors } from './errors.ts';
+import { JSON_BODY_LIMIT } from './errors.ts';
 import { exportRoutes } from './routes.ts';
 import { summaryRoute } from './summary-route.ts';
 import { webApp } from './web-app.ts';
@@ -32,7 +32,7 @@ export interface HttpAppDeps {
 export function createHttpApp(config: Readonly<ExportApiConfig>, deps: HttpAppDeps): Koa {
   const koa = new Koa();
   koa.proxy = true;
-  koa.use(renderErrors(deps.logger));
+  koa.use(renderErrors(deps.logger, { jsonLimit: JSON_BODY_LIMIT }));
   koa.use(
     webApp({
       ...(config.DEV_SESSION_TOKEN ? { devSessionToken: config.DEV_SESSION_TOKEN } : {}),
@@ -74,11 +74,6 @@ export function createHttpApp(config: Readonly<ExportApiConfig>, deps: HttpAppDe
   mount(exportRoutes(deps.requests, deps.currencies));
   mount(workspaceRoutes(deps.requests));
   mount(webhookRoutes(deps.webhooks));
-  // Last: a body in the {error} shape, left as a 404 so the routers' allowedMethods above can
-  // still turn a known path with another method into a 405.
-  koa.use((ctx) => {
-    ctx.status = 404;
-    ctx.body = { error: { code: 'not_found', message: `Nothing at ${ctx.method} ${ctx.path}.` } };
-  });
+  koa.use(answerNotFound);
   return koa;
 }
