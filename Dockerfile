@@ -14,6 +14,7 @@ WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 COPY shared/package.json shared/
 COPY infra/package.json infra/
+COPY testing/package.json testing/
 COPY services/export-api/package.json services/export-api/
 COPY services/report-builder/package.json services/report-builder/
 COPY services/renderer/package.json services/renderer/
@@ -21,6 +22,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.base.json tsconfig.json ./
 COPY shared shared
 COPY infra infra
+COPY testing testing
 COPY services services
 RUN npm run build
 
@@ -33,6 +35,7 @@ WORKDIR /app
 COPY --from=build /app/package.json /app/package-lock.json /app/.npmrc ./
 COPY --from=build /app/shared/package.json shared/
 COPY --from=build /app/infra/package.json infra/
+COPY --from=build /app/testing/package.json testing/
 COPY --from=build /app/services/export-api/package.json services/export-api/
 COPY --from=build /app/services/report-builder/package.json services/report-builder/
 COPY --from=build /app/services/renderer/package.json services/renderer/

@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { addDays, todayIn } from '@wevion/shared';
 import { startLocalEmulators } from '../src/local-emulators.ts';
 import { freePort, signDevToken } from '../src/local-system.ts';
-import { eventually } from '../src/polling.ts';
+import { eventually } from '@wevion/testing/polling.ts';
 
 const run = promisify(execFile);
 const root = new URL('../../', import.meta.url).pathname;

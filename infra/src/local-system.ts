@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { SignJWT } from 'jose';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '@wevion/shared';
 import { LOCAL_CREDENTIALS, startLocalEmulators } from './local-emulators.ts';
@@ -101,66 +101,29 @@ export async function signDevToken(
     .sign(new TextEncoder().encode(secret));
 }
 
-/**
- * Resolves once a queue holds no message, visible or in flight: what was sent has been handled.
- * Tests wait on this instead of sleeping before they assert that nothing (else) happened.
- */
-export async function queueDrained(sqs: SQSClient, queueUrl: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { Attributes = {} } = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: queueUrl,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    const left =
-      Number(Attributes.ApproximateNumberOfMessages) +
-      Number(Attributes.ApproximateNumberOfMessagesNotVisible);
-    if (left === 0) return;
-    if (Date.now() > deadline) throw new Error(`${queueUrl} still holds ${left} messages`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
-/** Seeding the demo store takes seconds and a process of its own; a seeded one is kept. */
-async function seedInsightsIfEmpty(
+/**
+ * The launcher seeds through the services' own CLIs, never their modules: what a service stores
+ * stays its business. The demo store takes seconds and is kept once seeded.
+ */
+function seedInsightsIfEmpty(
   options: LocalSystemOptions,
   env: Record<string, string>,
 ): Promise<string> {
-  // Loaded here, not at the top: the services start while this module loads.
-  const { DuckDbInsightsStore } =
-    await import('../../services/report-builder/src/adapters/duckdb-insights-store.ts');
-  const store = await DuckDbInsightsStore.open(options.insightsPath);
-  const rows = await store.hourlyRowCount().finally(() => store.close());
-  if (rows > 0) {
-    return `Demo store ${options.insightsPath} already has ${rows.toLocaleString('en')} rows; keeping it.`;
-  }
   return runTsx(
     options.root,
     'services/report-builder/src/cli/seed.ts',
-    ['--out', options.insightsPath, ...(options.seedArgs ?? [])],
+    ['--out', options.insightsPath, '--if-missing', ...(options.seedArgs ?? [])],
     env,
   );
 }
 
-/** The demo workspaces, in this process: SQLite's WAL lets export-api read meanwhile. */
-async function seedWorkspaces(sqlitePath: string): Promise<string> {
-  const [{ openSqlite }, { SqliteJobStore }, { SqliteWorkspaceStore }, { seedDemoWorkspaces }] =
-    await Promise.all([
-      import('../../services/export-api/src/adapters/sqlite-database.ts'),
-      import('../../services/export-api/src/adapters/sqlite-job-store.ts'),
-      import('../../services/export-api/src/adapters/sqlite-workspace-store.ts'),
-      import('../../services/export-api/src/demo-seeding.ts'),
-    ]);
-  const db = openSqlite(sqlitePath);
-  const jobs = new SqliteJobStore(db);
-  try {
-    const ids = await seedDemoWorkspaces({ jobs, workspaces: new SqliteWorkspaceStore(db) });
-    return `Demo workspaces ready: ${ids.join(', ')}`;
-  } finally {
-    await jobs.close();
-  }
+/** The demo workspaces and history; SQLite's WAL lets export-api read meanwhile. */
+function seedWorkspaces(root: string, sqlitePath: string): Promise<string> {
+  return runTsx(root, 'services/export-api/src/cli/seed-workspaces.ts', [], {
+    SQLITE_PATH: sqlitePath,
+    MONGODB_URI: '',
+  });
 }
 
 /** Runs a TypeScript script to completion and resolves with what it printed. */
@@ -372,7 +335,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         options.onLog('system', printed);
         return launch('report-builder');
       }),
-      seedWorkspaces(sqlitePath).then((printed) => options.onLog('system', printed)),
+      seedWorkspaces(options.root, sqlitePath).then((printed) => options.onLog('system', printed)),
     ]);
 
     await uploadDemoLogo(options.root, apiUrl, tokens.ws_acme!);

@@ -23,8 +23,9 @@ import { SqliteJobStore } from '../../services/export-api/src/adapters/sqlite-jo
 import type { JobView } from '../../services/export-api/src/export-requests.ts';
 import { job as jobRow } from '../../services/export-api/test/factories.ts';
 import { LOCAL_CREDENTIALS } from '../src/local-emulators.ts';
-import { queueDrained, startLocalSystem, type LocalSystem } from '../src/local-system.ts';
-import { eventually } from '../src/polling.ts';
+import { startLocalSystem, type LocalSystem } from '../src/local-system.ts';
+import { queueDrained } from '@wevion/testing/queues.ts';
+import { eventually } from '@wevion/testing/polling.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 /** The issue's bound: a crashed worker's job is finished by its replacement within this. */

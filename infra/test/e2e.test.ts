@@ -20,7 +20,8 @@ import { openSqlite } from '../../services/export-api/src/adapters/sqlite-databa
 import { SqliteJobStore } from '../../services/export-api/src/adapters/sqlite-job-store.ts';
 import type { JobView } from '../../services/export-api/src/export-requests.ts';
 import { LOCAL_CREDENTIALS } from '../src/local-emulators.ts';
-import { freePort, queueDrained, startLocalSystem, type LocalSystem } from '../src/local-system.ts';
+import { freePort, startLocalSystem, type LocalSystem } from '../src/local-system.ts';
+import { queueDrained } from '@wevion/testing/queues.ts';
 import { expectedRows, keyOfRecord } from './independent-rows.ts';
 
 const root = new URL('../../', import.meta.url).pathname;

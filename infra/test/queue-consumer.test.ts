@@ -25,7 +25,7 @@ import {
   startLocalEmulators,
   type LocalEmulators,
 } from '../src/local-emulators.ts';
-import { eventually } from '../src/polling.ts';
+import { eventually } from '@wevion/testing/polling.ts';
 import { provision, type ResourceEnv } from '../src/provision.ts';
 
 /** Waits for a yes/no condition (see `eventually`). */

@@ -12,7 +12,8 @@ import {
   type LocalEmulators,
 } from '@wevion/infra/local-emulators.ts';
 import { provision } from '@wevion/infra/provision.ts';
-import { freePort, queueDrained, signDevToken } from '@wevion/infra/local-system.ts';
+import { freePort, signDevToken } from '@wevion/infra/local-system.ts';
+import { queueDrained } from '@wevion/testing/queues.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -138,4 +139,4 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   };
 }
 
-export { eventually } from '@wevion/infra/polling.ts';
+export { eventually } from '@wevion/testing/polling.ts';

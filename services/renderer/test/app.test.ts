@@ -1,7 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { LOCAL_CREDENTIALS, startLocalEmulators } from '@wevion/infra/local-emulators.ts';
-import { jobEventReader } from '@wevion/infra/polling.ts';
+import { jobEventReader } from '@wevion/testing/polling.ts';
 import { provision } from '@wevion/infra/provision.ts';
 import {
   claimCheckKey,

@@ -1,7 +1,7 @@
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { queueDrained } from '@wevion/infra/local-system.ts';
+import { queueDrained } from '@wevion/testing/queues.ts';
 import { LOCAL_CREDENTIALS, startLocalEmulators } from '@wevion/infra/local-emulators.ts';
-import { jobEventReader } from '@wevion/infra/polling.ts';
+import { jobEventReader } from '@wevion/testing/polling.ts';
 import { provision } from '@wevion/infra/provision.ts';
 import {
   createAwsClients,

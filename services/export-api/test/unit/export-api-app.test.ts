@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { eventually } from '@wevion/infra/polling.ts';
+import { eventually } from '@wevion/testing/polling.ts';
 import { fakeExportApi } from '../fakes/fake-export-api.ts';
 
 /** export-api's use cases wired as in production, every port a fake: fast, no emulator. */

@@ -1,6 +1,6 @@
 import { createLogger } from '@wevion/shared';
 import assert from 'node:assert/strict';
-import { eventually } from '@wevion/infra/polling.ts';
+import { eventually } from '@wevion/testing/polling.ts';
 import { ReconcilerLoop } from '../../src/reconciler-loop.ts';
 
 describe('the reconciler loop', () => {
