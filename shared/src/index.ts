@@ -27,3 +27,4 @@ export * from './cancellation.ts';
 export * from './object-keys.ts';
 export * from './claim-check-codec.ts';
 export * from './worker-ports.ts';
+export * from './worker-adapters.ts';

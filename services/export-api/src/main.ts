@@ -7,8 +7,7 @@ import {
   stopOnSignals,
 } from '@wevion/shared';
 import { createAwsAdapters } from './adapters/aws-adapters.ts';
-import { NodeHttpWebhookSender } from './adapters/node-http-webhook-sender.ts';
-import { SharpLogoRasterizer } from './adapters/sharp-logo-rasterizer.ts';
+import { createEdgeAdapters } from './adapters/edge-adapters.ts';
 import { createApp } from './app.ts';
 import { loadExportApiConfig } from './config.ts';
 
@@ -44,11 +43,7 @@ const adapters = createAwsAdapters(config, aws, { logger, metrics });
 const app = createApp(config, {
   ...stores,
   ...adapters,
-  rasterizer: new SharpLogoRasterizer(),
-  webhookSender: new NodeHttpWebhookSender({
-    timeoutMs: config.WEBHOOK_TIMEOUT_SECONDS * 1000,
-    allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
-  }),
+  ...createEdgeAdapters(config),
   logger,
   metrics,
   // main.ts sits one level below the package in src/ and in dist/ alike.

@@ -19,8 +19,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAwsAdapters } from '../src/adapters/aws-adapters.ts';
-import { NodeHttpWebhookSender } from '../src/adapters/node-http-webhook-sender.ts';
-import { SharpLogoRasterizer } from '../src/adapters/sharp-logo-rasterizer.ts';
+import { createEdgeAdapters } from '../src/adapters/edge-adapters.ts';
 import { openSqlite } from '../src/adapters/sqlite-database.ts';
 import { SqliteJobStore } from '../src/adapters/sqlite-job-store.ts';
 import { SqliteWebhookStore } from '../src/adapters/sqlite-webhook-store.ts';
@@ -95,11 +94,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     workspaces,
     webhooks,
     ...adapters,
-    rasterizer: new SharpLogoRasterizer(),
-    webhookSender: new NodeHttpWebhookSender({
-      timeoutMs: config.WEBHOOK_TIMEOUT_SECONDS * 1000,
-      allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
-    }),
+    ...createEdgeAdapters(config),
     logger,
     metrics,
   });

@@ -8,9 +8,7 @@ import {
   createAwsClients,
   createLogger,
   createMetrics,
-  csvLayoutOf,
   destroyAwsClients,
-  EXPORT_ROWS_SCHEMA_VERSION,
   markCancelled,
   type AwsClients,
   type RenderReportMessage,
@@ -27,7 +25,7 @@ import { createApp } from '../src/app.ts';
 import { loadRendererConfig } from '../src/config.ts';
 import type { PdfPrinter } from '../src/ports.ts';
 import { renderExport } from '../src/render-export.ts';
-import { fixtureDataset } from './datasets.ts';
+import { campaignRowsHeader, fixtureDataset } from './datasets.ts';
 
 /** A printer fake: these tests are about the service around it, not about Chromium. */
 const fakePrinter: PdfPrinter = {
@@ -110,25 +108,7 @@ describe('renderer service', function () {
         ),
       }),
     );
-  const rowsHeader = {
-    type: 'header',
-    schema_version: EXPORT_ROWS_SCHEMA_VERSION,
-    generated_at: new Date().toISOString(),
-    query: {
-      workspace_id: 'ws_acme',
-      since: '2026-08-01',
-      until: '2026-08-31',
-      platforms: ['meta'],
-      target_currency: 'EUR',
-      timezone: 'UTC',
-      compare_previous: false,
-      top_n: 10,
-    },
-    layout: csvLayoutOf({ dimensions: ['campaign'], metrics: ['spend', 'clicks'] }),
-    currency: { code: 'EUR', minor_units: 2 },
-    period: { since: '2026-08-01', until: '2026-08-31', timezone: 'UTC' },
-    fields: ['campaign_id', 'campaign_name', 'spend', 'clicks'],
-  };
+  const rowsHeader = campaignRowsHeader(new Date().toISOString());
   const rowLines = (count: number) =>
     Array.from({ length: count }, (_, i) => [`c${i}`, `=Campaign ${i}, "quoted"`, '0.01', i]);
   const renderDeps = () => ({

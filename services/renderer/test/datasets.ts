@@ -1,5 +1,8 @@
 import {
   addDays,
+  csvLayoutOf,
+  EXPORT_ROWS_SCHEMA_VERSION,
+  type ExportRowsHeader,
   METRIC_NAMES,
   PLATFORMS,
   type Metrics,
@@ -241,5 +244,28 @@ export function fixtureDataset(options: FixtureOptions = {}): ReportDataset {
         ]
       : [],
     rows_scanned: options.noRows ? 0 : rows.length * 24,
+  };
+}
+
+/** The header of a rows claim check: one row per campaign, spend and clicks, August 2026. */
+export function campaignRowsHeader(generatedAt = '2026-12-06T10:00:00.000Z'): ExportRowsHeader {
+  return {
+    type: 'header',
+    schema_version: EXPORT_ROWS_SCHEMA_VERSION,
+    generated_at: generatedAt,
+    query: {
+      workspace_id: 'ws_acme',
+      since: '2026-08-01',
+      until: '2026-08-31',
+      platforms: ['meta'],
+      target_currency: 'EUR',
+      timezone: 'UTC',
+      compare_previous: false,
+      top_n: 10,
+    },
+    layout: csvLayoutOf({ dimensions: ['campaign'], metrics: ['spend', 'clicks'] }),
+    currency: { code: 'EUR', minor_units: 2 },
+    period: { since: '2026-08-01', until: '2026-08-31', timezone: 'UTC' },
+    fields: ['campaign_id', 'campaign_name', 'spend', 'clicks'],
   };
 }

@@ -3,9 +3,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
   awsReadinessChecks,
-  S3CancellationCheck,
-  SnsJobEventPublisher,
-  SqsJobMessages,
+  workerAwsAdapters,
   type Logger,
   type RenderReportMessage,
   type ServiceMetrics,
@@ -21,22 +19,20 @@ export function createAwsAdapters(
   clients: { sqs: SQSClient; sns: SNSClient; s3: S3Client },
   observability: { logger: Logger; metrics: ServiceMetrics },
 ) {
-  const events = new SnsJobEventPublisher(clients.sns, config.EXPORT_EVENTS_TOPIC_ARN);
   const bucket = config.EXPORTS_BUCKET;
   return {
-    jobs: new SqsJobMessages<RenderReportMessage>({
-      type: 'RENDER_REPORT',
-      name: 'render-jobs',
-      queueUrl: config.RENDER_JOBS_QUEUE_URL,
-      deadLetterQueueUrl: config.RENDER_JOBS_DLQ_URL,
+    ...workerAwsAdapters<RenderReportMessage>(
       config,
-      sqs: clients.sqs,
-      events,
-      ...observability,
-      work: 'Rendering the file',
-    }),
-    events,
-    cancellations: new S3CancellationCheck(clients.s3, bucket),
+      clients,
+      {
+        type: 'RENDER_REPORT',
+        name: 'render-jobs',
+        queueUrl: config.RENDER_JOBS_QUEUE_URL,
+        deadLetterQueueUrl: config.RENDER_JOBS_DLQ_URL,
+        work: 'Rendering the file',
+      },
+      observability,
+    ),
     claimChecks: new S3ClaimCheckReader(clients.s3, bucket),
     files: new S3ExportFileStore(clients.s3, bucket),
     logos: new S3LogoReader(clients.s3, bucket),

@@ -1,4 +1,4 @@
-import type { CancellationCheck, JobEventFields, JobEventPublisher } from '@wevion/shared';
+export { FakeCancellations, RecordingJobEvents } from '@wevion/testing/worker-fakes.ts';
 import { createHash } from 'node:crypto';
 import type {
   ClaimCheckReader,
@@ -9,23 +9,6 @@ import type {
 } from '../../src/ports.ts';
 
 /** Fakes of the renderer's ports: each records what it was asked, for unit tests. */
-export class RecordingJobEvents implements JobEventPublisher {
-  readonly events: (JobEventFields & { job_id: string })[] = [];
-
-  async publish(job: { job_id: string }, fields: JobEventFields): Promise<void> {
-    this.events.push({ job_id: job.job_id, ...fields });
-  }
-}
-
-export class FakeCancellations implements CancellationCheck {
-  readonly cancelled = new Set<string>();
-
-  async isCancelled(jobId: string): Promise<boolean> {
-    return this.cancelled.has(jobId);
-  }
-}
-
-/** Claim checks as text a test puts in; delivered in small chunks, as a stream would. */
 export class InMemoryClaimChecks implements ClaimCheckReader {
   readonly texts = new Map<string, string>();
 

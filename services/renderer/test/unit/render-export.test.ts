@@ -2,19 +2,16 @@ import {
   claimCheckKey,
   createLogger,
   createMetrics,
-  csvLayoutOf,
   encodeExportRows,
   encodeReportDataset,
-  EXPORT_ROWS_SCHEMA_VERSION,
   type ExportRow,
-  type ExportRowsHeader,
   type RenderReportMessage,
 } from '@wevion/shared';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { HandlebarsReportTemplate } from '../../src/adapters/handlebars-report-template.ts';
 import { renderExport } from '../../src/render-export.ts';
-import { fixtureDataset } from '../datasets.ts';
+import { campaignRowsHeader, fixtureDataset } from '../datasets.ts';
 import {
   FakeCancellations,
   HtmlEchoPrinter,
@@ -53,25 +50,7 @@ describe('rendering an export (renderer on fakes)', () => {
       ...overrides,
     };
   };
-  const header: ExportRowsHeader = {
-    type: 'header',
-    schema_version: EXPORT_ROWS_SCHEMA_VERSION,
-    generated_at: '2026-12-06T10:00:00.000Z',
-    query: {
-      workspace_id: 'ws_acme',
-      since: '2026-08-01',
-      until: '2026-08-31',
-      platforms: ['meta'],
-      target_currency: 'EUR',
-      timezone: 'UTC',
-      compare_previous: false,
-      top_n: 10,
-    },
-    layout: csvLayoutOf({ dimensions: ['campaign'], metrics: ['spend', 'clicks'] }),
-    currency: { code: 'EUR', minor_units: 2 },
-    period: { since: '2026-08-01', until: '2026-08-31', timezone: 'UTC' },
-    fields: ['campaign_id', 'campaign_name', 'spend', 'clicks'],
-  };
+  const header = campaignRowsHeader();
   async function rowsText(count: number): Promise<string> {
     async function* rows(): AsyncGenerator<
       Partial<ExportRow>,

@@ -1,11 +1,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
   awsReadinessChecks,
-  S3CancellationCheck,
-  SnsJobEventPublisher,
-  SqsJobMessages,
+  workerAwsAdapters,
   type ExportUnifiedReportMessage,
   type Logger,
   type ServiceMetrics,
@@ -20,21 +18,19 @@ export function createAwsAdapters(
   clients: { sqs: SQSClient; sns: SNSClient; s3: S3Client },
   observability: { logger: Logger; metrics: ServiceMetrics },
 ) {
-  const events = new SnsJobEventPublisher(clients.sns, config.EXPORT_EVENTS_TOPIC_ARN);
   return {
-    jobs: new SqsJobMessages<ExportUnifiedReportMessage>({
-      type: 'EXPORT_UNIFIED_REPORT',
-      name: 'export-jobs',
-      queueUrl: config.EXPORT_JOBS_QUEUE_URL,
-      deadLetterQueueUrl: config.EXPORT_JOBS_DLQ_URL,
+    ...workerAwsAdapters<ExportUnifiedReportMessage>(
       config,
-      sqs: clients.sqs,
-      events,
-      ...observability,
-      work: 'Building the report',
-    }),
-    events,
-    cancellations: new S3CancellationCheck(clients.s3, config.EXPORTS_BUCKET),
+      clients,
+      {
+        type: 'EXPORT_UNIFIED_REPORT',
+        name: 'export-jobs',
+        queueUrl: config.EXPORT_JOBS_QUEUE_URL,
+        deadLetterQueueUrl: config.EXPORT_JOBS_DLQ_URL,
+        work: 'Building the report',
+      },
+      observability,
+    ),
     renderQueue: new SqsRenderQueue(clients.sqs, config.RENDER_JOBS_QUEUE_URL),
     claimChecks: new S3ClaimCheckWriter(clients.s3, config.EXPORTS_BUCKET),
     readiness: awsReadinessChecks(clients, {

@@ -1,28 +1,8 @@
-import type {
-  CancellationCheck,
-  JobEventFields,
-  JobEventPublisher,
-  RenderReportMessage,
-} from '@wevion/shared';
+export { FakeCancellations, RecordingJobEvents } from '@wevion/testing/worker-fakes.ts';
+import type { RenderReportMessage } from '@wevion/shared';
 import type { ClaimCheckWriter, RenderQueue } from '../../src/ports.ts';
 
 /** Fakes of report-builder's ports: each records what it was asked, for unit tests. */
-export class RecordingJobEvents implements JobEventPublisher {
-  readonly events: (JobEventFields & { job_id: string })[] = [];
-
-  async publish(job: { job_id: string }, fields: JobEventFields): Promise<void> {
-    this.events.push({ job_id: job.job_id, ...fields });
-  }
-}
-
-export class FakeCancellations implements CancellationCheck {
-  readonly cancelled = new Set<string>();
-
-  async isCancelled(jobId: string): Promise<boolean> {
-    return this.cancelled.has(jobId);
-  }
-}
-
 export class RecordingRenderQueue implements RenderQueue {
   readonly messages: RenderReportMessage[] = [];
 

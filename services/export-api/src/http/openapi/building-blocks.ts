@@ -34,6 +34,14 @@ export const quotaHeaders = {
   },
 };
 
+/** A code for programs and a message for people: job errors and warnings. */
+export const codeAndMessage = (code: object) => ({
+  type: 'object',
+  required: ['code', 'message'],
+  additionalProperties: false,
+  properties: { code, message: { type: 'string' } },
+});
+
 /** Ratios are null when their denominator is 0; sums never are. */
 const RATIOS: ReadonlySet<MetricName> = new Set(['ctr', 'cpc', 'cpm', 'roas', 'cpa']);
 const metricProperties = Object.fromEntries(

@@ -14,7 +14,7 @@ import {
   METRIC_NAMES,
   PLATFORMS,
 } from '@wevion/shared';
-import { date, instant, nullable, ref } from './building-blocks.ts';
+import { codeAndMessage, date, instant, nullable, ref } from './building-blocks.ts';
 
 /** The bodies of exports and their jobs, and the error body every operation shares. */
 export const jobSchemas = {
@@ -165,27 +165,13 @@ export const jobSchemas = {
           content_type: { type: 'string' },
         },
       }),
-      error: nullable({
-        type: 'object',
-        required: ['code', 'message'],
-        additionalProperties: false,
-        properties: {
-          code: { type: 'string', examples: ['cancelled', 'timeout', 'currency_without_rates'] },
-          message: { type: 'string' },
-        },
-      }),
-      warnings: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['code', 'message'],
-          additionalProperties: false,
-          properties: {
-            code: { enum: JOB_WARNING_CODES },
-            message: { type: 'string' },
-          },
-        },
-      },
+      error: nullable(
+        codeAndMessage({
+          type: 'string',
+          examples: ['cancelled', 'timeout', 'currency_without_rates'],
+        }),
+      ),
+      warnings: { type: 'array', items: codeAndMessage({ enum: JOB_WARNING_CODES }) },
       created_at: instant,
       started_at: nullable(instant),
       completed_at: nullable(instant),

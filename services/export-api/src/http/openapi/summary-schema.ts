@@ -7,6 +7,7 @@ import {
   nullable,
   platform,
   share,
+  codeAndMessage,
 } from './building-blocks.ts';
 
 /** The on-screen view of a range: the same figures the exports carry. */
@@ -77,15 +78,7 @@ export const summarySchemas = {
           },
         },
       }),
-      warnings: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['code', 'message'],
-          additionalProperties: false,
-          properties: { code: { type: 'string' }, message: { type: 'string' } },
-        },
-      },
+      warnings: { type: 'array', items: codeAndMessage({ type: 'string' }) },
     },
   },
 };
