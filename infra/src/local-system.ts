@@ -101,7 +101,6 @@ export async function signDevToken(
     .sign(new TextEncoder().encode(secret));
 }
 
-
 /**
  * The launcher seeds through the services' own CLIs, never their modules: what a service stores
  * stays its business. The demo store takes seconds and is kept once seeded.
