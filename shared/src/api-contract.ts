@@ -2,7 +2,16 @@
  * The public API's enums and limits, defined once and dependency-free: the validators (joi), the
  * OpenAPI document, the page and the CLI all import them from here, so none can drift.
  */
-import { SPEC_METRICS, type MetricName } from './report-dataset.ts';
+import type { Platform } from './platforms.ts';
+import {
+  SPEC_METRICS,
+  type MetricDelta,
+  type MetricName,
+  type Metrics,
+  type PlatformTotal,
+  type TrendPoint,
+} from './report-dataset.ts';
+import type { ExportFormat } from './export-formats.ts';
 
 export * from './export-formats.ts';
 
@@ -53,3 +62,114 @@ export const DEFAULT_CSV_LAYOUT: Readonly<CsvLayout> = Object.freeze({
   metrics: [...SPEC_METRICS],
   include_currency: false,
 });
+
+/** Who a user is in a workspace: admins and media buyers export, viewers read. */
+export const ROLES = ['admin', 'mediabuyer', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PLAN_NAMES = ['starter', 'pro', 'agency'] as const;
+export type PlanName = (typeof PLAN_NAMES)[number];
+
+export const SUBSCRIPTION_STATUSES = [
+  'active',
+  'trialing',
+  'past_due',
+  'canceled',
+  'none',
+] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+
+/* The response bodies: the server builds them, the page reads them, both from these types. */
+
+/** What an export was asked for, as the job keeps and shows it. */
+export interface ExportParams {
+  since: string;
+  until: string;
+  platforms: Platform[];
+  target_currency: string;
+  timezone: string;
+  compare_previous: boolean;
+  csv_bom: boolean;
+  /** CSV only, like the rest of the layout. Jobs stored before week and month say `daily`. */
+  granularity?: Granularity | 'daily';
+  dimensions?: Dimension[];
+  metrics?: MetricName[];
+  include_currency?: boolean;
+}
+
+/** A job as the API shows it: no storage keys, a fresh download link when it is ready. */
+export interface JobView {
+  job_id: string;
+  status: JobStatus;
+  format: ExportFormat;
+  /** The user id (the token's `sub`) of whoever asked for it. */
+  requested_by: string;
+  /** The asker's display name, where their token carried one. */
+  requested_by_name?: string;
+  params: ExportParams;
+  progress: { stage: ProgressStage; percent: number; rows?: number } | null;
+  file: {
+    filename: string;
+    bytes: number;
+    rows: number;
+    sha256: string;
+    content_type: string;
+  } | null;
+  error: { code: string; message: string } | null;
+  warnings: { code: JobWarningCode; message: string }[];
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+  download_url?: string;
+  expires_at?: string;
+}
+
+export interface Quota {
+  /** Exports a month; null when the plan has no limit. */
+  limit: number | null;
+  used: number;
+  remaining: number | null;
+  /** First instant of next month, UTC. */
+  resets_at: string;
+}
+
+/** Why this user cannot start an export now, said before they try. */
+export interface ExportBlocker {
+  reason: 'insufficient_role' | 'subscription_required';
+  message: string;
+}
+
+/** GET /api/v1/workspaces/current: the caller's workspace, plan, quota and rights. */
+export interface WorkspaceView {
+  workspace_id: string;
+  name: string;
+  timezone: string;
+  currency: string;
+  /** The currencies a report can be made in (those with exchange rates), for the page's picker. */
+  currencies: readonly string[];
+  plan: { name: PlanName; label: string; exports_per_month: number | null };
+  subscription: { status: SubscriptionStatus; active: boolean };
+  quota: Quota;
+  features: { custom_branding: boolean; scheduled_exports: number };
+  /** The report colours, so a page draws its charts as the PDF will; null for the default. */
+  branding: { primary_color: string | null; secondary_color: string | null } | null;
+  user: { user_id: string; role: Role; can_export: boolean; export_blocked: ExportBlocker | null };
+}
+
+/** GET /api/v1/analytics/summary: the on-screen view, from the engine the exports use. */
+export interface SummaryView {
+  currency: { code: string; minor_units: number };
+  period: { since: string; until: string; days: number; timezone: string };
+  /** False when the range holds no row for any chosen platform: the page says so. */
+  has_data: boolean;
+  totals: Metrics;
+  platforms: PlatformTotal[];
+  channel_mix: { platform: Platform; spend: number; share: number | null }[];
+  trend: TrendPoint[];
+  previous: {
+    since: string;
+    until: string;
+    deltas: Record<MetricName, MetricDelta>;
+  } | null;
+  warnings: { code: string; message: string }[];
+}

@@ -1,4 +1,4 @@
-import { AppError, EXPORT_FORMAT_SPECS, type ExportFormat, type JobStatus } from '@wevion/shared';
+import { AppError, EXPORT_FORMAT_SPECS, type ExportFormat, type JobView } from '@wevion/shared';
 import { randomUUID } from 'node:crypto';
 import {
   exportFilename,
@@ -33,32 +33,7 @@ export interface ExportRequestsDeps {
   clock?: () => Date;
 }
 
-/** A job as the API shows it: no storage keys, a fresh download link when it is ready. */
-export interface JobView {
-  job_id: string;
-  status: JobStatus;
-  format: ExportFormat;
-  /** The user id (the token's `sub`) of whoever asked for it. */
-  requested_by: string;
-  /** The asker's display name, where their token carried one. */
-  requested_by_name?: string;
-  params: ExportParams;
-  progress: Job['progress'];
-  file: {
-    filename: string;
-    bytes: number;
-    rows: number;
-    sha256: string;
-    content_type: string;
-  } | null;
-  error: Job['error'];
-  warnings: Job['warnings'];
-  created_at: string;
-  started_at: string | null;
-  completed_at: string | null;
-  download_url?: string;
-  expires_at?: string;
-}
+export type { JobView };
 
 /** What a signed-in user asks of export-api: start an export, read one, list them. */
 export class ExportRequests {

@@ -8,6 +8,7 @@ import {
   verifyInternalToken,
   type Logger,
   type ReportDataset,
+  type SummaryView,
 } from '@wevion/shared';
 import type Koa from 'koa';
 import { koaBody } from 'koa-body';
@@ -16,7 +17,7 @@ import { explainCurrency } from './currency-error.ts';
 import type { InsightsStore } from './ports.ts';
 
 /** What the in-app view shows: the same engine as exports, so screen and CSV totals agree. */
-export function summaryOf(dataset: ReportDataset) {
+export function summaryOf(dataset: ReportDataset): SummaryView {
   return {
     currency: dataset.currency,
     period: dataset.period,

@@ -1,38 +1,21 @@
 import {
   AppError,
+  type ExportParams,
   csvLayoutOf,
   EXPORT_FORMAT_SPECS,
   todayIn,
   exportFilename as filenameOf,
   type CsvLayout,
-  type Dimension,
   type ExportFormat,
-  type Granularity,
   type JobError,
   type JobEventMessage,
   type JobFile,
   type JobProgress,
   type JobStatus,
   type JobWarning,
-  type MetricName,
-  type Platform,
 } from '@wevion/shared';
 
-/** What the user asked for, as validated at the API (a CSV's layout with its defaults filled). */
-export interface ExportParams {
-  since: string;
-  until: string;
-  platforms: Platform[];
-  target_currency: string;
-  timezone: string;
-  compare_previous: boolean;
-  csv_bom: boolean;
-  /** CSV only, like the rest of the layout. Jobs stored before week and month say `daily`. */
-  granularity?: Granularity | 'daily';
-  dimensions?: Dimension[];
-  metrics?: MetricName[];
-  include_currency?: boolean;
-}
+export type { ExportParams };
 
 /** The layout of a job's params (`null` for a fixed format, a PDF); older jobs get the defaults. */
 export function csvLayoutOfParams(format: ExportFormat, params: ExportParams): CsvLayout | null {

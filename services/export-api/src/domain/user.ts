@@ -1,5 +1,6 @@
-export const ROLES = ['admin', 'mediabuyer', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '@wevion/shared';
+
+export { ROLES, type Role } from '@wevion/shared';
 
 /** The caller, from the platform's JWT. */
 export interface User {

@@ -1,21 +1,11 @@
-import { canExport, type Role, type User } from './user.ts';
-import {
-  hasActiveSubscription,
-  monthStart,
-  PLANS,
-  type PlanName,
-  type SubscriptionStatus,
-  type Workspace,
-} from './workspace.ts';
+import type { ExportBlocker, Quota, WorkspaceView } from '@wevion/shared';
+import { canExport, type User } from './user.ts';
+import { hasActiveSubscription, monthStart, PLANS, type Workspace } from './workspace.ts';
+
+export type { ExportBlocker, Quota, WorkspaceView };
 
 /** The reporting currency of a workspace stored before workspaces had one. */
 export const DEFAULT_WORKSPACE_CURRENCY = 'EUR';
-
-/** Why the caller cannot start an export, in the order users meet the gates; null if they can. */
-export interface ExportBlocker {
-  reason: 'insufficient_role' | 'subscription_required';
-  message: string;
-}
 
 export function exportBlocker(user: User, workspace: Workspace): ExportBlocker | null {
   if (!canExport(user))
@@ -31,16 +21,6 @@ export function exportBlocker(user: User, workspace: Workspace): ExportBlocker |
   return null;
 }
 
-/** The monthly export quota: what the plan allows, what is used, when it renews. */
-export interface Quota {
-  /** Exports a month; null when the plan has no limit. */
-  limit: number | null;
-  used: number;
-  remaining: number | null;
-  /** First instant of next month, UTC. */
-  resets_at: string;
-}
-
 export function quotaOf(workspace: Workspace, used: number, now: Date): Quota {
   const limit = PLANS[workspace.plan].exports_per_month;
   const start = new Date(monthStart(now));
@@ -50,23 +30,6 @@ export function quotaOf(workspace: Workspace, used: number, now: Date): Quota {
     remaining: limit === null ? null : Math.max(0, limit - used),
     resets_at: new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1)).toISOString(),
   };
-}
-
-/** GET /api/v1/workspaces/current: what a page or a script needs to know before it asks. */
-export interface WorkspaceView {
-  workspace_id: string;
-  name: string;
-  timezone: string;
-  currency: string;
-  /** The currencies a report can be made in (those with exchange rates), for the page's picker. */
-  currencies: readonly string[];
-  plan: { name: PlanName; label: string; exports_per_month: number | null };
-  subscription: { status: SubscriptionStatus; active: boolean };
-  quota: Quota;
-  features: { custom_branding: boolean; scheduled_exports: number };
-  /** The report colours, so a page draws its charts as the PDF will; null for the default. */
-  branding: { primary_color: string | null; secondary_color: string | null } | null;
-  user: { user_id: string; role: Role; can_export: boolean; export_blocked: ExportBlocker | null };
 }
 
 export function workspaceView(

@@ -1,7 +1,6 @@
-import type { WorkspaceBranding } from '@wevion/shared';
+import type { PlanName, SubscriptionStatus, WorkspaceBranding } from '@wevion/shared';
 
-export const PLAN_NAMES = ['starter', 'pro', 'agency'] as const;
-export type PlanName = (typeof PLAN_NAMES)[number];
+export { PLAN_NAMES, type PlanName, type SubscriptionStatus } from '@wevion/shared';
 
 export interface Plan {
   label: string;
@@ -26,8 +25,6 @@ export const PLANS: Readonly<Record<PlanName, Plan>> = {
     custom_branding: true,
   },
 };
-
-export type SubscriptionStatus = 'active' | 'trialing' | 'past_due' | 'canceled' | 'none';
 
 export interface Workspace {
   workspace_id: string;

@@ -1,11 +1,7 @@
-import type {
-  Dimension,
-  ExportFormat,
-  Granularity,
-  JobStatus,
-  JobWarningCode,
-  ProgressStage,
-} from '@wevion/shared/api-contract.ts';
+import type { JobView } from '@wevion/shared/api-contract.ts';
+
+export type { JobView };
+
 /** The export API from the browser: bearer token, JSON, errors as thrown ApiError. */
 export class ApiError extends Error {
   constructor(
@@ -17,31 +13,6 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
-}
-
-export interface JobView {
-  job_id: string;
-  status: JobStatus;
-  format: ExportFormat;
-  requested_by: string;
-  /** The asker's name, where their token carried one. */
-  requested_by_name?: string;
-  params: {
-    since: string;
-    until: string;
-    platforms: string[];
-    target_currency: string;
-    timezone: string;
-    /** A CSV's layout. */
-    dimensions?: Dimension[];
-    granularity?: Granularity;
-  };
-  progress: { stage: ProgressStage; percent: number; rows?: number } | null;
-  file: { filename: string; bytes: number; rows: number } | null;
-  error: { code: string; message: string } | null;
-  warnings: { code: JobWarningCode; message: string }[];
-  created_at: string;
-  download_url?: string;
 }
 
 /**

@@ -1,12 +1,7 @@
-import { PLATFORM_LABELS, PLATFORMS, type Platform } from '@wevion/shared/platforms.ts';
+import type { SummaryView } from '@wevion/shared/api-contract.ts';
+import { PLATFORM_LABELS, PLATFORMS } from '@wevion/shared/platforms.ts';
 import { chartTheme, donutSvg, PLATFORM_COLORS, trendSvg } from '@wevion/shared/report-charts.ts';
-import {
-  SPEC_METRICS,
-  type MetricDelta,
-  type MetricName,
-  type PlatformTotal,
-  type TrendPoint,
-} from '@wevion/shared/report-dataset.ts';
+import { SPEC_METRICS } from '@wevion/shared/report-dataset.ts';
 import {
   dateRange,
   formatters,
@@ -20,19 +15,6 @@ import { readView, showProblem } from './view-form.ts';
 import { showGate, syncExportButton, workspace, zone } from './workspace.ts';
 
 /* The on-screen summary: the same engine as the exports. */
-export interface Summary {
-  currency: { code: string };
-  has_data: boolean;
-  period: { since: string; until: string; timezone: string };
-  totals: Record<MetricName, number | null>;
-  platforms: PlatformTotal[];
-  channel_mix: { platform: Platform; spend: number; share: number | null }[];
-  trend: TrendPoint[];
-  previous: {
-    deltas: Record<MetricName, MetricDelta>;
-  } | null;
-  warnings: { message: string }[];
-}
 
 /** The KPI strip: the PDF's nine cards (the spec's metrics), in its order. */
 const KPIS = SPEC_METRICS;
@@ -71,7 +53,7 @@ export async function loadSummary() {
   });
   $('kpis').setAttribute('aria-busy', 'true');
   try {
-    const summary = await api<Summary>(`/api/v1/analytics/summary?${params}`);
+    const summary = await api<SummaryView>(`/api/v1/analytics/summary?${params}`);
     renderSummary(summary);
   } catch (error) {
     if (error instanceof ApiError && !showGate(error)) showProblem(error.message);
@@ -81,9 +63,9 @@ export async function loadSummary() {
   }
 }
 
-export let shownSummary: Summary | null = null;
+export let shownSummary: SummaryView | null = null;
 
-export function renderSummary(summary: Summary) {
+export function renderSummary(summary: SummaryView) {
   shownSummary = summary;
   const f = formatters(summary.currency.code);
   $('period').textContent =
@@ -151,7 +133,7 @@ export function renderSummary(summary: Summary) {
  * The PDF's daily trend and channel mix, drawn by the same chart code in the workspace's report
  * colours. The SVG is our own markup; every text in it went through the charts' escaping.
  */
-export function renderCharts(summary: Summary, f: ReturnType<typeof formatters>) {
+export function renderCharts(summary: SummaryView, f: ReturnType<typeof formatters>) {
   const theme = chartTheme(workspace?.branding);
   // Drawn at the width it shows, so its labels keep their size on a phone.
   const width = Math.max(300, Math.round($('trend-chart').clientWidth) || 720);

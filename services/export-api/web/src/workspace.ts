@@ -1,3 +1,4 @@
+import type { WorkspaceView } from '@wevion/shared/api-contract.ts';
 import { longDate } from '@wevion/shared/report-format.ts';
 import { api, ApiError } from './api.ts';
 import { $, el } from './dom.ts';
@@ -29,17 +30,6 @@ export function showGate(error: ApiError): boolean {
   }
   banner.hidden = false;
   return true;
-}
-
-export interface WorkspaceView {
-  user: { user_id: string; export_blocked: { reason: string; message: string } | null };
-  timezone: string;
-  currency: string;
-  currencies: string[];
-  plan: { label: string };
-  subscription: { active: boolean };
-  quota: { limit: number | null; remaining: number | null; resets_at: string };
-  branding: { primary_color: string | null; secondary_color: string | null } | null;
 }
 
 export let workspace: WorkspaceView | null = null;

@@ -1,5 +1,4 @@
-import { EXPORT_FORMATS } from '@wevion/shared';
-import { ROLES } from '../../domain/user.ts';
+import { EXPORT_FORMATS, PLAN_NAMES, ROLES, SUBSCRIPTION_STATUSES } from '@wevion/shared';
 import { WEBHOOK_EVENTS } from '../../domain/webhook.ts';
 import { instant, nullable } from './building-blocks.ts';
 
@@ -36,7 +35,7 @@ export const workspaceSchemas = {
         additionalProperties: false,
         required: ['name', 'label', 'exports_per_month'],
         properties: {
-          name: { type: 'string' },
+          name: { enum: PLAN_NAMES },
           label: { type: 'string' },
           exports_per_month: { type: ['integer', 'null'] },
         },
@@ -45,7 +44,7 @@ export const workspaceSchemas = {
         type: 'object',
         additionalProperties: false,
         required: ['status', 'active'],
-        properties: { status: { type: 'string' }, active: { type: 'boolean' } },
+        properties: { status: { enum: SUBSCRIPTION_STATUSES }, active: { type: 'boolean' } },
       },
       quota: {
         type: 'object',
