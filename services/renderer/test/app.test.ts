@@ -4,14 +4,12 @@ import { LOCAL_CREDENTIALS, startLocalEmulators } from '@wevion/infra/local-emul
 import { jobEventReader } from '@wevion/testing/polling.ts';
 import { provision } from '@wevion/infra/provision.ts';
 import {
-  claimCheckKey,
   createAwsClients,
   createLogger,
   createMetrics,
   destroyAwsClients,
   markCancelled,
   type AwsClients,
-  type RenderReportMessage,
 } from '@wevion/shared';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -25,7 +23,7 @@ import { createApp } from '../src/app.ts';
 import { loadRendererConfig } from '../src/config.ts';
 import type { PdfPrinter } from '../src/ports.ts';
 import { renderExport } from '../src/render-export.ts';
-import { campaignRowsHeader, fixtureDataset } from './datasets.ts';
+import { campaignRowsHeader, fixtureDataset, renderMessage as message } from './datasets.ts';
 
 /** A printer fake: these tests are about the service around it, not about Chromium. */
 const fakePrinter: PdfPrinter = {
@@ -75,20 +73,6 @@ describe('renderer service', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const message = (overrides: Partial<RenderReportMessage> = {}): RenderReportMessage => {
-    const jobId = overrides.job_id ?? randomUUID();
-    return {
-      type: 'RENDER_REPORT',
-      version: 1,
-      job_id: jobId,
-      workspace_id: 'ws_acme',
-      format: 'CSV',
-      dataset_key: claimCheckKey('ws_acme', jobId, 'a', 'ndjson.gz'),
-      options: { csv_bom: false },
-      workspace: { name: 'Acme', branding: null },
-      ...overrides,
-    };
-  };
   const putDataset = (key: string, dataset: unknown) =>
     clients.s3.send(
       new PutObjectCommand({

@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import {
   addDays,
+  claimCheckKey,
+  type RenderReportMessage,
   csvLayoutOf,
   EXPORT_ROWS_SCHEMA_VERSION,
   type ExportRowsHeader,
@@ -267,5 +270,21 @@ export function campaignRowsHeader(generatedAt = '2026-12-06T10:00:00.000Z'): Ex
     currency: { code: 'EUR', minor_units: 2 },
     period: { since: '2026-08-01', until: '2026-08-31', timezone: 'UTC' },
     fields: ['campaign_id', 'campaign_name', 'spend', 'clicks'],
+  };
+}
+
+/** A RENDER_REPORT for ws_acme: a CSV of rows under a fresh job, unless `overrides` say more. */
+export function renderMessage(overrides: Partial<RenderReportMessage> = {}): RenderReportMessage {
+  const jobId = overrides.job_id ?? randomUUID();
+  return {
+    type: 'RENDER_REPORT',
+    version: 1,
+    job_id: jobId,
+    workspace_id: 'ws_acme',
+    format: 'CSV',
+    dataset_key: claimCheckKey('ws_acme', jobId, 'a', 'ndjson.gz'),
+    options: { csv_bom: false },
+    workspace: { name: 'Acme Outdoor GmbH', branding: null },
+    ...overrides,
   };
 }

@@ -5,13 +5,12 @@ import {
   encodeExportRows,
   encodeReportDataset,
   type ExportRow,
-  type RenderReportMessage,
 } from '@wevion/shared';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { HandlebarsReportTemplate } from '../../src/adapters/handlebars-report-template.ts';
 import { renderExport } from '../../src/render-export.ts';
-import { campaignRowsHeader, fixtureDataset } from '../datasets.ts';
+import { campaignRowsHeader, fixtureDataset, renderMessage as message } from '../datasets.ts';
 import {
   FakeCancellations,
   HtmlEchoPrinter,
@@ -36,20 +35,6 @@ describe('rendering an export (renderer on fakes)', () => {
     logger: createLogger('render-unit', 'silent'),
     metrics: createMetrics('renderer'),
   });
-  const message = (overrides: Partial<RenderReportMessage> = {}): RenderReportMessage => {
-    const jobId = overrides.job_id ?? randomUUID();
-    return {
-      type: 'RENDER_REPORT',
-      version: 1,
-      job_id: jobId,
-      workspace_id: 'ws_acme',
-      format: 'CSV',
-      dataset_key: claimCheckKey('ws_acme', jobId, 'a', 'ndjson.gz'),
-      options: { csv_bom: false },
-      workspace: { name: 'Acme Outdoor GmbH', branding: null },
-      ...overrides,
-    };
-  };
   const header = campaignRowsHeader();
   async function rowsText(count: number): Promise<string> {
     async function* rows(): AsyncGenerator<
