@@ -173,3 +173,35 @@ export interface SummaryView {
   } | null;
   warnings: { code: string; message: string }[];
 }
+
+/* Scheduled exports. */
+
+/** What a schedule's run exports, relative to its run's own date in the schedule's zone. */
+export const SCHEDULE_RANGES = [
+  'last_7_days',
+  'last_14_days',
+  'last_30_days',
+  'last_90_days',
+  'previous_week',
+  'previous_month',
+  'previous_quarter',
+  'month_to_date',
+] as const;
+export type ScheduleRange = (typeof SCHEDULE_RANGES)[number];
+
+export const SCHEDULE_FREQUENCIES = ['daily', 'weekly', 'monthly'] as const;
+export type ScheduleFrequency = (typeof SCHEDULE_FREQUENCIES)[number];
+
+/** ISO weekdays, Monday first. */
+export const WEEKDAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** When a schedule runs, at a local `HH:MM` in its zone. */
+export type Recurrence =
+  | { frequency: 'daily'; time: string }
+  | { frequency: 'weekly'; days: Weekday[]; time: string }
+  | { frequency: 'monthly'; day: number | 'last'; time: string };
+
+/** The most runs a preview lists, and how many it lists by default. */
+export const MAX_PREVIEW_RUNS = 50;
+export const DEFAULT_PREVIEW_RUNS = 3;

@@ -110,6 +110,7 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
   );
   const koa = createHttpApp(config, {
     requests,
+    access,
     webhooks: new WebhookAdmin({ store: deps.webhooks, sender: deps.webhookSender, access }),
     branding: new BrandingService({
       access,

@@ -5,6 +5,7 @@ import type { BrandingService } from '../branding-service.ts';
 import type { ExportApiConfig } from '../config.ts';
 import type { ExportRequests } from '../export-requests.ts';
 import type { WebhookAdmin } from '../webhooks/webhook-admin.ts';
+import type { WorkspaceAccess } from '../workspace-access.ts';
 import { apiDocs } from './api-docs.ts';
 import { authenticate } from './auth.ts';
 import { brandingRoutes } from './branding-routes.ts';
@@ -12,11 +13,13 @@ import { JSON_BODY_LIMIT } from './errors.ts';
 import { exportRoutes } from './routes.ts';
 import { summaryRoute } from './summary-route.ts';
 import { webApp } from './web-app.ts';
+import { scheduleRoutes } from './schedule-routes.ts';
 import { webhookRoutes } from './webhook-routes.ts';
 import { workspaceRoutes } from './workspace-routes.ts';
 
 export interface HttpAppDeps {
   requests: ExportRequests;
+  access: Pick<WorkspaceAccess, 'crossChannel'>;
   webhooks: WebhookAdmin;
   branding: BrandingService;
   currencies: readonly string[];
@@ -74,6 +77,7 @@ export function createHttpApp(config: Readonly<ExportApiConfig>, deps: HttpAppDe
   mount(exportRoutes(deps.requests, deps.currencies));
   mount(workspaceRoutes(deps.requests));
   mount(webhookRoutes(deps.webhooks));
+  mount(scheduleRoutes(deps.access, deps.currencies));
   koa.use(answerNotFound);
   return koa;
 }

@@ -19,6 +19,23 @@ export const EXPORT_REQUEST_EXAMPLE = {
   include_currency: true,
 };
 
+export const SCHEDULE_PREVIEW_REQUEST_EXAMPLE = {
+  name: 'Weekly client report',
+  export: { platforms: ['meta', 'google'], format: 'PDF', target_currency: 'EUR' },
+  range: 'previous_week',
+  recurrence: { frequency: 'weekly', days: ['MON'], time: '09:00' },
+  timezone: 'Europe/Berlin',
+  from: '2026-12-06T12:00:00Z',
+};
+
+export const SCHEDULE_PREVIEW_EXAMPLE = {
+  next_runs: [
+    '2026-12-07T09:00:00+01:00',
+    '2026-12-14T09:00:00+01:00',
+    '2026-12-21T09:00:00+01:00',
+  ],
+};
+
 export const EXPORT_ACCEPTED_EXAMPLE = { job_id: JOB_ID, status: 'PENDING' };
 
 export const JOB_EXAMPLE = {

@@ -59,8 +59,15 @@ export const jobSchemas = {
     required: ['since', 'until', 'platforms', 'format', 'target_currency'],
     additionalProperties: false,
     // The layout fields are refused on a format whose sections are fixed.
-    if: { required: ['format'], properties: { format: { enum: FIXED_FORMATS } } },
-    then: { properties: Object.fromEntries(Object.keys(csvLayoutFields).map((f) => [f, false])) },
+    not: {
+      description: 'A format with fixed sections (PDF) takes no layout field.',
+      required: ['format'],
+      properties: { format: { enum: FIXED_FORMATS } },
+      anyOf: Object.keys(csvLayoutFields).map((field) => ({
+        required: [field],
+        properties: { [field]: {} },
+      })),
+    },
     properties: {
       since: { ...date, description: 'First day, in the report time zone.' },
       until: {

@@ -217,6 +217,30 @@ export const paths = {
       },
     },
   },
+  '/api/v1/analytics/schedules/preview': {
+    post: {
+      operationId: 'previewSchedule',
+      summary: 'The next runs of a schedule, computed without saving it',
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: ref('SchedulePreviewRequest'),
+            example: examples.SCHEDULE_PREVIEW_REQUEST_EXAMPLE,
+          },
+        },
+      },
+      responses: {
+        '200': json(
+          ref('SchedulePreview'),
+          'The next runs, in the schedule’s zone.',
+          examples.SCHEDULE_PREVIEW_EXAMPLE,
+        ),
+        '400': error('invalid_field: a field is invalid; `details` lists every one.'),
+        ...gates,
+      },
+    },
+  },
   '/api/v1/workspaces/current/webhooks': {
     post: {
       operationId: 'createWebhook',

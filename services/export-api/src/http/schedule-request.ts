@@ -1,0 +1,97 @@
+import {
+  DEFAULT_PREVIEW_RUNS,
+  MAX_PREVIEW_RUNS,
+  reportQueryFields,
+  SCHEDULE_FREQUENCIES,
+  SCHEDULE_RANGES,
+  toValidationError,
+  WEEKDAYS,
+  type Recurrence,
+  type ScheduleRange,
+} from '@wevion/shared';
+import Joi from 'joi';
+import { exportRequestSchema } from './export-request.ts';
+
+interface ScheduleContext {
+  currencies: readonly string[];
+  defaultTimezone: string;
+}
+
+/** The export fields a schedule's range sets for each run, so its body may not name them. */
+const SET_BY_RANGE = ['since', 'until', 'timezone'];
+
+const time = Joi.string()
+  .pattern(/^([01]\d|2[0-3]):[0-5]\d$/)
+  .required()
+  .messages({ 'string.pattern.base': '"recurrence.time" must be a local time written HH:MM' });
+
+const recurrence = Joi.object({
+  frequency: Joi.string()
+    .valid(...SCHEDULE_FREQUENCIES)
+    .required(),
+  time,
+  days: Joi.when('frequency', {
+    is: 'weekly',
+    then: Joi.array()
+      .items(Joi.string().valid(...WEEKDAYS))
+      .min(1)
+      .unique()
+      .required(),
+    otherwise: Joi.forbidden(),
+  }),
+  day: Joi.when('frequency', {
+    is: 'monthly',
+    then: Joi.alternatives(Joi.number().integer().min(1).max(31), Joi.string().valid('last'))
+      .required()
+      .messages({ 'alternatives.match': '"recurrence.day" must be 1 to 31 or "last"' }),
+    otherwise: Joi.forbidden(),
+  }),
+}).required();
+
+/** A schedule as a client writes it: name, the export, the range, the recurrence, the zone. */
+function scheduleFields(context: ScheduleContext) {
+  const exportBody = exportRequestSchema(context).fork(SET_BY_RANGE, (rule) =>
+    rule.forbidden().messages({
+      'any.unknown': '{{#label}} is set for each run by the schedule\'s "range"',
+    }),
+  );
+  return {
+    name: Joi.string().trim().min(1).max(200).required(),
+    export: exportBody.required(),
+    range: Joi.string()
+      .valid(...SCHEDULE_RANGES)
+      .required(),
+    recurrence,
+    timezone: reportQueryFields(context).timezone.default(context.defaultTimezone),
+  };
+}
+
+export interface SchedulePreviewRequest {
+  range: ScheduleRange;
+  recurrence: Recurrence;
+  timezone: string;
+  from: Date | null;
+  count: number;
+}
+
+/** POST /api/v1/analytics/schedules/preview: a schedule's body, plus `from` and `count`. */
+export function parseSchedulePreview(
+  body: unknown,
+  context: ScheduleContext,
+): SchedulePreviewRequest {
+  const schema = Joi.object({
+    ...scheduleFields(context),
+    from: Joi.string().isoDate(),
+    count: Joi.number().integer().min(1).max(MAX_PREVIEW_RUNS).default(DEFAULT_PREVIEW_RUNS),
+  });
+  // Every problem at once, so a client fixes its request in one round trip.
+  const { value, error } = schema.validate(body ?? {}, { abortEarly: false, convert: false });
+  if (error) throw toValidationError(error);
+  return {
+    range: value.range,
+    recurrence: value.recurrence,
+    timezone: value.timezone,
+    from: value.from ? new Date(value.from) : null,
+    count: value.count,
+  };
+}

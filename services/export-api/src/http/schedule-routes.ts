@@ -1,0 +1,32 @@
+import Router from '@koa/router';
+import type { User } from '../domain/user.ts';
+import { isoWithOffset, nextRuns } from '../domain/schedule-time.ts';
+import type { WorkspaceAccess } from '../workspace-access.ts';
+import { parseSchedulePreview } from './schedule-request.ts';
+
+/**
+ * /api/v1/analytics/schedules. So far the preview: a schedule's next runs, computed without
+ * saving anything, for the form and for anyone checking a timetable.
+ */
+export function scheduleRoutes(
+  access: Pick<WorkspaceAccess, 'crossChannel'>,
+  currencies: readonly string[],
+  clock: () => Date = () => new Date(),
+): Router {
+  const router = new Router({ prefix: '/api/v1/analytics/schedules' });
+  router.post('/preview', async (ctx) => {
+    const workspace = await access.crossChannel(ctx.state.user as User);
+    const preview = parseSchedulePreview(ctx.request.body, {
+      currencies,
+      defaultTimezone: workspace.timezone,
+    });
+    const runs = nextRuns(
+      preview.recurrence,
+      preview.timezone,
+      preview.from ?? clock(),
+      preview.count,
+    );
+    ctx.body = { next_runs: runs.map(isoWithOffset) };
+  });
+  return router;
+}
