@@ -1,36 +1,12 @@
-import {
-  startOpsServer,
-  type CancellationCheck,
-  type JobEventPublisher,
-  type JobMessageSource,
-  type Logger,
-  type RenderReportMessage,
-  type ServiceMetrics,
-} from '@wevion/shared';
+import { startOpsServer, type JobMessageSource, type RenderReportMessage } from '@wevion/shared';
 import type { RendererConfig } from './config.ts';
-import type {
-  ClaimCheckReader,
-  ExportFileStore,
-  LogoReader,
-  PdfPrinter,
-  ReportTemplate,
-} from './ports.ts';
-import { renderExport } from './render-export.ts';
+import { renderExport, type RenderDeps } from './render-export.ts';
 
-/** Every port the renderer works through; `main.ts` builds the adapters. */
-export interface RendererDeps {
-  printer: PdfPrinter;
-  template: ReportTemplate;
+/** Every port the renderer works through: the use case's, plus its queue and readiness checks. */
+export interface RendererDeps extends RenderDeps {
   jobs: JobMessageSource<RenderReportMessage>;
-  claimChecks: ClaimCheckReader;
-  files: ExportFileStore;
-  logos: LogoReader;
-  events: JobEventPublisher;
-  cancellations: CancellationCheck;
   /** What `/readyz` checks besides Chromium (queue, bucket). */
   readiness: Record<string, () => Promise<unknown>>;
-  logger: Logger;
-  metrics: ServiceMetrics;
 }
 
 /** renderer: the render-jobs consumer and the ops port. */

@@ -1,29 +1,17 @@
 import {
   startOpsServer,
-  type CancellationCheck,
   type ExportUnifiedReportMessage,
-  type JobEventPublisher,
   type JobMessageSource,
-  type Logger,
-  type ServiceMetrics,
 } from '@wevion/shared';
-import { buildExport } from './build-export.ts';
+import { buildExport, type BuildExportDeps } from './build-export.ts';
 import type { ReportBuilderConfig } from './config.ts';
-import type { ClaimCheckWriter, InsightsStore, RenderQueue } from './ports.ts';
 import { summaryEndpoint } from './summary-endpoint.ts';
 
-/** Every port report-builder works through; `main.ts` builds the adapters. */
-export interface ReportBuilderDeps {
-  store: InsightsStore;
+/** Every port report-builder works through: the use case's, plus its queue and readiness checks. */
+export interface ReportBuilderDeps extends BuildExportDeps {
   jobs: JobMessageSource<ExportUnifiedReportMessage>;
-  events: JobEventPublisher;
-  cancellations: CancellationCheck;
-  renderQueue: RenderQueue;
-  claimChecks: ClaimCheckWriter;
   /** What `/readyz` checks besides the insights store (queue, bucket). */
   readiness: Record<string, () => Promise<unknown>>;
-  logger: Logger;
-  metrics: ServiceMetrics;
 }
 
 /** report-builder: the export-jobs consumer and the ops port (with the internal summary). */

@@ -1,5 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import {
+  DELIVERY_STATES,
   firstPerEndpoint,
   type DeliveryAttempt,
   type Webhook,
@@ -27,7 +28,7 @@ const deliverySchema = new Schema(
     event_id: String,
     event_type: String,
     payload: String,
-    state: String,
+    state: { type: String, enum: DELIVERY_STATES, required: true },
     attempts: Schema.Types.Mixed,
     next_attempt_at: String,
     created_at: String,

@@ -1,5 +1,6 @@
 import { EXPORT_FORMATS, JOB_STATUSES } from '@wevion/shared';
 import Database from 'better-sqlite3';
+import { DELIVERY_STATES } from '../domain/webhook.ts';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -46,7 +47,7 @@ const SCHEMA = `
     event_id        TEXT NOT NULL,
     event_type      TEXT NOT NULL,
     payload         TEXT NOT NULL,
-    state           TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+    state           TEXT NOT NULL CHECK (state IN (${sqlList(DELIVERY_STATES)})),
     attempts        TEXT NOT NULL,
     next_attempt_at TEXT,
     created_at      TEXT NOT NULL,

@@ -28,6 +28,10 @@ export interface DeliveryAttempt {
   error: string | null;
 }
 
+/** A delivery waits and is retried (`pending`), or has ended one way or the other. */
+export const DELIVERY_STATES = ['pending', 'delivered', 'failed'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
 /** One event for one endpoint, retried until a 2xx or the end of its window. */
 export interface WebhookDelivery {
   delivery_id: string;
@@ -37,7 +41,7 @@ export interface WebhookDelivery {
   event_id: string;
   event_type: WebhookEventType;
   payload: string;
-  state: 'pending' | 'delivered' | 'failed';
+  state: DeliveryState;
   attempts: DeliveryAttempt[];
   next_attempt_at: string | null;
   created_at: string;

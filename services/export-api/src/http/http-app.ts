@@ -9,13 +9,15 @@ import type { WorkspaceAccess } from '../workspace-access.ts';
 import { apiDocs } from './api-docs.ts';
 import { authenticate } from './auth.ts';
 import { brandingRoutes } from './branding-routes.ts';
-import { JSON_BODY_LIMIT } from './errors.ts';
 import { exportRoutes } from './routes.ts';
 import { summaryRoute } from './summary-route.ts';
 import { webApp } from './web-app.ts';
 import { scheduleRoutes } from './schedule-routes.ts';
 import { webhookRoutes } from './webhook-routes.ts';
 import { workspaceRoutes } from './workspace-routes.ts';
+
+/** The public API's JSON body limit (koa-body's `jsonLimit`), named in its 413 answer. */
+const JSON_BODY_LIMIT = '64kb';
 
 export interface HttpAppDeps {
   requests: ExportRequests;

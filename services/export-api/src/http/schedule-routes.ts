@@ -6,12 +6,12 @@ import { parseSchedulePreview } from './schedule-request.ts';
 
 /**
  * /api/v1/analytics/schedules. So far the preview: a schedule's next runs, computed without
- * saving anything, for the form and for anyone checking a timetable.
+ * saving anything, for the form and for anyone checking a timetable. `from` is the clock a
+ * client (or a test) sets; without it the runs count from now.
  */
 export function scheduleRoutes(
   access: Pick<WorkspaceAccess, 'crossChannel'>,
   currencies: readonly string[],
-  clock: () => Date = () => new Date(),
 ): Router {
   const router = new Router({ prefix: '/api/v1/analytics/schedules' });
   router.post('/preview', async (ctx) => {
@@ -23,7 +23,7 @@ export function scheduleRoutes(
     const runs = nextRuns(
       preview.recurrence,
       preview.timezone,
-      preview.from ?? clock(),
+      preview.from ?? new Date(),
       preview.count,
     );
     ctx.body = { next_runs: runs.map(isoWithOffset) };

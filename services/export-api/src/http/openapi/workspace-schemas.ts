@@ -1,5 +1,5 @@
 import { EXPORT_FORMATS, PLAN_NAMES, ROLES, SUBSCRIPTION_STATUSES } from '@wevion/shared';
-import { WEBHOOK_EVENTS } from '../../domain/webhook.ts';
+import { DELIVERY_STATES, WEBHOOK_EVENTS } from '../../domain/webhook.ts';
 import { instant, nullable } from './building-blocks.ts';
 
 /** The workspace, its branding, its webhooks and what they deliver. */
@@ -127,7 +127,7 @@ export const workspaceSchemas = {
       webhook_id: { type: 'string' },
       event_id: { type: 'string' },
       event_type: { enum: WEBHOOK_EVENTS },
-      state: { enum: ['pending', 'delivered', 'failed'] },
+      state: { enum: DELIVERY_STATES },
       next_attempt_at: nullable(instant),
       created_at: instant,
       attempts: {
