@@ -24,7 +24,7 @@ export const PROGRESS_STAGES = ['queued', 'aggregating', 'rendering', 'uploading
 export type ProgressStage = (typeof PROGRESS_STAGES)[number];
 
 /** Something a finished export's user should know; the file is still the file asked for. */
-export const JOB_WARNING_CODES = ['no_data', 'range_in_future'] as const;
+export const JOB_WARNING_CODES = ['no_data', 'range_in_future', 'range_capped'] as const;
 export type JobWarningCode = (typeof JOB_WARNING_CODES)[number];
 
 /** The spec's hard cap (MAX_DATE_RANGE_DAYS in cross-channel analytics). */
@@ -106,6 +106,9 @@ export interface JobView {
   requested_by: string;
   /** The asker's display name, where their token carried one. */
   requested_by_name?: string;
+  /** The schedule whose run made this job, and its name when it ran. */
+  schedule_id?: string;
+  schedule_name?: string;
   params: ExportParams;
   progress: { stage: ProgressStage; percent: number; rows?: number } | null;
   file: {
@@ -202,6 +205,70 @@ export type Recurrence =
   | { frequency: 'weekly'; days: Weekday[]; time: string }
   | { frequency: 'monthly'; day: number | 'last'; time: string };
 
-/** The most runs a preview lists, and how many it lists by default. */
+/** The most runs a preview lists, and how many it lists by default (and a schedule shows). */
 export const MAX_PREVIEW_RUNS = 50;
 export const DEFAULT_PREVIEW_RUNS = 3;
+
+export const SCHEDULE_STATUSES = ['active', 'paused'] as const;
+export type ScheduleStatus = (typeof SCHEDULE_STATUSES)[number];
+
+/** Why a schedule paused: by hand, or by itself at a run. */
+export const PAUSE_REASONS = [
+  'paused_by_user',
+  'repeated_failures',
+  'subscription_required',
+  'cross_channel_disabled',
+  'plan_limit',
+] as const;
+export type PauseReason = (typeof PAUSE_REASONS)[number];
+
+/**
+ * What became of one run. `pending` while its job is being created; `job` once it has one (the
+ * job's own status says how it went); the rest are runs that made no job, and why.
+ */
+export const RUN_OUTCOMES = [
+  'pending',
+  'job',
+  'missed',
+  'skipped_overlap',
+  'skipped_quota',
+  'skipped_gate',
+] as const;
+export type RunOutcome = (typeof RUN_OUTCOMES)[number];
+
+/** Failed runs in a row after which a schedule pauses itself. */
+export const MAX_FAILED_RUNS_IN_A_ROW = 3;
+/** The longest schedule name. */
+export const MAX_SCHEDULE_NAME_LENGTH = 200;
+
+/** One run of a schedule as the API shows it. */
+export interface ScheduleRunView {
+  scheduled_for: string;
+  fired_at: string;
+  outcome: RunOutcome;
+  /** Why a run made no job (a gate's reason, the quota, the overlapping job). */
+  reason: { code: string; message: string } | null;
+  job_id: string | null;
+  /** The job's status now, for a run that made one. */
+  job_status: JobStatus | null;
+  since: string;
+  until: string;
+}
+
+/** A schedule as the API shows it. */
+export interface ScheduleView {
+  schedule_id: string;
+  name: string;
+  export: Omit<ExportParams, 'since' | 'until' | 'timezone'> & { format: ExportFormat };
+  range: ScheduleRange;
+  recurrence: Recurrence;
+  timezone: string;
+  status: ScheduleStatus;
+  paused_reason: { code: PauseReason; message: string } | null;
+  /** The next runs (three), ISO 8601 with their offset; empty while paused. */
+  next_runs: string[];
+  last_run: ScheduleRunView | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}

@@ -20,6 +20,7 @@ import type {
   ExportQueue,
   JobStore,
   LogoRasterizer,
+  ScheduleStore,
   LogoStore,
   ReadinessChecks,
   WebhookSender,
@@ -27,7 +28,9 @@ import type {
   WorkspaceStore,
 } from './ports.ts';
 import { startInboxes, stopInboxes } from './queue/inboxes.ts';
-import { ReconcilerLoop } from './reconciler-loop.ts';
+import { UpkeepLoop } from './upkeep-loop.ts';
+import { ScheduleAdmin } from './schedules/schedule-admin.ts';
+import { ScheduleRunner } from './schedules/schedule-runner.ts';
 import { WebhookAdmin } from './webhooks/webhook-admin.ts';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
 import { WebhookOutbox } from './webhooks/webhook-outbox.ts';
@@ -38,6 +41,7 @@ export interface ExportApiDeps {
   jobs: JobStore;
   workspaces: WorkspaceStore;
   webhooks: WebhookStore;
+  schedules: ScheduleStore;
   queue: ExportQueue;
   files: ExportFiles;
   signer: DownloadSigner;
@@ -52,6 +56,8 @@ export interface ExportApiDeps {
   metrics: ServiceMetrics;
   /** Where the built /analytics page lives (`services/export-api/web/`). */
   webDir?: string;
+  /** The schedules' clock (when runs are due, "now" for a resume); tests inject one. */
+  clock?: () => Date;
 }
 
 /**
@@ -59,10 +65,14 @@ export interface ExportApiDeps {
  * (at most 5 endpoints) can hold at most 5 of them, however slowly its receivers answer.
  */
 const WEBHOOK_ATTEMPTS_IN_FLIGHT = 64;
+/** Due schedules one store read returns; a tick reads again while a read comes back full. */
+const SCHEDULES_PER_READ = 200;
+/** A run that could not start for a day is given up (its idempotency key's window). */
+const RUN_GIVE_UP_MS = 24 * 3_600_000;
 
 /** export-api: the HTTP API, the job-event and dead-letter inboxes, webhooks and the reconciler. */
 export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps) {
-  const { logger, metrics } = deps;
+  const { logger, metrics, clock } = deps;
   const access = new WorkspaceAccess(deps.workspaces, {
     crossChannelEnabled: config.ENABLE_CROSS_CHANNEL_ANALYTICS,
   });
@@ -92,8 +102,12 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
       workspaces: deps.workspaces,
       queue: deps.queue,
       files: deps.files,
-      // Every job's end goes out to the workspace's webhooks, whichever path ended it.
-      onJobEnded: (jobId) => outbox.jobEnded(jobId),
+      // Every job's end goes out to the workspace's webhooks, whichever path ended it; a
+      // scheduled job's failure counts towards its schedule's streak.
+      onJobEnded: async (jobId) => {
+        await outbox.jobEnded(jobId);
+        await runner.jobEnded(jobId);
+      },
       logger,
     },
   );
@@ -108,10 +122,34 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
       cancellations: deps.cancellations,
     },
   );
+  const runner = new ScheduleRunner(
+    {
+      crossChannelEnabled: config.ENABLE_CROSS_CHANNEL_ANALYTICS,
+      batchSize: SCHEDULES_PER_READ,
+      // Creating a job is a store write and a queue send: a run pending a minute lost its task.
+      pendingLeaseMs: 60_000,
+      giveUpAfterMs: RUN_GIVE_UP_MS,
+    },
+    {
+      schedules: deps.schedules,
+      jobs: deps.jobs,
+      workspaces: deps.workspaces,
+      requests,
+      events: outbox,
+      ...(clock ? { clock } : {}),
+    },
+  );
   const koa = createHttpApp(config, {
     requests,
     access,
     webhooks: new WebhookAdmin({ store: deps.webhooks, sender: deps.webhookSender, access }),
+    schedules: new ScheduleAdmin({
+      schedules: deps.schedules,
+      jobs: deps.jobs,
+      access,
+      runner,
+      ...(clock ? { clock } : {}),
+    }),
     branding: new BrandingService({
       access,
       workspaces: deps.workspaces,
@@ -122,7 +160,7 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
     logger,
     ...(deps.webDir ? { webDir: deps.webDir } : {}),
   });
-  const reconciler = new ReconcilerLoop(
+  const reconciler = new UpkeepLoop(
     config.RECONCILE_INTERVAL_SECONDS * 1000,
     async () => {
       const r = await lifecycle.reconcile();
@@ -131,6 +169,17 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
       if (late) logger.info({ jobs: late }, 'job ends announced late to webhooks');
     },
     logger,
+    { name: 'reconcile round' },
+  );
+
+  const scheduler = new UpkeepLoop(
+    config.SCHEDULE_TICK_SECONDS * 1000,
+    async () => {
+      const { fired, repaired } = await runner.tick();
+      if (fired || repaired) logger.info({ fired, repaired }, 'schedules fired');
+    },
+    logger,
+    { jitter: 0.2, name: 'schedule round' },
   );
 
   new Gauge({
@@ -151,6 +200,7 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
     koa,
     requests,
     lifecycle,
+    runner,
     /** Starts the inboxes, webhooks, the reconciler, the API and ops servers; resolves with ports. */
     async start(
       port = config.PORT,
@@ -159,6 +209,7 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
       startInboxes(deps.inboxes, lifecycle);
       dispatcher.start();
       reconciler.start();
+      scheduler.start();
       ops = await startOpsServer(opsPort, config.OPS_HOST, {
         registry: metrics.registry,
         metricsToken: config.OPS_TOKEN,
@@ -176,6 +227,7 @@ export function createApp(config: Readonly<ExportApiConfig>, deps: ExportApiDeps
         stopInboxes(deps.inboxes),
         dispatcher.stop(),
         reconciler.stop(),
+        scheduler.stop(),
         server ? closeServer(server) : undefined,
         ops?.close(),
       ]);

@@ -58,6 +58,8 @@ const schema = Joi.object({
     .default(ECB_REFERENCE_CURRENCIES.join(',')),
   RECONCILE_INTERVAL_SECONDS: Joi.number().min(1).default(30),
   PENDING_GRACE_SECONDS: Joi.number().min(1).default(120),
+  /** How often each export-api task looks for due schedules (jittered by up to a fifth). */
+  SCHEDULE_TICK_SECONDS: Joi.number().min(0.1).max(60).default(15),
   MAX_ENQUEUE_ATTEMPTS: Joi.number().integer().min(1).default(5),
   RUNNING_TIMEOUT_SECONDS: Joi.number().min(10).default(900),
   /** SQS long-poll wait; tests shorten it so shutdown is quick. */
@@ -93,6 +95,7 @@ export interface ExportApiConfig extends AwsEnvironment, OpsEnvironment {
   SUPPORTED_CURRENCIES: string;
   RECONCILE_INTERVAL_SECONDS: number;
   PENDING_GRACE_SECONDS: number;
+  SCHEDULE_TICK_SECONDS: number;
   MAX_ENQUEUE_ATTEMPTS: number;
   RUNNING_TIMEOUT_SECONDS: number;
   QUEUE_WAIT_SECONDS: number;

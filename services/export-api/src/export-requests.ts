@@ -1,4 +1,10 @@
-import { AppError, EXPORT_FORMAT_SPECS, type ExportFormat, type JobView } from '@wevion/shared';
+import {
+  AppError,
+  EXPORT_FORMAT_SPECS,
+  type ExportFormat,
+  type JobView,
+  type JobWarning,
+} from '@wevion/shared';
 import { randomUUID } from 'node:crypto';
 import {
   exportFilename,
@@ -34,6 +40,13 @@ export interface ExportRequestsDeps {
 }
 
 export type { JobView };
+
+/** The schedule a run's job comes from, recorded on the job, and what its range warns of. */
+export interface ScheduleOrigin {
+  schedule_id: string;
+  schedule_name: string;
+  warnings: JobWarning[];
+}
 
 /** What a signed-in user asks of export-api: start an export, read one, list them. */
 export class ExportRequests {
@@ -85,13 +98,17 @@ export class ExportRequests {
     format: ExportFormat,
     params: ExportParams,
     idempotency?: { key: string; requestHash: string },
+    schedule?: ScheduleOrigin,
   ): Promise<{ job: Job; replayed: boolean; quota?: Quota }> {
     if (idempotency) {
       const earlier = await this.earlierRequest(workspace, idempotency);
       if (earlier) return { job: earlier, replayed: true };
     }
     try {
-      const { job, used } = await this.createJob(user, workspace, format, params, idempotency);
+      const { job, used } = await this.createJob(user, workspace, format, params, {
+        idempotency,
+        schedule,
+      });
       return {
         job,
         replayed: false,
@@ -131,8 +148,12 @@ export class ExportRequests {
     workspace: Workspace,
     format: ExportFormat,
     params: ExportParams,
-    idempotency: { key: string; requestHash: string } | undefined,
+    origin: {
+      idempotency: { key: string; requestHash: string } | undefined;
+      schedule: ScheduleOrigin | undefined;
+    },
   ): Promise<{ job: Job; used: number | null }> {
+    const { idempotency, schedule } = origin;
     const plan = PLANS[workspace.plan];
     const now = this.now();
     const at = now.toISOString();
@@ -141,6 +162,9 @@ export class ExportRequests {
       workspace_id: workspace.workspace_id,
       requested_by: user.user_id,
       ...(user.name ? { requested_by_name: user.name } : {}),
+      ...(schedule
+        ? { schedule_id: schedule.schedule_id, schedule_name: schedule.schedule_name }
+        : {}),
       status: 'PENDING',
       format,
       params,
@@ -153,7 +177,7 @@ export class ExportRequests {
       updated_at: at,
       enqueue_attempts: 0,
       last_enqueued_at: null,
-      warnings: requestWarnings(params, now),
+      warnings: [...(schedule?.warnings ?? []), ...requestWarnings(params, now)],
       ...(idempotency
         ? { idempotency_key: idempotency.key, request_hash: idempotency.requestHash }
         : {}),
@@ -245,6 +269,7 @@ export class ExportRequests {
       format: job.format,
       requested_by: job.requested_by,
       ...(job.requested_by_name ? { requested_by_name: job.requested_by_name } : {}),
+      ...(job.schedule_id ? { schedule_id: job.schedule_id, schedule_name: job.schedule_name! } : {}),
       params: job.params,
       progress: job.progress,
       file: publicFile(job),

@@ -23,18 +23,25 @@ const stores = config.MONGODB_URI
   : await openSqliteStores(config.SQLITE_PATH);
 
 async function openSqliteStores(path: string) {
-  const [{ openSqlite }, { SqliteJobStore }, { SqliteWorkspaceStore }, { SqliteWebhookStore }] =
-    await Promise.all([
-      import('./adapters/sqlite-database.ts'),
-      import('./adapters/sqlite-job-store.ts'),
-      import('./adapters/sqlite-workspace-store.ts'),
-      import('./adapters/sqlite-webhook-store.ts'),
-    ]);
+  const [
+    { openSqlite },
+    { SqliteJobStore },
+    { SqliteWorkspaceStore },
+    { SqliteWebhookStore },
+    { SqliteScheduleStore },
+  ] = await Promise.all([
+    import('./adapters/sqlite-database.ts'),
+    import('./adapters/sqlite-job-store.ts'),
+    import('./adapters/sqlite-workspace-store.ts'),
+    import('./adapters/sqlite-webhook-store.ts'),
+    import('./adapters/sqlite-schedule-store.ts'),
+  ]);
   const db = openSqlite(path);
   return {
     jobs: new SqliteJobStore(db),
     workspaces: new SqliteWorkspaceStore(db),
     webhooks: new SqliteWebhookStore(db),
+    schedules: new SqliteScheduleStore(db),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { ExportFormat, JobStatus, LogoType } from '@wevion/shared';
 import type { Job, JobPatch } from './domain/job.ts';
+import type { Schedule, SchedulePatch, ScheduleRun } from './domain/schedule.ts';
 import type { DeliveryAttempt, Webhook, WebhookDelivery } from './domain/webhook.ts';
 import type { Workspace } from './domain/workspace.ts';
 
@@ -54,6 +55,46 @@ export interface JobStore {
   countByStatus(): Promise<Record<JobStatus, number>>;
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Schedules and their runs: beside the jobs (SQLite locally, MongoDB in production). */
+export interface ScheduleStore {
+  /** Inserts unless the workspace already has `max` schedules (one atomic step). */
+  create(schedule: Schedule, max: number): Promise<boolean>;
+  get(workspaceId: string, scheduleId: string): Promise<Schedule | null>;
+  /** Newest first, keyset-paginated. */
+  list(
+    workspaceId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<{ schedules: Schedule[]; nextCursor: string | null }>;
+  /** The ids of a workspace's active schedules, oldest first (a downgrade pauses the newest). */
+  activeIds(workspaceId: string): Promise<string[]>;
+  /**
+   * Applies `patch`; with `expect`, only while the schedule's `next_run_at` is still that value
+   * (compare-and-set). Resolves with the schedule after the change, or null when nothing changed.
+   */
+  update(
+    workspaceId: string,
+    scheduleId: string,
+    patch: SchedulePatch,
+    expect?: { next_run_at: string | null },
+  ): Promise<Schedule | null>;
+  /** Deletes the schedule and its run history (its jobs stay in the Reports list). */
+  remove(workspaceId: string, scheduleId: string): Promise<boolean>;
+  /** Active schedules whose next run is at or before `now`, the longest due first. */
+  findDue(now: string, limit: number): Promise<Schedule[]>;
+  /** Inserts a run unless the schedule already has one for its `scheduled_for` (false then). */
+  addRun(run: ScheduleRun): Promise<boolean>;
+  getRun(scheduleId: string, scheduledFor: string): Promise<ScheduleRun | null>;
+  /** Records a `pending` run's outcome, once: false when it already had one. */
+  recordRun(
+    runId: string,
+    outcome: Pick<ScheduleRun, 'outcome' | 'reason' | 'job_id'>,
+  ): Promise<boolean>;
+  /** A schedule's runs, the latest scheduled first. */
+  runs(scheduleId: string, limit: number): Promise<ScheduleRun[]>;
+  /** Runs still `pending` that were written before `before` (a crash between the run and its job). */
+  findPendingRuns(before: string, limit: number): Promise<ScheduleRun[]>;
 }
 
 export interface WorkspaceStore {

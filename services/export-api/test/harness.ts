@@ -22,6 +22,7 @@ import { createAwsAdapters } from '../src/adapters/aws-adapters.ts';
 import { createEdgeAdapters } from '../src/adapters/edge-adapters.ts';
 import { openSqlite } from '../src/adapters/sqlite-database.ts';
 import { SqliteJobStore } from '../src/adapters/sqlite-job-store.ts';
+import { SqliteScheduleStore } from '../src/adapters/sqlite-schedule-store.ts';
 import { SqliteWebhookStore } from '../src/adapters/sqlite-webhook-store.ts';
 import { SqliteWorkspaceStore } from '../src/adapters/sqlite-workspace-store.ts';
 import { createApp } from '../src/app.ts';
@@ -42,6 +43,7 @@ export interface Harness {
   clients: AwsClients;
   jobs: SqliteJobStore;
   workspaces: SqliteWorkspaceStore;
+  schedules: SqliteScheduleStore;
   token(workspace: string, role?: string): Promise<string>;
   /** Resolves once a queue holds no message, visible or in flight (everything sent was handled). */
   drained(queueUrl: string): Promise<void>;
@@ -54,7 +56,10 @@ export interface Harness {
  * export-api against real emulators (fauxqs, s3rver) and an in-memory SQLite store seeded with
  * the demo workspaces; consumers started, HTTP served through `app.koa`.
  */
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(
+  env: Record<string, string> = {},
+  options: { clock?: () => Date } = {},
+): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'wevion-api-'));
   const emulators: LocalEmulators = await startLocalEmulators({
     sqsPort: 0,
@@ -86,6 +91,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   for (const workspace of DEMO_WORKSPACES) await workspaces.upsert(workspace);
   for (const job of kumoHistory(new Date())) await jobs.create(job);
   const webhooks = new SqliteWebhookStore(db);
+  const schedules = new SqliteScheduleStore(db);
   const logger = createLogger('export-api-test', 'silent');
   const metrics = createMetrics('export-api');
   const adapters = createAwsAdapters(config, clients, { logger, metrics });
@@ -93,10 +99,12 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     jobs,
     workspaces,
     webhooks,
+    schedules,
     ...adapters,
     ...createEdgeAdapters(config),
     logger,
     metrics,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const ports = await app.start(0, 0);
   return {
@@ -107,6 +115,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     clients,
     jobs,
     workspaces,
+    schedules,
     token: (workspace, role = 'admin') =>
       signDevToken(JWT_SECRET, { sub: 'user_test', workspace_id: workspace, role }),
     drained: (queueUrl) => queueDrained(clients.sqs, queueUrl),

@@ -3,6 +3,9 @@ import { openSqlite } from '../src/adapters/sqlite-database.ts';
 import { SqliteJobStore } from '../src/adapters/sqlite-job-store.ts';
 import { SqliteWorkspaceStore } from '../src/adapters/sqlite-workspace-store.ts';
 import { SqliteWebhookStore } from '../src/adapters/sqlite-webhook-store.ts';
+import { SqliteScheduleStore } from '../src/adapters/sqlite-schedule-store.ts';
+import { InMemoryScheduleStore } from './fakes/in-memory-schedule-store.ts';
+import { scheduleStoreContract } from './schedule-store.contract.ts';
 import { DEMO_WORKSPACES } from '../src/demo-workspaces.ts';
 import { InMemoryJobStore } from './fakes/in-memory-job-store.ts';
 import { InMemoryWebhookStore } from './fakes/in-memory-webhook-store.ts';
@@ -62,5 +65,28 @@ describe('MongoDB webhook store', () => {
     const url = new URL(uri);
     url.pathname = `/wevion_webhooks_${process.pid}_${Date.now()}`;
     return (await connectMongoStores(url.toString())).webhooks;
+  });
+});
+
+describe('SQLite schedule store', () => {
+  scheduleStoreContract(async () => new SqliteScheduleStore(openSqlite(':memory:')));
+});
+
+describe("in-memory schedule store (the unit tests' fake)", () => {
+  scheduleStoreContract(async () => new InMemoryScheduleStore());
+});
+
+describe('MongoDB schedule store', () => {
+  const uri = process.env.MONGODB_URI;
+  if (!uri) {
+    it(
+      'skipped: MONGODB_URI is not set (no MongoDB server on this machine); set it to run the contract',
+    );
+    return;
+  }
+  scheduleStoreContract(async () => {
+    const url = new URL(uri);
+    url.pathname = `/wevion_schedules_${process.pid}_${Date.now()}`;
+    return (await connectMongoStores(url.toString())).schedules;
   });
 });

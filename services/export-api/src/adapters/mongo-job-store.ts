@@ -1,9 +1,10 @@
-import { EXPORT_FORMATS, JOB_STATUSES, ValidationError, type JobStatus } from '@wevion/shared';
+import { EXPORT_FORMATS, JOB_STATUSES, type JobStatus } from '@wevion/shared';
 import mongoose, { Schema, type Connection } from 'mongoose';
 import { IdempotencyKeyTaken, type Job, type JobPatch } from '../domain/job.ts';
 import type { Workspace } from '../domain/workspace.ts';
 import type { JobFilter, JobPage, JobStore, WorkspaceStore } from '../ports.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { MongoScheduleStore } from './mongo-schedule-store.ts';
 import { MongoWebhookStore } from './mongo-webhook-store.ts';
 
 const jobSchema = new Schema(
@@ -12,6 +13,8 @@ const jobSchema = new Schema(
     workspace_id: { type: String, required: true },
     requested_by: String,
     requested_by_name: String,
+    schedule_id: String,
+    schedule_name: String,
     status: { type: String, enum: JOB_STATUSES, required: true },
     format: { type: String, enum: EXPORT_FORMATS, required: true },
     params: Schema.Types.Mixed,
@@ -74,12 +77,18 @@ const toJob = ({ _id, ...rest }: JobDocument): Job =>
 /** Opens one MongoDB connection for the stores (production). */
 export async function connectMongoStores(
   uri: string,
-): Promise<{ jobs: MongoJobStore; workspaces: MongoWorkspaceStore; webhooks: MongoWebhookStore }> {
+): Promise<{
+  jobs: MongoJobStore;
+  workspaces: MongoWorkspaceStore;
+  webhooks: MongoWebhookStore;
+  schedules: MongoScheduleStore;
+}> {
   const connection = await mongoose.createConnection(uri).asPromise();
   const jobs = new MongoJobStore(connection);
   const webhooks = new MongoWebhookStore(connection);
-  await Promise.all([jobs.syncIndexes(), webhooks.syncIndexes()]);
-  return { jobs, workspaces: new MongoWorkspaceStore(connection), webhooks };
+  const schedules = new MongoScheduleStore(connection);
+  await Promise.all([jobs.syncIndexes(), webhooks.syncIndexes(), schedules.syncIndexes()]);
+  return { jobs, workspaces: new MongoWorkspaceStore(connection), webhooks, schedules };
 }
 
 /** job_results in MongoDB. Status changes are conditional updates, so racing events cannot regress a job. */
@@ -184,12 +193,6 @@ export class MongoJobStore implements JobStore {
     if (filter.status) query.status = filter.status;
     if (page.cursor) {
       const after = decodeCursor(page.cursor);
-      if (!after)
-        throw new ValidationError(
-          'invalid_cursor',
-          '"cursor" is not a cursor this API returned',
-          'cursor',
-        );
       query.$or = [
         { created_at: { $lt: after[0] } },
         { created_at: after[0], _id: { $lt: after[1] } },

@@ -1,6 +1,7 @@
 import { EXPORT_FORMATS, JOB_STATUSES } from '@wevion/shared';
 import Database from 'better-sqlite3';
 import { DELIVERY_STATES } from '../domain/webhook.ts';
+import { RUN_OUTCOMES, SCHEDULE_STATUSES } from '@wevion/shared';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -28,7 +29,9 @@ const SCHEMA = `
     warnings         TEXT,
     idempotency_key  TEXT,
     request_hash     TEXT,
-    announced_at     TEXT
+    announced_at     TEXT,
+    schedule_id      TEXT,
+    schedule_name    TEXT
   );
   CREATE INDEX IF NOT EXISTS job_results_history ON job_results (workspace_id, created_at DESC, job_id DESC);
   CREATE INDEX IF NOT EXISTS job_results_staleness ON job_results (status, updated_at);
@@ -55,6 +58,31 @@ const SCHEMA = `
   );
   CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at);
   CREATE INDEX IF NOT EXISTS webhook_deliveries_log ON webhook_deliveries (webhook_id, created_at DESC);
+  CREATE TABLE IF NOT EXISTS schedules (
+    schedule_id  TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN (${sqlList(SCHEDULE_STATUSES)})),
+    next_run_at  TEXT,
+    created_at   TEXT NOT NULL,
+    document     TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS schedules_workspace ON schedules (workspace_id, created_at DESC, schedule_id DESC);
+  CREATE INDEX IF NOT EXISTS schedules_due ON schedules (next_run_at) WHERE status = 'active';
+  CREATE TABLE IF NOT EXISTS schedule_runs (
+    run_id        TEXT PRIMARY KEY,
+    schedule_id   TEXT NOT NULL,
+    workspace_id  TEXT NOT NULL,
+    scheduled_for TEXT NOT NULL,
+    fired_at      TEXT NOT NULL,
+    outcome       TEXT NOT NULL CHECK (outcome IN (${sqlList(RUN_OUTCOMES)})),
+    reason        TEXT,
+    job_id        TEXT,
+    since         TEXT NOT NULL,
+    until         TEXT NOT NULL,
+    -- This index, not a clock or a lock, is what makes each run happen once.
+    UNIQUE (schedule_id, scheduled_for)
+  );
+  CREATE INDEX IF NOT EXISTS schedule_runs_pending ON schedule_runs (fired_at) WHERE outcome = 'pending';
   CREATE TABLE IF NOT EXISTS workspaces (
     workspace_id TEXT PRIMARY KEY,
     document     TEXT NOT NULL
@@ -76,6 +104,8 @@ export function openSqlite(path: string): Database.Database {
     'request_hash',
     'announced_at',
     'requested_by_name',
+    'schedule_id',
+    'schedule_name',
   ])
     if (!columns.some((c) => c.name === column))
       db.exec(`ALTER TABLE job_results ADD COLUMN ${column} TEXT`);

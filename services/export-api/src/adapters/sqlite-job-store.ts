@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { JOB_STATUSES, ValidationError, type JobStatus } from '@wevion/shared';
+import { JOB_STATUSES, type JobStatus } from '@wevion/shared';
 import { IdempotencyKeyTaken, type Job, type JobPatch } from '../domain/job.ts';
 import type { JobFilter, JobPage, JobStore } from '../ports.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
@@ -26,6 +26,8 @@ const COLUMNS = [
   'idempotency_key',
   'request_hash',
   'announced_at',
+  'schedule_id',
+  'schedule_name',
 ] as const;
 
 type Row = Record<(typeof COLUMNS)[number], string | number | null>;
@@ -49,6 +51,8 @@ function insertRow(job: Job): Partial<Row> {
     idempotency_key: null,
     request_hash: null,
     announced_at: null,
+    schedule_id: null,
+    schedule_name: null,
     ...toRow(job),
   };
 }
@@ -71,6 +75,8 @@ function fromRow(row: Row): Job {
     'idempotency_key',
     'request_hash',
     'announced_at',
+    'schedule_id',
+    'schedule_name',
   ] as const)
     if (job[key] === null) delete job[key];
   return job as unknown as Job;
@@ -154,12 +160,6 @@ export class SqliteJobStore implements JobStore {
     }
     if (page.cursor) {
       const after = decodeCursor(page.cursor);
-      if (!after)
-        throw new ValidationError(
-          'invalid_cursor',
-          '"cursor" is not a cursor this API returned',
-          'cursor',
-        );
       where.push('(created_at, job_id) < (@cursorCreatedAt, @cursorJobId)');
       [params.cursorCreatedAt, params.cursorJobId] = after;
     }

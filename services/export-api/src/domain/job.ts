@@ -31,6 +31,9 @@ export interface Job {
   requested_by: string;
   /** The asker's display name, where their token carried one. */
   requested_by_name?: string;
+  /** The schedule whose run made this job, and its name when it ran. */
+  schedule_id?: string;
+  schedule_name?: string;
   status: JobStatus;
   format: ExportFormat;
   params: ExportParams;

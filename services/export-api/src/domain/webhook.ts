@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { publicFile, type Job } from './job.ts';
+import type { Schedule } from './schedule.ts';
 
 /** Endpoints a workspace may register. */
 export const MAX_WEBHOOKS_PER_WORKSPACE = 5;
@@ -8,7 +9,12 @@ export const DELIVERY_WINDOW_MS = 24 * 3_600_000;
 /** The longest wait between two attempts. */
 const MAX_RETRY_DELAY_MS = 3_600_000;
 
-export const WEBHOOK_EVENTS = ['export.completed', 'export.failed'] as const;
+export const WEBHOOK_EVENTS = [
+  'export.completed',
+  'export.failed',
+  'schedule.run_failed',
+  'schedule.paused',
+] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 
 export interface Webhook {
@@ -114,4 +120,28 @@ export function jobEndedEvent(job: Job, eventId: string, at: Date) {
       },
     }),
   };
+}
+
+/** An event about a schedule, as its webhooks receive it: enough to find it and act. */
+export function scheduleEvent(
+  type: Extract<WebhookEventType, `schedule.${string}`>,
+  eventId: string,
+  schedule: Schedule,
+  run: { scheduled_for: string; job_id: string | null; error: Job['error'] } | null,
+  at: Date,
+): string {
+  return JSON.stringify({
+    id: eventId,
+    type,
+    created_at: at.toISOString(),
+    data: {
+      schedule_id: schedule.schedule_id,
+      workspace_id: schedule.workspace_id,
+      name: schedule.name,
+      status: schedule.status,
+      paused_reason: schedule.paused_reason,
+      run,
+      schedule_url: `/api/v1/analytics/schedules/${schedule.schedule_id}`,
+    },
+  });
 }

@@ -71,7 +71,15 @@ export function parseExportRequest(
     body,
     { convert: false },
   );
-  const { format, dimensions, granularity, metrics, include_currency, ...params } = value;
+  return splitExportBody<ExportParams>(value);
+}
+
+/** A validated export body as a format and the job's params, the layout filled in. */
+export function splitExportBody<P extends object>(
+  value: P & CsvLayoutInput & { format: ExportFormat },
+): { format: ExportFormat; params: P } {
+  const { format, dimensions, granularity, metrics, include_currency, ...rest } = value;
+  const params = rest as unknown as P;
   if (!EXPORT_FORMAT_SPECS[format].takesLayout) return { format, params };
   return {
     format,

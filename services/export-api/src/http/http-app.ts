@@ -4,6 +4,7 @@ import { koaBody } from 'koa-body';
 import type { BrandingService } from '../branding-service.ts';
 import type { ExportApiConfig } from '../config.ts';
 import type { ExportRequests } from '../export-requests.ts';
+import type { ScheduleAdmin } from '../schedules/schedule-admin.ts';
 import type { WebhookAdmin } from '../webhooks/webhook-admin.ts';
 import type { WorkspaceAccess } from '../workspace-access.ts';
 import { apiDocs } from './api-docs.ts';
@@ -23,6 +24,7 @@ export interface HttpAppDeps {
   requests: ExportRequests;
   access: Pick<WorkspaceAccess, 'crossChannel'>;
   webhooks: WebhookAdmin;
+  schedules: ScheduleAdmin;
   branding: BrandingService;
   currencies: readonly string[];
   logger: Logger;
@@ -79,7 +81,7 @@ export function createHttpApp(config: Readonly<ExportApiConfig>, deps: HttpAppDe
   mount(exportRoutes(deps.requests, deps.currencies));
   mount(workspaceRoutes(deps.requests));
   mount(webhookRoutes(deps.webhooks));
-  mount(scheduleRoutes(deps.access, deps.currencies));
+  mount(scheduleRoutes(deps.schedules, deps.currencies));
   koa.use(answerNotFound);
   return koa;
 }

@@ -1,6 +1,8 @@
 import {
   DEFAULT_PREVIEW_RUNS,
   MAX_PREVIEW_RUNS,
+  MAX_SCHEDULE_NAME_LENGTH,
+  ValidationError,
   reportQueryFields,
   SCHEDULE_FREQUENCIES,
   SCHEDULE_RANGES,
@@ -10,7 +12,8 @@ import {
   type ScheduleRange,
 } from '@wevion/shared';
 import Joi from 'joi';
-import { exportRequestSchema } from './export-request.ts';
+import type { ScheduleExport } from '../domain/schedule.ts';
+import { exportRequestSchema, splitExportBody } from './export-request.ts';
 
 interface ScheduleContext {
   currencies: readonly string[];
@@ -50,13 +53,14 @@ const recurrence = Joi.object({
 
 /** A schedule as a client writes it: name, the export, the range, the recurrence, the zone. */
 function scheduleFields(context: ScheduleContext) {
-  const exportBody = exportRequestSchema(context).fork(SET_BY_RANGE, (rule) =>
-    rule.forbidden().messages({
+  // Replaced, not amended: an amended rule would keep its default (the zone) and fill it in.
+  const exportBody = exportRequestSchema(context).fork(SET_BY_RANGE, () =>
+    Joi.any().forbidden().messages({
       'any.unknown': '{{#label}} is set for each run by the schedule\'s "range"',
     }),
   );
   return {
-    name: Joi.string().trim().min(1).max(200).required(),
+    name: Joi.string().trim().min(1).max(MAX_SCHEDULE_NAME_LENGTH).required(),
     export: exportBody.required(),
     range: Joi.string()
       .valid(...SCHEDULE_RANGES)
@@ -64,6 +68,69 @@ function scheduleFields(context: ScheduleContext) {
     recurrence,
     timezone: reportQueryFields(context).timezone.default(context.defaultTimezone),
   };
+}
+
+/** What a client sets on a schedule; the rest (status, next run, runs) the service keeps. */
+export interface ScheduleInput {
+  name: string;
+  export: ScheduleExport;
+  range: ScheduleRange;
+  recurrence: Recurrence;
+  timezone: string;
+}
+
+/** The fields a PATCH may change: each given replaces the stored one whole. */
+export const SCHEDULE_INPUT_FIELDS = ['name', 'export', 'range', 'recurrence', 'timezone'] as const;
+
+function validateSchedule(body: unknown, context: ScheduleContext): ScheduleInput {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new ValidationError(
+      'invalid_body',
+      'Send a JSON object with name, export, range, recurrence and, optionally, timezone',
+    );
+  // Every problem at once, so a client fixes its request in one round trip.
+  const { value, error } = Joi.object(scheduleFields(context)).validate(body, {
+    abortEarly: false,
+    convert: false,
+  });
+  if (error) throw toValidationError(error);
+  const { format, params } = splitExportBody<Omit<ScheduleExport, 'format'>>(value.export);
+  return {
+    name: value.name,
+    export: { format, ...params },
+    range: value.range,
+    recurrence: value.recurrence,
+    timezone: value.timezone,
+  };
+}
+
+/** POST /api/v1/analytics/schedules. */
+export const parseScheduleCreate = (body: unknown, context: ScheduleContext) =>
+  validateSchedule(body, context);
+
+/**
+ * PATCH /api/v1/analytics/schedules/:id: the given fields over the stored ones, the result
+ * validated whole, so a change can never leave a schedule the create would refuse.
+ */
+export function parseSchedulePatch(
+  body: unknown,
+  current: ScheduleInput,
+  context: ScheduleContext,
+): ScheduleInput {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new ValidationError('invalid_body', 'Send a JSON object with the fields to change');
+  const unknown = Object.keys(body).filter(
+    (field) => !(SCHEDULE_INPUT_FIELDS as readonly string[]).includes(field),
+  );
+  if (unknown.length)
+    throw ValidationError.of(
+      unknown.map((field) => ({
+        field,
+        code: 'unknown_field',
+        message: `"${field}" is not allowed`,
+      })),
+    );
+  return validateSchedule({ ...current, ...body }, context);
 }
 
 export interface SchedulePreviewRequest {

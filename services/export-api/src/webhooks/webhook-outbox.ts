@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Job } from '../domain/job.ts';
-import { DELIVERY_WINDOW_MS, jobEndedEvent, type WebhookDelivery } from '../domain/webhook.ts';
+import {
+  DELIVERY_WINDOW_MS,
+  jobEndedEvent,
+  type WebhookDelivery,
+  type WebhookEventType,
+} from '../domain/webhook.ts';
 import type { JobStore, WebhookStore } from '../ports.ts';
 
 export interface WebhookOutboxDeps {
@@ -29,7 +34,7 @@ export class WebhookOutbox {
   async jobEnded(jobId: string): Promise<void> {
     const job = await this.deps.jobs.get(jobId);
     if (!job || (job.status !== 'COMPLETED' && job.status !== 'FAILED')) return;
-    await this.storeDeliveries(job);
+    await this.storeJobEnd(job);
     await this.deps.jobs.update(jobId, { announced_at: this.now().toISOString() }, [job.status]);
   }
 
@@ -41,19 +46,40 @@ export class WebhookOutbox {
     return missed.length;
   }
 
-  private async storeDeliveries(job: Job): Promise<void> {
-    const endpoints = await this.deps.store.list(job.workspace_id);
-    if (!endpoints.length) return;
-    const now = this.now();
+  /**
+   * An event about a schedule (a failure streak began, it paused itself): one delivery per
+   * endpoint. `eventId` names the occurrence, so telling it twice stores it once.
+   */
+  async scheduleEvent(
+    workspaceId: string,
+    eventId: string,
+    type: WebhookEventType,
+    body: string,
+  ): Promise<void> {
+    await this.storeDeliveries(workspaceId, eventId, type, body);
+  }
+
+  private async storeJobEnd(job: Job): Promise<void> {
     // One event id per job end: a duplicate notice of it stores no second delivery.
     const eventId = `evt_${job.job_id}_${job.status.toLowerCase()}`;
-    const { type, body } = jobEndedEvent(job, eventId, now);
-    const at = now.toISOString();
+    const { type, body } = jobEndedEvent(job, eventId, this.now());
+    await this.storeDeliveries(job.workspace_id, eventId, type, body);
+  }
+
+  private async storeDeliveries(
+    workspaceId: string,
+    eventId: string,
+    type: WebhookEventType,
+    body: string,
+  ): Promise<void> {
+    const endpoints = await this.deps.store.list(workspaceId);
+    if (!endpoints.length) return;
+    const at = this.now().toISOString();
     await this.deps.store.addDeliveries(
       endpoints.map((endpoint): WebhookDelivery => ({
         delivery_id: randomUUID(),
         webhook_id: endpoint.webhook_id,
-        workspace_id: job.workspace_id,
+        workspace_id: workspaceId,
         event_id: eventId,
         event_type: type,
         payload: body,

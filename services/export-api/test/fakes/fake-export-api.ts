@@ -4,6 +4,7 @@ import { createApp } from '../../src/app.ts';
 import { loadExportApiConfig } from '../../src/config.ts';
 import { DEMO_WORKSPACES } from '../../src/demo-workspaces.ts';
 import { InMemoryJobStore } from './in-memory-job-store.ts';
+import { InMemoryScheduleStore } from './in-memory-schedule-store.ts';
 import { InMemoryWebhookStore } from './in-memory-webhook-store.ts';
 import { InMemoryWorkspaceStore } from './in-memory-workspace-store.ts';
 import {
@@ -24,11 +25,12 @@ const UNUSED = 'http://127.0.0.1:9/unused';
  * export-api's `createApp` wired to a fake of every port: no emulator, no network. Requests go
  * through `koa.callback()`; queue messages are pushed by the test.
  */
-export function fakeExportApi(env: Record<string, string> = {}) {
+export function fakeExportApi(env: Record<string, string> = {}, clock?: () => Date) {
   const ports = {
     jobs: new InMemoryJobStore(),
     workspaces: new InMemoryWorkspaceStore(DEMO_WORKSPACES),
     webhooks: new InMemoryWebhookStore(),
+    schedules: new InMemoryScheduleStore(),
     queue: new RecordingExportQueue(),
     files: new RecordingExportFiles(),
     signer: new FakeDownloadSigner(),
@@ -60,6 +62,7 @@ export function fakeExportApi(env: Record<string, string> = {}) {
     ...ports,
     logger: createLogger('export-api-unit', 'silent'),
     metrics: createMetrics('export-api'),
+    ...(clock ? { clock } : {}),
   });
   return {
     ...ports,

@@ -1,16 +1,16 @@
 import { createLogger } from '@wevion/shared';
 import assert from 'node:assert/strict';
 import { eventually } from '@wevion/testing/polling.ts';
-import { ReconcilerLoop } from '../../src/reconciler-loop.ts';
+import { UpkeepLoop } from '../../src/upkeep-loop.ts';
 
-describe('the reconciler loop', () => {
+describe('the upkeep loop (reconciler, schedules)', () => {
   const logger = createLogger('loop-test', 'silent');
 
   it('when a round outlasts the interval, then the next one waits for it: rounds never overlap', async () => {
     let running = 0;
     let most = 0;
     let rounds = 0;
-    const loop = new ReconcilerLoop(
+    const loop = new UpkeepLoop(
       5,
       async () => {
         running++;
@@ -31,7 +31,7 @@ describe('the reconciler loop', () => {
   it('when stopped mid-round, then stop resolves only after that round has finished', async () => {
     let started = false;
     let finished = false;
-    const loop = new ReconcilerLoop(
+    const loop = new UpkeepLoop(
       1,
       async () => {
         started = true;
@@ -48,7 +48,7 @@ describe('the reconciler loop', () => {
 
   it('when a round fails, then the loop logs it and goes on', async () => {
     let rounds = 0;
-    const loop = new ReconcilerLoop(
+    const loop = new UpkeepLoop(
       1,
       async () => {
         rounds++;
