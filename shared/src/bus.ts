@@ -8,12 +8,15 @@ export async function sendToQueue(
   sqs: SQSClient,
   queueUrl: string,
   message: BusMessage,
+  options: { groupId?: string } = {},
 ): Promise<void> {
   validateMessage(message.type, message);
   await sqs.send(
     new SendMessageCommand({
       QueueUrl: queueUrl,
       MessageBody: JSON.stringify(message),
+      // On a standard queue a group id makes SQS fair queues share a burst out between groups.
+      ...(options.groupId ? { MessageGroupId: options.groupId } : {}),
       MessageAttributes: {
         type: { DataType: 'String', StringValue: message.type },
         job_id: { DataType: 'String', StringValue: message.job_id },

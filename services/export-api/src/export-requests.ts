@@ -269,7 +269,9 @@ export class ExportRequests {
       format: job.format,
       requested_by: job.requested_by,
       ...(job.requested_by_name ? { requested_by_name: job.requested_by_name } : {}),
-      ...(job.schedule_id ? { schedule_id: job.schedule_id, schedule_name: job.schedule_name! } : {}),
+      ...(job.schedule_id
+        ? { schedule_id: job.schedule_id, schedule_name: job.schedule_name! }
+        : {}),
       params: job.params,
       progress: job.progress,
       file: publicFile(job),

@@ -32,13 +32,18 @@ export class UpkeepLoop {
   }
 
   private schedule(): void {
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.round = this.runRound()
-        .catch((err: unknown) => this.logger.error({ err }, `${this.options.name ?? 'upkeep round'} failed`))
-        .finally(() => {
-          if (!this.stopped) this.schedule();
-        });
-    }, this.intervalMs * (1 - (this.options.jitter ?? 0) * Math.random()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.round = this.runRound()
+          .catch((err: unknown) =>
+            this.logger.error({ err }, `${this.options.name ?? 'upkeep round'} failed`),
+          )
+          .finally(() => {
+            if (!this.stopped) this.schedule();
+          });
+      },
+      this.intervalMs * (1 - (this.options.jitter ?? 0) * Math.random()),
+    );
   }
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { contractCheckedHttp, documentedBodies, documentProblem } from './openapi-contract.ts';
 import { startHarness, type Harness } from './harness.ts';
+import { SCHEDULE_REQUEST_EXAMPLE } from '../src/http/openapi/examples.ts';
 
 /** The OpenAPI document itself is not an example-bearing API body. */
 const SELF = '/api/v1/openapi.json';
@@ -32,8 +33,19 @@ describe('the OpenAPI examples', function () {
       (b) => b.kind === 'request' && b.path.startsWith('/api/'),
     );
     assert.ok(requests.length >= 2);
-    for (const { method, path, example, where } of requests) {
-      const send = method === 'post' ? http().post(path) : http().put(path);
+    // A path naming a schedule gets one made from the create example.
+    const created = await http()
+      .post('/api/v1/analytics/schedules')
+      .set('Authorization', `Bearer ${token}`)
+      .send(SCHEDULE_REQUEST_EXAMPLE);
+    for (const { method, path: template, example, where } of requests) {
+      const path = template.replace('{schedule_id}', created.body.schedule_id as string);
+      const send =
+        method === 'post'
+          ? http().post(path)
+          : method === 'patch'
+            ? http().patch(path)
+            : http().put(path);
       const response = await send.set('Authorization', `Bearer ${token}`).send(example as object);
       assert.ok(
         response.status >= 200 && response.status < 300,

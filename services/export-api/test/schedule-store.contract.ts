@@ -31,7 +31,11 @@ export function aSchedule(workspace: string, overrides: Partial<Schedule> = {}):
   };
 }
 
-export function aRun(schedule: Schedule, scheduledFor: string, firedAt = scheduledFor): ScheduleRun {
+export function aRun(
+  schedule: Schedule,
+  scheduledFor: string,
+  firedAt = scheduledFor,
+): ScheduleRun {
   return {
     run_id: `run_${randomUUID()}`,
     schedule_id: schedule.schedule_id,
@@ -63,7 +67,11 @@ export function scheduleStoreContract(open: () => Promise<ScheduleStore>): void 
     assert.deepEqual(second.schedules, [a]);
     assert.equal(second.nextCursor, null);
     assert.deepEqual(await store.get(ws, a!.schedule_id), a);
-    assert.equal(await store.get('ws_other', a!.schedule_id), null, 'another workspace sees nothing');
+    assert.equal(
+      await store.get('ws_other', a!.schedule_id),
+      null,
+      'another workspace sees nothing',
+    );
     assert.deepEqual(await store.activeIds(ws), [a!.schedule_id, b!.schedule_id], 'oldest first');
   });
 
@@ -102,7 +110,10 @@ export function scheduleStoreContract(open: () => Promise<ScheduleStore>): void 
       due.map((s) => s.schedule_id),
       [earlier.schedule_id, later.schedule_id],
     );
-    assert.deepEqual(await store.activeIds(ws), [later, earlier, future].map((s) => s.schedule_id));
+    assert.deepEqual(
+      await store.activeIds(ws),
+      [later, earlier, future].map((s) => s.schedule_id),
+    );
   });
 
   it('when a run is written twice for one scheduled time, then the unique (schedule, time) keeps one', async () => {
@@ -159,7 +170,10 @@ export function scheduleStoreContract(open: () => Promise<ScheduleStore>): void 
     });
     assert.equal(paused!.paused_reason!.code, 'repeated_failures');
     const due = await store.findDue('2001-01-01T00:00:00.000Z', 1000);
-    assert.equal(due.some((s) => s.schedule_id === schedule.schedule_id), false);
+    assert.equal(
+      due.some((s) => s.schedule_id === schedule.schedule_id),
+      false,
+    );
     assert.deepEqual(await store.activeIds(ws), []);
     assert.equal(await store.remove('ws_other', schedule.schedule_id), false);
     assert.equal(await store.remove(ws, schedule.schedule_id), true);

@@ -14,5 +14,9 @@ export function decodeCursor(cursor: string): [string, string] {
   } catch {
     // Not base64url JSON: answered below like any other foreign cursor.
   }
-  throw new ValidationError('invalid_cursor', '"cursor" is not a cursor this API returned', 'cursor');
+  throw new ValidationError(
+    'invalid_cursor',
+    '"cursor" is not a cursor this API returned',
+    'cursor',
+  );
 }

@@ -75,9 +75,7 @@ const toJob = ({ _id, ...rest }: JobDocument): Job =>
   ({ job_id: _id, ...rest, warnings: rest.warnings ?? [] }) as Job;
 
 /** Opens one MongoDB connection for the stores (production). */
-export async function connectMongoStores(
-  uri: string,
-): Promise<{
+export async function connectMongoStores(uri: string): Promise<{
   jobs: MongoJobStore;
   workspaces: MongoWorkspaceStore;
   webhooks: MongoWebhookStore;

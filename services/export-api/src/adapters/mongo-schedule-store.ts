@@ -104,10 +104,7 @@ export class MongoScheduleStore implements ScheduleStore {
     const query: Record<string, unknown> = { workspace_id: workspaceId };
     if (page.cursor) {
       const [createdAt, id] = decodeCursor(page.cursor);
-      query.$or = [
-        { created_at: { $lt: createdAt } },
-        { created_at: createdAt, _id: { $lt: id } },
-      ];
+      query.$or = [{ created_at: { $lt: createdAt } }, { created_at: createdAt, _id: { $lt: id } }];
     }
     const docs = await this.schedules
       .find(query)

@@ -119,7 +119,8 @@ export class SqliteScheduleStore implements ScheduleStore {
       const { changes } = this.db
         .prepare('DELETE FROM schedules WHERE workspace_id = ? AND schedule_id = ?')
         .run(workspaceId, scheduleId);
-      if (changes) this.db.prepare('DELETE FROM schedule_runs WHERE schedule_id = ?').run(scheduleId);
+      if (changes)
+        this.db.prepare('DELETE FROM schedule_runs WHERE schedule_id = ?').run(scheduleId);
       return changes === 1;
     });
     return removed.immediate();

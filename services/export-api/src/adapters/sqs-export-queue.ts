@@ -35,6 +35,8 @@ export class SqsExportQueue implements ExportQueue {
       workspace: { name: workspace.name, branding: workspace.branding },
       requested_at: job.created_at,
     };
-    await sendToQueue(this.sqs, this.queueUrl, message);
+    // The workspace is the tenant: SQS fair queues keep one workspace's burst (a hundred
+    // schedules due at 09:00) from delaying every other workspace's exports.
+    await sendToQueue(this.sqs, this.queueUrl, message, { groupId: job.workspace_id });
   }
 }

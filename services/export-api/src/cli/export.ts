@@ -6,7 +6,7 @@
  * line on stderr and exit code 1; --help prints the usage.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -16,6 +16,7 @@ import {
 } from '@wevion/shared/api-contract.ts';
 import { count, fileSize, humanizeDates } from '@wevion/shared/report-format.ts';
 import type { JobView } from '../export-requests.ts';
+import { apiClient, type ApiError, type Fail } from './api-client.ts';
 
 const usage = `Usage: npm run export -- [options]
 
@@ -39,15 +40,11 @@ Submits an export to the running API, shows its progress and saves the file.
                             (or to the file $WEVION_LOCAL names)
   -h, --help                this text`;
 
-/** One readable line, no stack: what a person at a terminal needs. */
-function fail(message: string): never {
+/** Before the client exists (bad options), a failure is still one line. */
+function failEarly(message: string): never {
   console.error(`export: ${message}`);
   process.exit(1);
 }
-
-// Anything unforeseen is still one line, not a stack trace.
-process.on('uncaughtException', (error) => fail(error.message));
-process.on('unhandledRejection', (reason) => fail(String(reason)));
 
 let args;
 try {
@@ -72,50 +69,18 @@ try {
     },
   }).values;
 } catch (error) {
-  fail(`${(error as Error).message}. Run with --help for the options.`);
+  failEarly(`${(error as Error).message}. Run with --help for the options.`);
 }
 if (args.help) {
   console.log(usage);
   process.exit(0);
 }
 
-const localFile =
-  process.env.WEVION_LOCAL ?? new URL('../../../../data/local.json', import.meta.url).pathname;
-const local = existsSync(localFile) ? JSON.parse(readFileSync(localFile, 'utf8')) : null;
-const api = args.api ?? local?.api_url;
-const known = Object.keys(local?.tokens ?? {});
-if (!args.token && !process.env.WEVION_TOKEN && local && !known.includes(args.workspace))
-  fail(`unknown workspace "${args.workspace}"; the running system knows ${known.join(', ')}.`);
-const token = args.token ?? process.env.WEVION_TOKEN ?? local?.tokens?.[args.workspace];
-if (!api || !token)
-  fail('no API URL or token: start the system with "npm start", or pass --api and --token.');
-
-/** fetch, with a network failure told as one line that names the URL. */
-async function request(url: string, init?: RequestInit): Promise<Response> {
-  try {
-    return await fetch(url, init);
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    fail(
-      `cannot reach ${new URL(url).origin} (${cause?.code ?? cause?.message ?? (error as Error).message}). Is "npm start" running?`,
-    );
-  }
-}
-
-/** A JSON answer, or one line saying what came back instead. */
-async function json<T>(response: Response): Promise<T> {
-  const text = await response.text();
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    fail(
-      `the API answered ${response.status} with something other than JSON: ${text.slice(0, 80)}`,
-    );
-  }
-}
+const client = apiClient('export', args);
+const { api, headers, request, json, problems } = client;
+const fail: Fail = client.fail;
 
 const list = (value: string) => value.split(',').map((item) => item.trim());
-const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
 /** Without --currency, the workspace's own, as the page defaults to it. */
 async function workspaceCurrency(): Promise<string> {
@@ -146,21 +111,8 @@ const accepted = await request(`${api}/api/v1/analytics/export`, {
   headers,
   body: JSON.stringify(body),
 });
-const answer = await json<{
-  job_id?: string;
-  error?: {
-    message: string;
-    field?: string;
-    details?: { field: string; message: string }[];
-  };
-}>(accepted);
-if (accepted.status !== 202) {
-  // Every invalid field at once, as the API lists them, still on one line.
-  const problems = answer.error?.details?.length
-    ? answer.error.details.map((d) => `${d.field}: ${d.message}`).join('; ')
-    : `${answer.error?.field ? `${answer.error.field}: ` : ''}${answer.error?.message}`;
-  fail(`export refused (${accepted.status}): ${problems}`);
-}
+const answer = await json<{ job_id?: string; error?: ApiError }>(accepted);
+if (accepted.status !== 202) fail(`export refused (${accepted.status}): ${problems(answer)}`);
 console.log(`Job ${answer.job_id} queued.`);
 
 const bar = (percent: number, stage: string) => {

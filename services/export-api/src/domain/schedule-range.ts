@@ -15,7 +15,11 @@ const day = (date: DateTime) => date.toISODate()!;
  * never from the clock, so a late run or a retry exports the same days. Every range ends on the
  * last complete day (the day before the run) except `month_to_date`, which ends on the run's day.
  */
-export function resolveRange(range: ScheduleRange, scheduledFor: Date, zone: string): ResolvedRange {
+export function resolveRange(
+  range: ScheduleRange,
+  scheduledFor: Date,
+  zone: string,
+): ResolvedRange {
   const runDay = DateTime.fromJSDate(scheduledFor, { zone }).startOf('day');
   const yesterday = runDay.minus({ days: 1 });
   const last = (days: number) => [yesterday.minus({ days: days - 1 }), yesterday] as const;

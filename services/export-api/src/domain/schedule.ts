@@ -151,7 +151,7 @@ export const PAUSE_MESSAGES: Readonly<Record<PauseReason, string>> = {
   cross_channel_disabled:
     'Paused: cross-channel analytics were switched off for this workspace; resume once they are back on.',
   plan_limit:
-    "Paused: the workspace has more schedules than its plan allows, and the newest pause first. Upgrade or delete a schedule, then resume.",
+    'Paused: the workspace has more schedules than its plan allows, and the newest pause first. Upgrade or delete a schedule, then resume.',
 };
 
 export const pausesForFailures = (failed: number) => failed >= MAX_FAILED_RUNS_IN_A_ROW;

@@ -4,7 +4,11 @@ import Joi from 'joi';
 import type { User } from '../domain/user.ts';
 import { isoWithOffset, nextRuns } from '../domain/schedule-time.ts';
 import { MAX_RUNS_LISTED, type ScheduleAdmin } from '../schedules/schedule-admin.ts';
-import { parseScheduleCreate, parseSchedulePatch, parseSchedulePreview } from './schedule-request.ts';
+import {
+  parseScheduleCreate,
+  parseSchedulePatch,
+  parseSchedulePreview,
+} from './schedule-request.ts';
 
 const pageQuery = Joi.object({
   limit: Joi.number().integer().min(1).max(100).default(20),

@@ -123,7 +123,13 @@ export class ScheduleAdmin {
 
   /** The stored schedule as a client would write it, for a PATCH to change. */
   async inputOf(user: User, scheduleId: string): Promise<ScheduleInput> {
-    const { name, export: exportBody, range, recurrence, timezone } = await this.own(user, scheduleId);
+    const {
+      name,
+      export: exportBody,
+      range,
+      recurrence,
+      timezone,
+    } = await this.own(user, scheduleId);
     return { name, export: exportBody, range, recurrence, timezone };
   }
 

@@ -282,7 +282,9 @@ export class ScheduleRunner {
   private async failureStreak(schedule: Schedule): Promise<number> {
     const runs = await this.deps.schedules.runs(schedule.schedule_id, STREAK_WINDOW);
     const statuses = await Promise.all(
-      runs.map(async (r) => (r.job_id ? ((await this.deps.jobs.get(r.job_id))?.status ?? null) : null)),
+      runs.map(async (r) =>
+        r.job_id ? ((await this.deps.jobs.get(r.job_id))?.status ?? null) : null,
+      ),
     );
     return failedInARow(statuses);
   }
@@ -334,7 +336,11 @@ export class ScheduleRunner {
           'schedule.run_failed',
           eventId,
           schedule,
-          { scheduled_for: run?.scheduled_for ?? job.created_at, job_id: job.job_id, error: job.error },
+          {
+            scheduled_for: run?.scheduled_for ?? job.created_at,
+            job_id: job.job_id,
+            error: job.error,
+          },
           this.now(),
         ),
       );

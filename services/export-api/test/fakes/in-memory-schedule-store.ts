@@ -33,7 +33,9 @@ export class InMemoryScheduleStore implements ScheduleStore {
     let all = this.ofWorkspace(workspaceId).sort(newestFirst);
     if (page.cursor) {
       const [createdAt, id] = decodeCursor(page.cursor);
-      all = all.filter((s) => s.created_at < createdAt || (s.created_at === createdAt && s.schedule_id < id));
+      all = all.filter(
+        (s) => s.created_at < createdAt || (s.created_at === createdAt && s.schedule_id < id),
+      );
     }
     const schedules = all.slice(0, page.limit).map(copy);
     const last = schedules.at(-1);
@@ -69,7 +71,8 @@ export class InMemoryScheduleStore implements ScheduleStore {
   async remove(workspaceId: string, scheduleId: string): Promise<boolean> {
     if (this.schedules.get(scheduleId)?.workspace_id !== workspaceId) return false;
     this.schedules.delete(scheduleId);
-    for (const [id, run] of this.runsById) if (run.schedule_id === scheduleId) this.runsById.delete(id);
+    for (const [id, run] of this.runsById)
+      if (run.schedule_id === scheduleId) this.runsById.delete(id);
     return true;
   }
 
@@ -78,7 +81,8 @@ export class InMemoryScheduleStore implements ScheduleStore {
       .filter((s) => s.status === 'active' && s.next_run_at !== null && s.next_run_at <= now)
       .sort(
         (a, b) =>
-          a.next_run_at!.localeCompare(b.next_run_at!) || a.schedule_id.localeCompare(b.schedule_id),
+          a.next_run_at!.localeCompare(b.next_run_at!) ||
+          a.schedule_id.localeCompare(b.schedule_id),
       )
       .slice(0, limit)
       .map(copy);

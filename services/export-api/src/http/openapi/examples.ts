@@ -36,6 +36,45 @@ export const SCHEDULE_PREVIEW_EXAMPLE = {
   ],
 };
 
+export const SCHEDULE_REQUEST_EXAMPLE = {
+  name: 'Weekly client report',
+  export: { platforms: ['meta', 'google'], format: 'PDF', target_currency: 'EUR' },
+  range: 'previous_week',
+  recurrence: { frequency: 'weekly', days: ['MON'], time: '09:00' },
+  timezone: 'Europe/Berlin',
+};
+
+export const SCHEDULE_EXAMPLE = {
+  schedule_id: 'sch_5b1f0c7e-2a4d-4e8b-9c3f-1d2e3f4a5b6c',
+  name: 'Weekly client report',
+  export: {
+    format: 'PDF',
+    platforms: ['meta', 'google'],
+    target_currency: 'EUR',
+    compare_previous: true,
+    csv_bom: false,
+  },
+  range: 'previous_week',
+  recurrence: { frequency: 'weekly', days: ['MON'], time: '09:00' },
+  timezone: 'Europe/Berlin',
+  status: 'active',
+  paused_reason: null,
+  next_runs: SCHEDULE_PREVIEW_EXAMPLE.next_runs,
+  last_run: {
+    scheduled_for: '2026-11-30T08:00:00.000Z',
+    fired_at: '2026-11-30T08:00:04.112Z',
+    outcome: 'job',
+    reason: null,
+    job_id: '7d4c1f0a-93be-4a57-9b7e-2f6f1c0e8a11',
+    job_status: 'COMPLETED',
+    since: '2026-11-23',
+    until: '2026-11-29',
+  },
+  created_by: 'user_42',
+  created_at: '2026-11-02T10:15:00.000Z',
+  updated_at: '2026-11-02T10:15:00.000Z',
+};
+
 export const EXPORT_ACCEPTED_EXAMPLE = { job_id: JOB_ID, status: 'PENDING' };
 
 export const JOB_EXAMPLE = {
@@ -198,3 +237,37 @@ export function errorExample(description: string) {
   const code = /^([a-z_]+):/.exec(description)?.[1] ?? 'invalid_field';
   return { error: { code, message: description.replace(/^[a-z_]+: /, '') } };
 }
+
+export const SCHEDULE_PAUSED_EVENT_EXAMPLE = {
+  id: `evt_${SCHEDULE_EXAMPLE.schedule_id}_paused_1796630400000`,
+  type: 'schedule.paused',
+  created_at: AT,
+  data: {
+    schedule_id: SCHEDULE_EXAMPLE.schedule_id,
+    workspace_id: 'ws_acme',
+    name: SCHEDULE_EXAMPLE.name,
+    status: 'paused',
+    paused_reason: {
+      code: 'repeated_failures',
+      message: "Paused after 3 failed runs in a row; read the last run's error, then resume.",
+    },
+    run: null,
+    schedule_url: `/api/v1/analytics/schedules/${SCHEDULE_EXAMPLE.schedule_id}`,
+  },
+};
+
+export const SCHEDULE_RUN_FAILED_EVENT_EXAMPLE = {
+  id: `evt_${SCHEDULE_EXAMPLE.schedule_id}_run_failed_${JOB_ID}`,
+  type: 'schedule.run_failed',
+  created_at: AT,
+  data: {
+    ...SCHEDULE_PAUSED_EVENT_EXAMPLE.data,
+    status: 'active',
+    paused_reason: null,
+    run: {
+      scheduled_for: '2026-11-30T08:00:00.000Z',
+      job_id: JOB_ID,
+      error: { code: 'render_failed', message: 'The PDF could not be rendered.' },
+    },
+  },
+};

@@ -139,6 +139,11 @@ export const jobSchemas = {
         type: 'string',
         description: 'The requester’s name, when their token carried one (`name`).',
       },
+      schedule_id: {
+        type: 'string',
+        description: 'The schedule whose run made this job (scheduled exports only).',
+      },
+      schedule_name: { type: 'string', description: 'That schedule’s name when it ran.' },
       params: {
         type: 'object',
         required: ['since', 'until', 'platforms', 'target_currency', 'timezone'],

@@ -1,5 +1,5 @@
 import { EXPORT_FORMATS, JOB_STATUSES } from '@wevion/shared';
-import { WEBHOOK_EVENTS } from '../../domain/webhook.ts';
+import { WEBHOOK_EVENTS, type WebhookEventType } from '../../domain/webhook.ts';
 import {
   date,
   error,
@@ -13,6 +13,7 @@ import {
   WEBHOOK_ID,
 } from './building-blocks.ts';
 import * as examples from './examples.ts';
+import { schedulePaths } from './schedule-paths.ts';
 
 /** The operations, by path; each answer's body refers to a named schema. */
 export const paths = {
@@ -217,30 +218,7 @@ export const paths = {
       },
     },
   },
-  '/api/v1/analytics/schedules/preview': {
-    post: {
-      operationId: 'previewSchedule',
-      summary: 'The next runs of a schedule, computed without saving it',
-      requestBody: {
-        required: true,
-        content: {
-          'application/json': {
-            schema: ref('SchedulePreviewRequest'),
-            example: examples.SCHEDULE_PREVIEW_REQUEST_EXAMPLE,
-          },
-        },
-      },
-      responses: {
-        '200': json(
-          ref('SchedulePreview'),
-          'The next runs, in the schedule’s zone.',
-          examples.SCHEDULE_PREVIEW_EXAMPLE,
-        ),
-        '400': error('invalid_field: a field is invalid; `details` lists every one.'),
-        ...gates,
-      },
-    },
-  },
+  ...schedulePaths,
   '/api/v1/workspaces/current/webhooks': {
     post: {
       operationId: 'createWebhook',
@@ -366,13 +344,44 @@ export const paths = {
   },
 };
 
+/** What each event is, its body's schema and an example. */
+const WEBHOOK_EVENT_DOCS: Record<
+  WebhookEventType,
+  { operationId: string; when: string; schema: string; example: unknown }
+> = {
+  'export.completed': {
+    operationId: 'exportCompleted',
+    when: 'a job ends COMPLETED',
+    schema: 'WebhookEvent',
+    example: examples.WEBHOOK_EVENT_EXAMPLE,
+  },
+  'export.failed': {
+    operationId: 'exportFailed',
+    when: 'a job ends FAILED',
+    schema: 'WebhookEvent',
+    example: examples.WEBHOOK_FAILED_EVENT_EXAMPLE,
+  },
+  'schedule.run_failed': {
+    operationId: 'scheduleRunFailed',
+    when: 'a scheduled run’s job fails after a success (once per streak of failures, not per run)',
+    schema: 'ScheduleWebhookEvent',
+    example: examples.SCHEDULE_RUN_FAILED_EVENT_EXAMPLE,
+  },
+  'schedule.paused': {
+    operationId: 'schedulePaused',
+    when: 'a schedule pauses, by hand or by itself (3 failed runs in a row, an ended subscription, the feature switched off, a downgrade), with the reason',
+    schema: 'ScheduleWebhookEvent',
+    example: examples.SCHEDULE_PAUSED_EVENT_EXAMPLE,
+  },
+};
+
 export const webhooks = Object.fromEntries(
   WEBHOOK_EVENTS.map((type) => [
     type,
     {
       post: {
-        operationId: type === 'export.completed' ? 'exportCompleted' : 'exportFailed',
-        summary: `${type}: sent to your endpoint when a job ends ${type === 'export.completed' ? 'COMPLETED' : 'FAILED'}`,
+        operationId: WEBHOOK_EVENT_DOCS[type].operationId,
+        summary: `${type}: sent to your endpoint when ${WEBHOOK_EVENT_DOCS[type].when}`,
         description:
           'Verify `Wevion-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` with the endpoint’s secret before parsing, and refuse old timestamps. Any answer but a 2xx within 10 s is retried with backoff for 24 hours.',
         security: [],
@@ -386,11 +395,8 @@ export const webhooks = Object.fromEntries(
           required: true,
           content: {
             'application/json': {
-              schema: ref('WebhookEvent'),
-              example:
-                type === 'export.completed'
-                  ? examples.WEBHOOK_EVENT_EXAMPLE
-                  : examples.WEBHOOK_FAILED_EVENT_EXAMPLE,
+              schema: ref(WEBHOOK_EVENT_DOCS[type].schema),
+              example: WEBHOOK_EVENT_DOCS[type].example,
             },
           },
         },

@@ -154,7 +154,7 @@ export const workspaceSchemas = {
     required: ['id', 'type', 'created_at', 'data'],
     properties: {
       id: { type: 'string' },
-      type: { enum: WEBHOOK_EVENTS },
+      type: { enum: WEBHOOK_EVENTS.filter((e) => e.startsWith('export.')) },
       created_at: instant,
       data: {
         type: 'object',
@@ -181,6 +181,55 @@ export const workspaceSchemas = {
             type: 'string',
             description: 'GET it (with a token) for a fresh download URL: events carry none.',
           },
+        },
+      },
+    },
+  },
+  ScheduleWebhookEvent: {
+    type: 'object',
+    description:
+      'The body of schedule.run_failed and schedule.paused; `id` is the same on every retry.',
+    additionalProperties: false,
+    required: ['id', 'type', 'created_at', 'data'],
+    properties: {
+      id: { type: 'string' },
+      type: { enum: WEBHOOK_EVENTS.filter((e) => e.startsWith('schedule.')) },
+      created_at: instant,
+      data: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'schedule_id',
+          'workspace_id',
+          'name',
+          'status',
+          'paused_reason',
+          'run',
+          'schedule_url',
+        ],
+        properties: {
+          schedule_id: { type: 'string' },
+          workspace_id: { type: 'string' },
+          name: { type: 'string' },
+          status: { $ref: '#/components/schemas/Schedule/properties/status' },
+          paused_reason: { $ref: '#/components/schemas/Schedule/properties/paused_reason' },
+          run: {
+            description: 'The failed run (schedule.run_failed); null on schedule.paused.',
+            oneOf: [
+              {
+                type: 'object',
+                additionalProperties: false,
+                required: ['scheduled_for', 'job_id', 'error'],
+                properties: {
+                  scheduled_for: instant,
+                  job_id: { type: ['string', 'null'] },
+                  error: { $ref: '#/components/schemas/Job/properties/error' },
+                },
+              },
+              { type: 'null' },
+            ],
+          },
+          schedule_url: { type: 'string' },
         },
       },
     },

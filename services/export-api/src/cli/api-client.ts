@@ -1,0 +1,76 @@
+import { existsSync, readFileSync } from 'node:fs';
+
+/**
+ * What the command-line tools share: the running API's URL and a token (from data/local.json,
+ * written by npm start, unless --api/--token or WEVION_TOKEN say otherwise), and requests whose
+ * every failure is one readable line on stderr and exit code 1.
+ */
+export function apiClient(
+  tool: string,
+  options: { api?: string; token?: string; workspace: string },
+) {
+  const fail = (message: string): never => {
+    console.error(`${tool}: ${message}`);
+    process.exit(1);
+  };
+  // Anything unforeseen is still one line, not a stack trace.
+  process.on('uncaughtException', (error) => fail(error.message));
+  process.on('unhandledRejection', (reason) => fail(String(reason)));
+
+  const localFile =
+    process.env.WEVION_LOCAL ?? new URL('../../../../data/local.json', import.meta.url).pathname;
+  const local = existsSync(localFile) ? JSON.parse(readFileSync(localFile, 'utf8')) : null;
+  const api: string | undefined = options.api ?? local?.api_url;
+  const known = Object.keys(local?.tokens ?? {});
+  if (!options.token && !process.env.WEVION_TOKEN && local && !known.includes(options.workspace))
+    fail(`unknown workspace "${options.workspace}"; the running system knows ${known.join(', ')}.`);
+  const token: string | undefined =
+    options.token ?? process.env.WEVION_TOKEN ?? local?.tokens?.[options.workspace];
+  if (!api || !token)
+    return fail(
+      'no API URL or token: start the system with "npm start", or pass --api and --token.',
+    );
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+
+  /** fetch, with a network failure told as one line that names the URL. */
+  async function request(url: string, init?: RequestInit): Promise<Response> {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      return fail(
+        `cannot reach ${new URL(url).origin} (${cause?.code ?? cause?.message ?? (error as Error).message}). Is "npm start" running?`,
+      );
+    }
+  }
+
+  /** A JSON answer, or one line saying what came back instead. */
+  async function json<T>(response: Response): Promise<T> {
+    const text = await response.text();
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      return fail(
+        `the API answered ${response.status} with something other than JSON: ${text.slice(0, 80)}`,
+      );
+    }
+  }
+
+  /** An error answer on one line: every invalid field at once, as the API lists them. */
+  const problems = (answer: { error?: ApiError }) =>
+    answer.error?.details?.length
+      ? answer.error.details.map((d) => `${d.field}: ${d.message}`).join('; ')
+      : `${answer.error?.field ? `${answer.error.field}: ` : ''}${answer.error?.message}`;
+
+  return { api, headers, fail, request, json, problems };
+}
+
+/** Declared with its type where it is used, so the compiler knows nothing runs after it. */
+export type Fail = (message: string) => never;
+
+export interface ApiError {
+  code?: string;
+  message: string;
+  field?: string;
+  details?: { field: string; message: string }[];
+}
