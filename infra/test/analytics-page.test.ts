@@ -300,6 +300,102 @@ describe('the /analytics page in a browser', function () {
     }
   }
 
+  it('when Export → Schedule… is chosen, then a form prefilled from the view previews the next runs, and the saved schedule is listed, runs now and pauses', async () => {
+    const page = await openPage(mkdtempSync(join(dataDir, 'dl-')));
+    await page.select('#preset', '7');
+    await page.click('#export-button');
+    await page.click('#schedule-item');
+    await page.waitForFunction(
+      () => document.querySelectorAll('#schedule-next-runs li').length === 3,
+    );
+    const form = await page.evaluate(() => ({
+      range: (document.getElementById('schedule-range') as HTMLSelectElement).value,
+      zone: (document.getElementById('schedule-zone') as HTMLSelectElement).value,
+      scope: document.getElementById('schedule-scope')!.textContent,
+      runs: [...document.querySelectorAll('#schedule-next-runs li')].map((li) => li.textContent),
+    }));
+    assert.equal(form.range, 'last_7_days', 'the view’s range');
+    assert.equal(form.zone, 'Europe/Berlin', 'the workspace’s zone');
+    assert.match(form.scope!, /Meta, Google Ads, TikTok in EUR/);
+    for (const run of form.runs) assert.match(run!, /\d+ \w+ \d{4}, 09:00 \(Europe\/Berlin\)/);
+    // Monthly on the last day: the preview follows the edit.
+    await page.select('#schedule-frequency', 'monthly');
+    await page.select('#schedule-monthday-select', 'last');
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('#schedule-next-runs li')].some((li) =>
+        /^(28|29|30|31) /.test(li.textContent ?? ''),
+      ),
+    );
+    const name = `Page schedule ${Date.now()}`;
+    await page.$eval(
+      '#schedule-name',
+      (input, value) => ((input as HTMLInputElement).value = value),
+      name,
+    );
+    await page.click('#schedule-save');
+    await page.waitForFunction(
+      (n) => document.getElementById('schedule-rows')!.textContent!.includes(n),
+      {},
+      name,
+    );
+    const row = async () =>
+      page.$eval(
+        '#schedule-rows',
+        (rows, n) =>
+          [...rows.querySelectorAll('tr')].find((r) => r.textContent!.includes(n))!.textContent,
+        name,
+      );
+    assert.match((await row())!, /Monthly on the last day at 09:00/);
+    assert.match((await row())!, /Not run yet/);
+    const click = (label: string) =>
+      page.evaluate(
+        (n, l) => {
+          const tr = [...document.querySelectorAll('#schedule-rows tr')].find((r) =>
+            r.textContent!.includes(n),
+          )!;
+          [...tr.querySelectorAll('button')].find((b) => b.textContent === l)!.click();
+        },
+        name,
+        label,
+      );
+    await click('Run now');
+    // The run's job is an ordinary report, named after its schedule.
+    await page.waitForFunction(
+      (n) => document.getElementById('report-rows')!.textContent!.includes(`Scheduled: ${n}`),
+      { timeout: 60_000 },
+      name,
+    );
+    await click('Pause');
+    await page.waitForFunction(
+      (n) =>
+        [...document.querySelectorAll('#schedule-rows tr')].some(
+          (r) => r.textContent!.includes(n) && r.textContent!.includes('PAUSED'),
+        ),
+      {},
+      name,
+    );
+    assert.match((await row())!, /Paused by a user/);
+    await page.close();
+  });
+
+  it('when the plan includes no schedules, then Schedule… is disabled and says why', async () => {
+    const page = await openPage(mkdtempSync(join(dataDir, 'dl-')), system.tokens.ws_kumo);
+    await page.click('#export-button');
+    const item = await page.$eval('#schedule-item', (b) => ({
+      disabled: b.getAttribute('aria-disabled'),
+      text: b.textContent,
+    }));
+    assert.equal(item.disabled, 'true');
+    assert.match(item.text!, /Starter plan includes no scheduled exports/);
+    await page.click('#schedule-item');
+    assert.equal(await page.$eval('#schedule-dialog', (d) => (d as HTMLDialogElement).open), false);
+    assert.match(
+      await page.$eval('#schedules-blocked', (p) => p.textContent ?? ''),
+      /no scheduled exports/,
+    );
+    await page.close();
+  });
+
   it('when the view is invalid, then the overview shows no figures and Export says why it is off', async () => {
     const page = await openPage(mkdtempSync(join(dataDir, 'dl-')));
     await page.waitForFunction(() => document.querySelectorAll('.kpi').length === 9);

@@ -1,4 +1,10 @@
-import type { Dimension, Granularity } from './api-contract.ts';
+import type {
+  Dimension,
+  Granularity,
+  Recurrence,
+  ScheduleRange,
+  Weekday,
+} from './api-contract.ts';
 import { addDays, type CalendarDate } from './calendar-date.ts';
 import { PLATFORM_LABELS, type Platform } from './platforms.ts';
 import type { MetricName } from './report-dataset.ts';
@@ -43,6 +49,40 @@ export const DIMENSION_LABELS: Readonly<Record<Dimension, string>> = {
   account: 'Ad account',
   campaign: 'Campaign',
 };
+
+/** A schedule's range as the page and the CLI say it. */
+export const SCHEDULE_RANGE_LABELS: Readonly<Record<ScheduleRange, string>> = {
+  last_7_days: 'Last 7 days',
+  last_14_days: 'Last 14 days',
+  last_30_days: 'Last 30 days',
+  last_90_days: 'Last 90 days',
+  previous_week: 'Previous week (Monday to Sunday)',
+  previous_month: 'Previous month',
+  previous_quarter: 'Previous quarter (its last 90 days)',
+  month_to_date: 'Month to date',
+};
+
+export const WEEKDAY_LABELS: Readonly<Record<Weekday, string>> = {
+  MON: 'Mon',
+  TUE: 'Tue',
+  WED: 'Wed',
+  THU: 'Thu',
+  FRI: 'Fri',
+  SAT: 'Sat',
+  SUN: 'Sun',
+};
+
+/** "Weekly on Mon, Thu at 09:00", "Monthly on the last day at 07:30". */
+export function describeRecurrence(recurrence: Recurrence): string {
+  switch (recurrence.frequency) {
+    case 'daily':
+      return `Daily at ${recurrence.time}`;
+    case 'weekly':
+      return `Weekly on ${recurrence.days.map((d) => WEEKDAY_LABELS[d]).join(', ')} at ${recurrence.time}`;
+    case 'monthly':
+      return `Monthly on ${recurrence.day === 'last' ? 'the last day' : `day ${recurrence.day}`} at ${recurrence.time}`;
+  }
+}
 
 export const GRANULARITY_LABELS: Readonly<Record<Granularity, string>> = {
   day: 'Day',

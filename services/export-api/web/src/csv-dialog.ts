@@ -67,16 +67,17 @@ export function setUpCsvDialog() {
   form.addEventListener('change', syncGranularity);
   $('csv-reset').addEventListener('click', reset);
   $('csv-cancel').addEventListener('click', () => dialog.close());
+  const checked = (name: string) => boxes(name).filter((b) => b.checked);
+  const current = (): CsvChoices => ({
+    dimensions: checked('dimension').map((b) => b.value),
+    granularity: granularity.value,
+    metrics: checked('metric').map((b) => b.value),
+    include_currency: checked('include_currency').length > 0,
+    csv_bom: checked('csv_bom').length > 0,
+  });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const checked = (name: string) => boxes(name).filter((b) => b.checked);
-    const choices: CsvChoices = {
-      dimensions: checked('dimension').map((b) => b.value),
-      granularity: granularity.value,
-      metrics: checked('metric').map((b) => b.value),
-      include_currency: checked('include_currency').length > 0,
-      csv_bom: checked('csv_bom').length > 0,
-    };
+    const choices = current();
     const problem = !choices.dimensions.length
       ? 'Choose at least one thing to have a row per.'
       : !choices.metrics.length
@@ -88,6 +89,8 @@ export function setUpCsvDialog() {
     void startExport('CSV', choices);
   });
   return {
+    /** The layout as the dialog holds it now: a schedule of a layout format takes it too. */
+    choices: current,
     open() {
       syncGranularity();
       dialog.showModal();

@@ -8,6 +8,7 @@ import { api, ApiError, type JobView } from './api.ts';
 import type { CsvChoices, setUpCsvDialog } from './csv-dialog.ts';
 import { $, announce, el } from './dom.ts';
 import { loadReports } from './reports.ts';
+import { openScheduleDialog } from './schedule-dialog.ts';
 import { readView, showProblem } from './view-form.ts';
 import { loadWorkspace, showGate, zone } from './workspace.ts';
 
@@ -45,10 +46,33 @@ function menuItems(): HTMLLIElement[] {
   });
 }
 
+/** The last item: a schedule of the current view, disabled with the reason when none can be. */
+function scheduleItem(): HTMLLIElement {
+  const item = el(
+    'button',
+    { type: 'button', id: 'schedule-item' },
+    'Schedule… ',
+    el('small', { id: 'schedule-item-hint', textContent: 'the same report every week or month' }),
+  );
+  item.setAttribute('role', 'menuitem');
+  item.setAttribute('aria-haspopup', 'dialog');
+  const li = el('li', { className: 'separated' }, item);
+  li.setAttribute('role', 'none');
+  return li;
+}
+
+/** Whether the Schedule… item works, and if not, why (the plan, the role, the subscription). */
+export function syncScheduleItem(blocker: string | null) {
+  const item = $<HTMLButtonElement>('schedule-item');
+  item.setAttribute('aria-disabled', String(blocker !== null));
+  item.dataset.blocked = blocker ?? '';
+  $('schedule-item-hint').textContent = blocker ?? 'the same report every week or month';
+}
+
 export function setUpMenu(csvDialog: ReturnType<typeof setUpCsvDialog>) {
   const button = $('export-button');
   const menu = $('export-menu');
-  menu.append(...menuItems());
+  menu.append(...menuItems(), scheduleItem());
   const items = () => [...menu.querySelectorAll<HTMLButtonElement>('[role=menuitem]')];
   const open = (isOpen: boolean) => {
     menu.hidden = !isOpen;
@@ -72,8 +96,14 @@ export function setUpMenu(csvDialog: ReturnType<typeof setUpCsvDialog>) {
   });
   for (const item of items()) {
     item.addEventListener('click', () => {
+      // A disabled item stays focusable, so its reason can be read; it does nothing.
+      if (item.getAttribute('aria-disabled') === 'true') return;
       open(false);
       button.focus();
+      if (item.id === 'schedule-item') {
+        openScheduleDialog();
+        return;
+      }
       const format = item.dataset.format as ExportFormat;
       if (EXPORT_FORMAT_SPECS[format].takesLayout) csvDialog.open();
       else void startExport(format);

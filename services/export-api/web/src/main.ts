@@ -6,11 +6,14 @@ import {
   cancelExport,
   lastRequest,
   setUpMenu,
+  syncScheduleItem,
   startExport,
   watch,
   watching,
 } from './export-bar.ts';
 import { loadReports } from './reports.ts';
+import { openScheduleDialog, setUpScheduleDialog } from './schedule-dialog.ts';
+import { loadSchedules, scheduleBlocker } from './schedules.ts';
 import { loadSummary, refreshSummary, renderCharts, shownSummary } from './summary.ts';
 import { setUpForm } from './view-form.ts';
 import { loadWorkspace } from './workspace.ts';
@@ -18,7 +21,10 @@ import { loadWorkspace } from './workspace.ts';
 /* The /analytics page: wires the sections together and loads the workspace first. */
 setUpForm();
 $('report-format').append(...EXPORT_FORMATS.map((f) => el('option', { value: f, textContent: f })));
-setUpMenu(setUpCsvDialog());
+const csvDialog = setUpCsvDialog();
+setUpMenu(csvDialog);
+setUpScheduleDialog({ csv: csvDialog.choices, saved: () => void loadSchedules() });
+$('new-schedule').addEventListener('click', () => openScheduleDialog());
 $('view').addEventListener('change', refreshSummary);
 // A currency the user picked is theirs; the workspace default no longer applies to it.
 $('currency').addEventListener('change', () => ($('currency').dataset.touched = 'true'));
@@ -41,6 +47,8 @@ window.addEventListener('resize', () => {
 // The workspace's currency and zone are the defaults of the first summary, and its user tells
 // the reports list which exports are "yours".
 void loadWorkspace().then(() => {
+  syncScheduleItem(scheduleBlocker());
+  void loadSchedules();
   void loadSummary();
   void loadReports().then((jobs) => {
     // A reload resumes watching exports still in flight.

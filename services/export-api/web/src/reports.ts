@@ -127,7 +127,15 @@ export function reportRow(job: JobView): HTMLTableRowElement {
   return el(
     'tr',
     { className: `status-${job.status.toLowerCase()}` },
-    cell('Requested', '', requested, el('div', { className: 'sub', textContent: `by ${by}` })),
+    cell(
+      'Requested',
+      '',
+      requested,
+      el('div', { className: 'sub', textContent: `by ${by}` }),
+      ...(job.schedule_name
+        ? [el('div', { className: 'sub', textContent: `Scheduled: ${job.schedule_name}` })]
+        : []),
+    ),
     cell(
       'Format',
       '',
