@@ -40,14 +40,17 @@ export function ensureBenchStore(): string {
 }
 
 /** The whole system on random ports over the benchmark store; `stop()` also removes its files. */
-export async function startBenchSystem(storePath: string): Promise<LocalSystem> {
+export async function startBenchSystem(
+  storePath: string,
+  env: Record<string, string> = {},
+): Promise<LocalSystem> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wevion-bench-'));
   const system = await startLocalSystem({
     root,
     dataDir,
     jwtSecret: 'bench-secret-bench-secret-bench-secret!',
     insightsPath: storePath,
-    env: { LOG_LEVEL: 'warn' },
+    env: { LOG_LEVEL: 'warn', ...env },
     onLog: (service, line) => service !== 'system' && console.error(`[${service}] ${line}`),
   });
   return {

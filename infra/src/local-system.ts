@@ -370,3 +370,40 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     throw error;
   }
 }
+
+/**
+ * Another export-api process beside a running system's: the same store, queues and secrets, its
+ * own ports. Tests and benchmarks use it to run the schedule loop in several tasks at once.
+ */
+export async function startExportApiReplica(
+  system: LocalSystem,
+  root: string,
+  onLog: (line: string) => void,
+): Promise<{ apiUrl: string; stop(): Promise<void> }> {
+  const [port, opsPort] = [await freePort(), await freePort()];
+  const child = spawn(
+    process.execPath,
+    ['--enable-source-maps', 'services/export-api/dist/main.js'],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        ...system.env,
+        PORT: String(port),
+        OPS_PORT: String(opsPort),
+        HOST: '127.0.0.1',
+        REPORT_BUILDER_URL: system.opsUrls['report-builder'],
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  for (const stream of [child.stdout!, child.stderr!])
+    createInterface({ input: stream }).on('line', onLog);
+  try {
+    await waitUntilOk(`http://127.0.0.1:${opsPort}/readyz`, child, 'export-api replica');
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+  return { apiUrl: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
+}

@@ -44,6 +44,7 @@ describe('benchmarks in smoke mode', function () {
     ['bench:pdf', 'infra/bench/pdf.ts', /warm render, median of 10/],
     ['bench:csv', 'infra/bench/csv.ts', /90 days by account, campaign \(total\)/],
     ['bench:load', 'infra/bench/load.ts', /5 exports \(2 PDF, 3 CSV\) at once/],
+    ['bench:schedules', 'infra/bench/schedules.ts', /fire delay \(due → job created\)/],
   ] as const) {
     it(`when ${name} runs with --smoke, then it completes and prints its figures without recording them`, async () => {
       const { code, output } = await smoke(script);

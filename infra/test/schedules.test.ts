@@ -6,12 +6,10 @@ import {
   destroyAwsClients,
 } from '@wevion/shared';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { eventually } from '@wevion/testing/polling.ts';
 import { createAwsAdapters } from '../../services/export-api/src/adapters/aws-adapters.ts';
 import { createEdgeAdapters } from '../../services/export-api/src/adapters/edge-adapters.ts';
@@ -26,7 +24,7 @@ import type { Schedule } from '../../services/export-api/src/domain/schedule.ts'
 import { DEMO_WORKSPACES } from '../../services/export-api/src/demo-workspaces.ts';
 import type { JobView } from '../../services/export-api/src/export-requests.ts';
 import { LOCAL_CREDENTIALS } from '../src/local-emulators.ts';
-import { freePort, startLocalSystem, type LocalSystem } from '../src/local-system.ts';
+import { startExportApiReplica, startLocalSystem, type LocalSystem } from '../src/local-system.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const JWT_SECRET = 'schedules-secret-schedules-secret-schedules!';
@@ -42,7 +40,7 @@ describe('scheduled exports across export-api processes (real services, emulator
   const dataDir = mkdtempSync(join(tmpdir(), 'wevion-schedules-'));
   const logs: string[] = [];
   let system: LocalSystem;
-  let second: ChildProcess;
+  let replica: { stop(): Promise<void> } | undefined;
   let db: ReturnType<typeof openSqlite>;
   let schedules: SqliteScheduleStore;
   let jobs: SqliteJobStore;
@@ -62,23 +60,8 @@ describe('scheduled exports across export-api processes (real services, emulator
       },
       onLog: (service, line) => logs.push(`[${service}] ${line}`),
     });
-    const [port, opsPort] = [await freePort(), await freePort()];
-    second = spawn(process.execPath, ['--enable-source-maps', 'services/export-api/dist/main.js'], {
-      cwd: root,
-      env: {
-        ...process.env,
-        ...system.env,
-        PORT: String(port),
-        OPS_PORT: String(opsPort),
-        HOST: '127.0.0.1',
-        REPORT_BUILDER_URL: system.opsUrls['report-builder'],
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    for (const stream of [second.stdout!, second.stderr!])
-      createInterface({ input: stream }).on('line', (line) => logs.push(`[export-api-2] ${line}`));
-    await eventually(async () =>
-      (await fetch(`http://127.0.0.1:${opsPort}/healthz`).catch(() => null))?.ok ? true : undefined,
+    replica = await startExportApiReplica(system, root, (line) =>
+      logs.push(`[export-api-2] ${line}`),
     );
     db = openSqlite(system.env.SQLITE_PATH!);
     schedules = new SqliteScheduleStore(db);
@@ -95,11 +78,7 @@ describe('scheduled exports across export-api processes (real services, emulator
   after(async function () {
     if (this.currentTest?.state === 'failed' || process.env.E2E_LOGS)
       console.log(logs.slice(-80).join('\n'));
-    if (second && second.exitCode === null) {
-      const exited = new Promise((resolve) => second.once('exit', resolve));
-      second.kill('SIGTERM');
-      await exited;
-    }
+    await replica?.stop();
     db?.close();
     await system?.stop();
     rmSync(dataDir, { recursive: true, force: true });
