@@ -65,8 +65,11 @@ export interface ExportApiDeps {
  * (at most 5 endpoints) can hold at most 5 of them, however slowly its receivers answer.
  */
 const WEBHOOK_ATTEMPTS_IN_FLIGHT = 64;
-/** Due schedules one store read returns; a tick reads again while a read comes back full. */
-const SCHEDULES_PER_READ = 200;
+/**
+ * Due schedules one store read returns; a tick reads again while a read comes back full. Jobs
+ * alternate between workspaces within a read, so a read holds a whole Monday-morning burst.
+ */
+const SCHEDULES_PER_READ = 1000;
 /** A run that could not start for a day is given up (its idempotency key's window). */
 const RUN_GIVE_UP_MS = 24 * 3_600_000;
 

@@ -142,7 +142,7 @@ export class MongoScheduleStore implements ScheduleStore {
           ...(expect ? { next_run_at: expect.next_run_at } : {}),
         },
         { $set: patch },
-        { new: true },
+        { returnDocument: 'after' },
       )
       .lean<ScheduleDocument>();
     return doc ? toSchedule(doc) : null;

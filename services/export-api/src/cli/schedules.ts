@@ -130,7 +130,11 @@ function describe(schedule: ScheduleView): string {
 function createBody() {
   const recurrence =
     args.frequency === 'weekly'
-      ? { frequency: 'weekly', days: args.days ? list(args.days.toUpperCase()) : undefined, time: args.time }
+      ? {
+          frequency: 'weekly',
+          days: args.days ? list(args.days.toUpperCase()) : undefined,
+          time: args.time,
+        }
       : args.frequency === 'monthly'
         ? {
             frequency: 'monthly',

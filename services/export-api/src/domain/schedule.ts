@@ -15,6 +15,15 @@ import { isoWithOffset, nextRuns } from './schedule-time.ts';
 
 export type ScheduleExport = ScheduleView['export'];
 
+/** What a client sets on a schedule; the rest (status, next run, runs) the service keeps. */
+export interface ScheduleInput {
+  name: string;
+  export: ScheduleExport;
+  range: ScheduleRange;
+  recurrence: Recurrence;
+  timezone: string;
+}
+
 /** A stored schedule. Instants are ISO strings (UTC). */
 export interface Schedule {
   schedule_id: string;

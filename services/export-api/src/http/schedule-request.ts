@@ -12,7 +12,7 @@ import {
   type ScheduleRange,
 } from '@wevion/shared';
 import Joi from 'joi';
-import type { ScheduleExport } from '../domain/schedule.ts';
+import type { ScheduleExport, ScheduleInput } from '../domain/schedule.ts';
 import { exportRequestSchema, splitExportBody } from './export-request.ts';
 
 interface ScheduleContext {
@@ -68,15 +68,6 @@ function scheduleFields(context: ScheduleContext) {
     recurrence,
     timezone: reportQueryFields(context).timezone.default(context.defaultTimezone),
   };
-}
-
-/** What a client sets on a schedule; the rest (status, next run, runs) the service keeps. */
-export interface ScheduleInput {
-  name: string;
-  export: ScheduleExport;
-  range: ScheduleRange;
-  recurrence: Recurrence;
-  timezone: string;
 }
 
 /** The fields a PATCH may change: each given replaces the stored one whole. */

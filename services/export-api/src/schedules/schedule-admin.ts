@@ -5,6 +5,7 @@ import {
   runView,
   scheduleView,
   type Schedule,
+  type ScheduleInput,
   type ScheduleRun,
 } from '../domain/schedule.ts';
 import { canExport, type User } from '../domain/user.ts';
@@ -12,7 +13,6 @@ import { hasActiveSubscription, PLANS, type Workspace } from '../domain/workspac
 import { GateError } from '../gate-error.ts';
 import type { JobStore, ScheduleStore } from '../ports.ts';
 import type { WorkspaceAccess } from '../workspace-access.ts';
-import type { ScheduleInput } from '../http/schedule-request.ts';
 import type { ScheduleRunner } from './schedule-runner.ts';
 
 export interface ScheduleAdminDeps {
