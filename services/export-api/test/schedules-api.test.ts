@@ -1,4 +1,3 @@
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import assert from 'node:assert/strict';
 import { contractCheckedHttp } from './openapi-contract.ts';
 import { startHarness, type Harness } from './harness.ts';
@@ -156,27 +155,34 @@ describe('the schedules API', function () {
   });
 
   it('when a job is sent to report-builder, then its message carries the workspace as MessageGroupId', async () => {
-    const accepted = await http()
-      .post('/api/v1/analytics/export')
-      .set('Authorization', await as('ws_acme'))
-      .send({
-        since: '2026-11-01',
-        until: '2026-11-07',
-        platforms: ['meta'],
-        format: 'CSV',
-        target_currency: 'EUR',
-      });
-    assert.equal(accepted.status, 202);
-    const { Messages = [] } = await h.clients.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: h.resources.EXPORT_JOBS_QUEUE_URL,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 2,
-        MessageSystemAttributeNames: ['MessageGroupId'],
-      }),
+    // fauxqs accepts a group id on a standard queue and drops it (AWS keeps it for fair queues),
+    // so the request is read as the SDK sends it, on the real client the adapters use.
+    const sent: { QueueUrl?: string; MessageGroupId?: string; MessageBody?: string }[] = [];
+    h.clients.sqs.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'SendMessageCommand')
+          sent.push(args.input as (typeof sent)[number]);
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordSends' },
     );
-    const message = Messages.find((m) => m.Body?.includes(accepted.body.job_id as string));
-    assert.ok(message, 'the export message');
-    assert.equal(message.Attributes?.MessageGroupId, 'ws_acme');
+    try {
+      const accepted = await http()
+        .post('/api/v1/analytics/export')
+        .set('Authorization', await as('ws_acme'))
+        .send({
+          since: '2026-11-01',
+          until: '2026-11-07',
+          platforms: ['meta'],
+          format: 'CSV',
+          target_currency: 'EUR',
+        });
+      assert.equal(accepted.status, 202);
+      const message = sent.find((m) => m.MessageBody?.includes(accepted.body.job_id as string));
+      assert.equal(message?.QueueUrl, h.resources.EXPORT_JOBS_QUEUE_URL);
+      assert.equal(message?.MessageGroupId, 'ws_acme');
+    } finally {
+      h.clients.sqs.middlewareStack.remove('recordSends');
+    }
   });
 });

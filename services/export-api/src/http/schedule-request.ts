@@ -3,6 +3,7 @@ import {
   MAX_PREVIEW_RUNS,
   MAX_SCHEDULE_NAME_LENGTH,
   ValidationError,
+  type FieldProblem,
   reportQueryFields,
   SCHEDULE_FREQUENCIES,
   SCHEDULE_RANGES,
@@ -110,18 +111,23 @@ export function parseSchedulePatch(
 ): ScheduleInput {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw new ValidationError('invalid_body', 'Send a JSON object with the fields to change');
-  const unknown = Object.keys(body).filter(
-    (field) => !(SCHEDULE_INPUT_FIELDS as readonly string[]).includes(field),
+  const unknown: FieldProblem[] = Object.keys(body)
+    .filter((field) => !(SCHEDULE_INPUT_FIELDS as readonly string[]).includes(field))
+    .map((field) => ({ field, code: 'unknown_field', message: `"${field}" is not allowed` }));
+  const known = Object.fromEntries(
+    Object.entries(body).filter(([field]) => !unknown.some((u) => u.field === field)),
   );
-  if (unknown.length)
-    throw ValidationError.of(
-      unknown.map((field) => ({
-        field,
-        code: 'unknown_field',
-        message: `"${field}" is not allowed`,
-      })),
-    );
-  return validateSchedule({ ...current, ...body }, context);
+  // Every problem in one answer: the unknown fields and the invalid known ones.
+  const problems = [...unknown];
+  let merged: ScheduleInput | null = null;
+  try {
+    merged = validateSchedule({ ...current, ...known }, context);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    problems.push(...error.details);
+  }
+  if (problems.length || !merged) throw ValidationError.of(problems);
+  return merged;
 }
 
 export interface SchedulePreviewRequest {

@@ -52,6 +52,10 @@ export const jobSchemas = {
         description: 'Why a gate refused (403, 429): insufficient_role, subscription_required, …',
       },
       status: { enum: JOB_STATUSES, description: 'A 409: the status of the job as it is.' },
+      limit: {
+        type: 'integer',
+        description: 'A 403 schedule_limit_reached: how many schedules the plan allows.',
+      },
     },
   },
   ExportRequest: {
