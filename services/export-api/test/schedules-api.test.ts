@@ -70,8 +70,9 @@ describe('the schedules API', function () {
       ['post', `/${id}/run`],
       ['delete', `/${id}`],
     ] as const) {
-      const res = await http()
-        [method](`/api/v1/analytics/schedules${path}`)
+      const agent = http();
+      const send = method === 'post' ? agent.post.bind(agent) : agent.delete.bind(agent);
+      const res = await send(`/api/v1/analytics/schedules${path}`)
         .set('Authorization', viewer)
         .send(body);
       assert.equal(res.status, 403, `${method} ${path}`);

@@ -81,10 +81,14 @@ export class ScheduleRunner {
       const now = this.now();
       const due = await this.deps.schedules.findDue(now.toISOString(), this.options.batchSize);
       // One workspace at a time in turn: a big workspace's burst does not go first.
-      const results = await Promise.all(
+      const results = await Promise.allSettled(
         alternateWorkspaces(due).map((schedule) => limit(() => this.fireDue(schedule, now))),
       );
-      fired += results.filter(Boolean).length;
+      fired += results.filter((r) => r.status === 'fulfilled' && r.value).length;
+      // A run that failed to start stays pending for the repair; the round reports it once every
+      // other run of the read has been tried.
+      const failure = results.find((r) => r.status === 'rejected');
+      if (failure) throw failure.reason;
       if (due.length < this.options.batchSize) break;
     }
     return { fired, repaired };
