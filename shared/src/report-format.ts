@@ -1,10 +1,4 @@
-import type {
-  Dimension,
-  Granularity,
-  Recurrence,
-  ScheduleRange,
-  Weekday,
-} from './api-contract.ts';
+import type { Dimension, Granularity, Recurrence, ScheduleRange, Weekday } from './api-contract.ts';
 import { addDays, type CalendarDate } from './calendar-date.ts';
 import { PLATFORM_LABELS, type Platform } from './platforms.ts';
 import type { MetricName } from './report-dataset.ts';
