@@ -18,6 +18,8 @@ export async function* encodeExportRows(
   header: ExportRowsHeader,
   rows: AsyncGenerator<Partial<ExportRow>, ExportRowsTrailer['totals']>,
   written: { rows: number } = { rows: 0 },
+  /** What the trailer adds once every row is written (the rates used). */
+  finish: () => Pick<ExportRowsTrailer, 'fx_notes'> = () => ({}),
 ): AsyncGenerator<string> {
   const { fields } = header;
   yield `${JSON.stringify(header)}\n`;
@@ -28,7 +30,12 @@ export async function* encodeExportRows(
     written.rows++;
     next = await rows.next();
   }
-  const trailer: ExportRowsTrailer = { type: 'end', rows: written.rows, totals: next.value };
+  const trailer: ExportRowsTrailer = {
+    type: 'end',
+    rows: written.rows,
+    totals: next.value,
+    ...finish(),
+  };
   yield `${JSON.stringify(trailer)}\n`;
 }
 

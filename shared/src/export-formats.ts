@@ -4,7 +4,7 @@
  * everywhere it must be handled, never a silent fall-through. Dependency-free: the page imports
  * it too.
  */
-export const EXPORT_FORMATS = ['CSV', 'PDF'] as const;
+export const EXPORT_FORMATS = ['CSV', 'PDF', 'XLSX'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** What report-builder writes to the claim check for a format. */
@@ -39,6 +39,13 @@ export const EXPORT_FORMAT_SPECS: Readonly<Record<ExportFormat, ExportFormatSpec
     takesLayout: false,
     dataset: 'report',
     hasRows: false,
+  },
+  XLSX: {
+    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    extension: 'xlsx',
+    takesLayout: true,
+    dataset: 'rows',
+    hasRows: true,
   },
 };
 

@@ -3,6 +3,7 @@ import type { CsvLayout } from './api-contract.ts';
 import { DIMENSION_COLUMNS } from './csv-layout.ts';
 import type { Platform } from './platforms.ts';
 import type { ReportQuery } from './report-query.ts';
+import type { CurrencyNote, PlatformFreshness } from './report-dataset.ts';
 
 /**
  * The claim check of a CSV export: gzip NDJSON that report-builder streams to S3 and the renderer
@@ -23,6 +24,9 @@ export interface ExportRowsHeader {
   period: { since: CalendarDate; until: CalendarDate; timezone: string };
   /** What each row line holds, in order (`exportRowFields` of the layout). */
   fields: ExportRowField[];
+  /** Where the exchange rates come from, and each platform's latest data (a workbook's About sheet). */
+  fx_source?: string;
+  freshness?: PlatformFreshness[];
 }
 
 /**
@@ -65,4 +69,6 @@ export interface ExportRowsTrailer {
   rows: number;
   /** Column sums of the money metrics: the report totals the summary and the PDF show. */
   totals: { spend: string; conversion_value: string };
+  /** The rates each account currency was converted at, known once every row is written. */
+  fx_notes?: CurrencyNote[];
 }

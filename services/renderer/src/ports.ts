@@ -31,11 +31,11 @@ export interface ClaimCheckReader {
 
 /** Finished files, each under its own key; a file once written is never replaced. */
 export interface ExportFileStore {
-  /** Streams text into one file; on any error nothing is stored. Resolves with its facts. */
+  /** Streams text or bytes into one file; on any error nothing is stored. Resolves with its facts. */
   writeStream(
     key: string,
     contentType: string,
-    text: AsyncIterable<string>,
+    body: AsyncIterable<string | Buffer>,
     signal: AbortSignal,
   ): Promise<{ bytes: number; sha256: string }>;
   write(key: string, contentType: string, body: Buffer, signal: AbortSignal): Promise<void>;

@@ -20,6 +20,8 @@ import {
 } from '@wevion/shared';
 import { createHash, randomUUID } from 'node:crypto';
 import { CsvWriter } from './domain/csv.ts';
+import { exportKey, type RenderAttempt, type RenderDeps } from './render-attempt.ts';
+import { renderXlsx } from './render-xlsx.ts';
 import { buildReportView } from './domain/report-view.ts';
 import type {
   ClaimCheckReader,
@@ -29,38 +31,13 @@ import type {
   ReportTemplate,
 } from './ports.ts';
 
-export interface RenderDeps {
-  printer: PdfPrinter;
-  template: ReportTemplate;
-  claimChecks: ClaimCheckReader;
-  files: ExportFileStore;
-  logos: LogoReader;
-  events: JobEventPublisher;
-  cancellations: CancellationCheck;
-  logger: Logger;
-  metrics: ServiceMetrics;
-}
-
-/**
- * One key per render attempt, so no attempt can overwrite a file a job already points at: the
- * COMPLETED event names its key, export-api records the first and deletes any later one.
- */
-const exportKey = (message: RenderReportMessage, filename: string) =>
-  exportFileKey(message.workspace_id, message.job_id, randomUUID(), filename);
-
-/** One rendering of one message: what to render, and how it reports. */
-interface RenderAttempt {
-  message: RenderReportMessage;
-  claimCheck: AsyncIterable<string>;
-  signal: AbortSignal;
-  event: (fields: JobEventFields) => Promise<void>;
-}
-
 /**
  * RENDER_REPORT: read the claim check, render the file under this attempt's own key, publish
  * COMPLETED with its facts. A redelivery renders again under another key; export-api keeps the
  * first file a job completed with. Once `signal` aborts (time limit) no upload starts.
  */
+export type { RenderDeps };
+
 export async function renderExport(
   message: RenderReportMessage,
   deps: RenderDeps,
@@ -189,4 +166,4 @@ async function renderPdf(
 
 /** Which renderer writes each format's file. */
 const RENDERERS: Record<ExportFormat, (attempt: RenderAttempt, deps: RenderDeps) => Promise<void>> =
-  { CSV: renderCsv, PDF: renderPdf };
+  { CSV: renderCsv, PDF: renderPdf, XLSX: renderXlsx };

@@ -38,7 +38,12 @@ export async function writeExportRows(
 ): Promise<{ rows: number; storeGroups: number }> {
   const { store } = options;
   const days = localDays(query.since, query.until, query.timezone);
-  const rates = await store.fxRates(await store.fxCurrencies(), query.since, query.until);
+  const [currencies, fxSource, freshness] = await Promise.all([
+    store.fxCurrencies(),
+    store.fxSource(),
+    store.freshness(query.workspace_id, query.platforms),
+  ]);
+  const rates = await store.fxRates(currencies, query.since, query.until);
   const periodOf = new Map<CalendarDate, CalendarDate | null>(
     days.map((d) => [d.date, periodStart(d.date, layout.granularity, query.since)]),
   );
@@ -60,11 +65,12 @@ export async function writeExportRows(
       yield group;
     }
   }
+  const converter = new CurrencyConverter(new FxTable(rates), query.target_currency);
   const rows = exportRows(counted(), {
     layout,
     platforms: query.platforms,
     periods: [...new Set(periodOf.values())],
-    converter: new CurrencyConverter(new FxTable(rates), query.target_currency),
+    converter,
     minorUnits: minor,
   });
 
@@ -77,11 +83,16 @@ export async function writeExportRows(
     currency: { code: query.target_currency, minor_units: minor },
     period: { since: query.since, until: query.until, timezone: query.timezone },
     fields: exportRowFields(layout),
+    fx_source: fxSource,
+    freshness,
   };
   const written = { rows: 0 };
   await options.claimChecks.writeStream(
     options.key,
-    textChunks(encodeExportRows(header, rows, written), () => options.onProgress(written.rows)),
+    textChunks(
+      encodeExportRows(header, rows, written, () => ({ fx_notes: converter.currencyNotes() })),
+      () => options.onProgress(written.rows),
+    ),
     options.signal,
   );
   return { rows: written.rows, storeGroups };

@@ -8,7 +8,8 @@ import { dirname } from 'node:path';
 /** `'A', 'B'`: the constants are fixed identifiers, never user input. */
 const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 
-const SCHEMA = `
+/** job_results, whose CHECK on `format` follows the format registry (see migrateFormatCheck). */
+const JOB_RESULTS = `
   CREATE TABLE IF NOT EXISTS job_results (
     job_id           TEXT PRIMARY KEY,
     workspace_id     TEXT NOT NULL,
@@ -33,6 +34,9 @@ const SCHEMA = `
     schedule_id      TEXT,
     schedule_name    TEXT
   );
+`;
+
+const SCHEMA = `
   CREATE INDEX IF NOT EXISTS job_results_history ON job_results (workspace_id, created_at DESC, job_id DESC);
   CREATE INDEX IF NOT EXISTS job_results_staleness ON job_results (status, updated_at);
   CREATE TABLE IF NOT EXISTS webhooks (
@@ -95,7 +99,7 @@ export function openSqlite(path: string): Database.Database {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
-  db.exec(SCHEMA);
+  db.exec(JOB_RESULTS);
   // Files from before these columns get them once; old rows read as no warnings and no key.
   const columns = db.prepare('PRAGMA table_info(job_results)').all() as { name: string }[];
   for (const column of [
@@ -109,10 +113,41 @@ export function openSqlite(path: string): Database.Database {
   ])
     if (!columns.some((c) => c.name === column))
       db.exec(`ALTER TABLE job_results ADD COLUMN ${column} TEXT`);
+  migrateFormatCheck(db);
+  db.exec(SCHEMA);
   db.exec(`CREATE INDEX IF NOT EXISTS job_results_unannounced
     ON job_results (updated_at) WHERE announced_at IS NULL AND status IN ('COMPLETED', 'FAILED')`);
   // The index, not a lookup before the insert, is what makes one key one job under a race.
   db.exec(`CREATE UNIQUE INDEX IF NOT EXISTS job_results_idempotency
     ON job_results (workspace_id, idempotency_key) WHERE idempotency_key IS NOT NULL`);
   return db;
+}
+
+/**
+ * SQLite cannot change a CHECK constraint in place: a file made before a format was added
+ * refuses its jobs. Such a table is rebuilt once under the current constraint, rows kept, in
+ * one transaction (the indexes are made again by SCHEMA).
+ */
+function migrateFormatCheck(db: Database.Database): void {
+  const tableSql = () =>
+    (
+      db
+        .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'job_results'")
+        .get() as { sql: string }
+    ).sql;
+  const current = (sql: string) => sql.includes(`format IN (${sqlList(EXPORT_FORMATS)})`);
+  if (current(tableSql())) return;
+  db.transaction(() => {
+    // Another process on the file may have done it while this one waited for the lock.
+    if (current(tableSql())) return;
+    const columns = (db.prepare('PRAGMA table_info(job_results)').all() as { name: string }[])
+      .map((c) => c.name)
+      .join(', ');
+    db.exec('ALTER TABLE job_results RENAME TO job_results_before_formats');
+    db.exec(JOB_RESULTS);
+    db.exec(
+      `INSERT INTO job_results (${columns}) SELECT ${columns} FROM job_results_before_formats`,
+    );
+    db.exec('DROP TABLE job_results_before_formats');
+  }).immediate();
 }

@@ -1,4 +1,9 @@
-import { DEFAULT_CSV_LAYOUT, DIMENSIONS, GRANULARITIES } from '@wevion/shared/api-contract.ts';
+import {
+  DEFAULT_CSV_LAYOUT,
+  DIMENSIONS,
+  GRANULARITIES,
+  type ExportFormat,
+} from '@wevion/shared/api-contract.ts';
 import { METRIC_NAMES } from '@wevion/shared/report-dataset.ts';
 import {
   DIMENSION_LABELS,
@@ -39,6 +44,8 @@ export function fillCsvChoices(granularity: HTMLSelectElement) {
 }
 
 export function setUpCsvDialog() {
+  // The format the dialog was opened for.
+  let format: ExportFormat = 'CSV';
   const dialog = $<HTMLDialogElement>('csv-dialog');
   const form = $<HTMLFormElement>('csv-form');
   const granularity = $<HTMLSelectElement>('csv-granularity');
@@ -73,7 +80,8 @@ export function setUpCsvDialog() {
     granularity: granularity.value,
     metrics: checked('metric').map((b) => b.value),
     include_currency: checked('include_currency').length > 0,
-    csv_bom: checked('csv_bom').length > 0,
+    // A byte-order mark is a CSV matter; a workbook has its own encoding.
+    csv_bom: format === 'CSV' && checked('csv_bom').length > 0,
   });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -86,12 +94,17 @@ export function setUpCsvDialog() {
     $('csv-error').textContent = problem ?? '';
     if (problem) return;
     dialog.close();
-    void startExport('CSV', choices);
+    void startExport(format, choices);
   });
   return {
     /** The layout as the dialog holds it now: a schedule of a layout format takes it too. */
     choices: current,
-    open() {
+    /** Opens the layout for a format that takes one (CSV, XLSX): the title and button say which. */
+    open(chosen: ExportFormat) {
+      format = chosen;
+      $('csv-dialog-title').textContent = `Export ${chosen}`;
+      $('csv-export').textContent = `Export ${chosen}`;
+      $('csv-byte-order').hidden = chosen !== 'CSV';
       syncGranularity();
       dialog.showModal();
       boxes('dimension')[0]!.focus();

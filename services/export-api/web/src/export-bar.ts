@@ -25,6 +25,7 @@ const STAGES: Record<string, string> = {
 const FORMAT_HINTS: Readonly<Record<ExportFormat, string>> = {
   CSV: 'rows and columns for spreadsheets and BI',
   PDF: 'branded report for clients',
+  XLSX: 'Excel workbook: real dates, numbers and money',
 };
 
 /** One item per format; a format that takes a layout asks for it in the layout dialog first. */
@@ -105,7 +106,7 @@ export function setUpMenu(csvDialog: ReturnType<typeof setUpCsvDialog>) {
         return;
       }
       const format = item.dataset.format as ExportFormat;
-      if (EXPORT_FORMAT_SPECS[format].takesLayout) csvDialog.open();
+      if (EXPORT_FORMAT_SPECS[format].takesLayout) csvDialog.open(format);
       else void startExport(format);
     });
   }

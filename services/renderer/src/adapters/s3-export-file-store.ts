@@ -10,11 +10,16 @@ export class S3ExportFileStore implements ExportFileStore {
     private readonly bucket: string,
   ) {}
 
-  writeStream(key: string, contentType: string, text: AsyncIterable<string>, signal: AbortSignal) {
+  writeStream(
+    key: string,
+    contentType: string,
+    body: AsyncIterable<string | Buffer>,
+    signal: AbortSignal,
+  ) {
     return uploadStream(
       this.s3,
       { Bucket: this.bucket, Key: key, ContentType: contentType },
-      Readable.from(text),
+      Readable.from(body),
       [],
       signal,
     );

@@ -25,10 +25,11 @@ export class InMemoryClaimChecks implements ClaimCheckReader {
 export class InMemoryFileStore implements ExportFileStore {
   readonly files = new Map<string, { contentType: string; body: Buffer }>();
 
-  async writeStream(key: string, contentType: string, text: AsyncIterable<string>) {
-    let whole = '';
-    for await (const chunk of text) whole += chunk;
-    const body = Buffer.from(whole, 'utf8');
+  async writeStream(key: string, contentType: string, stream: AsyncIterable<string | Buffer>) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream)
+      chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+    const body = Buffer.concat(chunks);
     this.files.set(key, { contentType, body });
     return { bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') };
   }

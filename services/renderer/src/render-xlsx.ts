@@ -1,0 +1,234 @@
+import {
+  decodeExportRows,
+  EXPORT_FORMAT_SPECS,
+  exportFilename,
+  PLATFORM_LABELS,
+  stopIfCancelled,
+  type ExportRowsHeader,
+  type ExportRowsTrailer,
+  type Platform,
+  type RenderReportMessage,
+  type RowValues,
+} from '@wevion/shared';
+import { DIMENSION_LABELS, GRANULARITY_LABELS } from '@wevion/shared/report-format.ts';
+import ExcelJS from 'exceljs';
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
+import {
+  addToSums,
+  EXCEL_MAX_ROWS,
+  minorOf,
+  xlsxColumns,
+  type Sums,
+  type XlsxColumn,
+} from './domain/xlsx-columns.ts';
+import { exportKey, type RenderAttempt, type RenderDeps } from './render-attempt.ts';
+
+/** Output held before the writer waits for the upload to take it: the writer's memory bound. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+/** Rows between two looks at the buffer, progress and cancellation. */
+const ROWS_PER_CHECK = 2_000;
+/** Excel's widest column is 255 characters; beyond ~60 a column is unreadable anyway. */
+const MAX_COLUMN_WIDTH = 60;
+
+/** Why a layout cannot be a workbook, said so the user can choose one that can. */
+export function tooManyRowsMessage(rows: number): string {
+  return `This layout has ${rows.toLocaleString('en')} rows and Excel opens at most ${(EXCEL_MAX_ROWS - 2).toLocaleString('en')} (with the header and totals rows). Choose fewer dimensions (no campaign, or no account), dates by week or month, or a shorter range; or export CSV.`;
+}
+
+/** First pass over the claim check: each column's widest value, the sums, the trailer. */
+async function measure(
+  lines: AsyncGenerator<ExportRowsHeader | RowValues, ExportRowsTrailer>,
+  columns: readonly XlsxColumn[],
+  header: ExportRowsHeader,
+) {
+  const widths = columns.map((c) => c.minWidth);
+  const sums: Sums = { spend: 0n, conversion_value: 0n, impressions: 0, clicks: 0, conversions: 0 };
+  let rows = 0;
+  let next = await lines.next();
+  while (!next.done) {
+    const values = next.value as RowValues;
+    columns.forEach((column, i) => {
+      widths[i] = Math.max(widths[i]!, column.width(column.cell(values)));
+    });
+    addToSums(sums, header, values);
+    rows++;
+    next = await lines.next();
+  }
+  return { widths, sums, rows, trailer: next.value };
+}
+
+/**
+ * XLSX: the rows as typed cells on a "Data" sheet (frozen header, autofilter, fitted widths, a
+ * totals row), then an "About" sheet (the report's facts, rates, freshness, warnings). The claim
+ * check is read twice: once to fit the columns and sum the totals, once to stream the workbook
+ * into the multipart upload, so neither the rows nor the file are ever held whole.
+ */
+export async function renderXlsx(
+  { message, claimCheck, signal, event }: RenderAttempt,
+  deps: RenderDeps,
+): Promise<void> {
+  const total = message.dataset_rows ?? 0;
+  if (total + 2 > EXCEL_MAX_ROWS) {
+    await event({
+      status: 'FAILED',
+      error: { code: 'too_many_rows', message: tooManyRowsMessage(total) },
+    });
+    return;
+  }
+  const first = decodeExportRows(claimCheck, message.dataset_key);
+  const header = (await first.next()).value as ExportRowsHeader;
+  const columns = xlsxColumns(header);
+  const measured = await measure(first, columns, header);
+  if (measured.rows !== measured.trailer.rows)
+    throw new Error(
+      `${message.dataset_key} promises ${measured.trailer.rows} rows but holds ${measured.rows}`,
+    );
+  if (measured.rows + 2 > EXCEL_MAX_ROWS) {
+    await event({
+      status: 'FAILED',
+      error: { code: 'too_many_rows', message: tooManyRowsMessage(measured.rows) },
+    });
+    return;
+  }
+  // The report totals, as on screen: the rows' money adds up to them (the running-total rule).
+  const minor = header.currency.minor_units;
+  const trailerTotals = measured.trailer.totals;
+  const sums: Sums = {
+    ...measured.sums,
+    spend: minorOf(trailerTotals.spend, minor),
+    conversion_value: minorOf(trailerTotals.conversion_value, minor),
+  };
+
+  const again = await deps.claimChecks.open(message.dataset_key, signal);
+  if (!again) throw new Error(`${message.dataset_key} disappeared between two reads`);
+  const lines = decodeExportRows(again, message.dataset_key);
+  await lines.next();
+
+  const { query, layout } = header;
+  const filename = exportFilename({
+    ...query,
+    currency: query.target_currency,
+    format: 'XLSX',
+    layout,
+  });
+  const key = exportKey(message, filename);
+  const output = new PassThrough();
+  const { contentType } = EXPORT_FORMAT_SPECS.XLSX;
+  const upload = deps.files.writeStream(key, contentType, output, signal);
+  // Until the upload is awaited below, a failure of it must not go unhandled.
+  upload.catch(() => undefined);
+
+  let rows = 0;
+  try {
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+      stream: output,
+      useStyles: true,
+      useSharedStrings: false,
+    });
+    workbook.creator = 'Wevion';
+    workbook.title = `Cross-channel export, ${query.since} to ${query.until}`;
+    workbook.created = new Date(header.generated_at);
+    const sheet = workbook.addWorksheet('Data', { views: [{ state: 'frozen', ySplit: 1 }] });
+    sheet.columns = columns.map((column, i) => ({
+      key: column.header,
+      width: Math.min(MAX_COLUMN_WIDTH, measured.widths[i]! + 2),
+      ...(column.numFmt ? { style: { numFmt: column.numFmt } } : {}),
+    }));
+    sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
+    const headerRow = sheet.addRow(columns.map((c) => c.header));
+    headerRow.font = { bold: true };
+    headerRow.commit();
+
+    const stopIfCancelledNow = () => stopIfCancelled(deps.cancellations, message.job_id, signal);
+    let next = await lines.next();
+    while (!next.done) {
+      const values = next.value as RowValues;
+      sheet.addRow(columns.map((column) => column.cell(values))).commit();
+      rows++;
+      if (rows % ROWS_PER_CHECK === 0) {
+        signal.throwIfAborted();
+        // The upload sets the pace: past the bound, wait for it to take what is written.
+        while (output.readableLength > MAX_BUFFERED_BYTES) await once(output, 'data');
+        await stopIfCancelledNow();
+        const percent = total ? 60 + Math.floor((35 * Math.min(rows, total)) / total) : 60;
+        await event({ status: 'RUNNING', progress: { stage: 'rendering', percent, rows } });
+      }
+      next = await lines.next();
+    }
+    const totals = sheet.addRow(
+      columns.map((column, i) => (i === 0 ? 'Total' : column.total(sums))),
+    );
+    totals.font = { bold: true };
+    // The label is text even in a date column.
+    totals.getCell(1).numFmt = '@';
+    totals.commit();
+    sheet.commit();
+    writeAbout(workbook, message, header, measured.trailer, rows);
+    await stopIfCancelledNow();
+    await workbook.commit();
+  } catch (error) {
+    // The upload is aborted: no part of a workbook is ever stored.
+    output.destroy(error as Error);
+    await upload.catch(() => undefined);
+    throw error;
+  }
+  const { bytes, sha256 } = await upload;
+  await event({
+    status: 'COMPLETED',
+    file: { key, bytes, rows, sha256, content_type: contentType },
+    ...(message.warnings ? { warnings: message.warnings } : {}),
+  });
+  deps.logger.info({ job_id: message.job_id, key, bytes, rows }, 'XLSX rendered');
+}
+
+/** The About sheet: what the numbers are, in label and value pairs, then the tables. */
+function writeAbout(
+  workbook: ExcelJS.stream.xlsx.WorkbookWriter,
+  message: RenderReportMessage,
+  header: ExportRowsHeader,
+  trailer: ExportRowsTrailer,
+  rows: number,
+): void {
+  const about = workbook.addWorksheet('About');
+  about.columns = [{ width: 26 }, { width: 60 }, { width: 14 }, { width: 14 }, { width: 14 }];
+  const { query, layout, period } = header;
+  const add = (...cells: (string | number | null)[]) => about.addRow(cells).commit();
+  const heading = (text: string) => {
+    const row = about.addRow([text]);
+    row.font = { bold: true };
+    row.commit();
+  };
+  heading('Cross-channel analytics export');
+  add('Workspace', message.workspace.name);
+  add('Range', `${period.since} to ${period.until} (both included)`);
+  add('Time zone', `${period.timezone}: dates are calendar days there`);
+  add('Currency', `${header.currency.code}: every amount is converted to it`);
+  add('Platforms', query.platforms.map((p) => PLATFORM_LABELS[p as Platform] ?? p).join(', '));
+  add(
+    'Rows',
+    `One per ${layout.dimensions.map((d) => DIMENSION_LABELS[d].toLowerCase()).join(', ')}; dates by ${GRANULARITY_LABELS[layout.granularity].toLowerCase()}`,
+  );
+  add('Data rows', rows);
+  add('Generated at', `${header.generated_at} (UTC)`);
+  add();
+  heading('Data freshness: the newest hour stored per platform (UTC)');
+  for (const { platform, latest_ts } of header.freshness ?? [])
+    add(PLATFORM_LABELS[platform] ?? platform, latest_ts ?? 'no data');
+  add();
+  heading(`Exchange rates used${header.fx_source ? ` (${header.fx_source})` : ''}`);
+  add('Currency', 'Days converted', 'Lowest', 'Highest', 'Average');
+  for (const note of trailer.fx_notes ?? [])
+    add(
+      note.currency,
+      note.identity ? 'no conversion' : note.days_converted,
+      note.rate_min,
+      note.rate_max,
+      note.rate_avg,
+    );
+  add();
+  heading('Warnings');
+  for (const warning of message.warnings ?? []) add(warning.code, warning.message);
+  if (!message.warnings?.length) add('none');
+  about.commit();
+}
