@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { startLocalSystem, type LocalSystem } from '../src/local-system.ts';
+import { readXlsx } from '@wevion/testing/xlsx-reader.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -65,12 +66,13 @@ describe('the /analytics page in a browser', function () {
   }
 
   /** Export → format; a CSV goes through its dialog with the defaults. */
-  async function exportAs(page: Page, format: 'CSV' | 'PDF') {
+  async function exportAs(page: Page, format: 'CSV' | 'PDF' | 'XLSX') {
     await page.click('#export-button');
     await page.waitForSelector('#export-menu:not([hidden])');
     await page.click(`#export-menu [data-format="${format}"]`);
-    if (format === 'CSV') {
+    if (format !== 'PDF') {
       await page.waitForSelector('#csv-dialog[open]');
+      assert.equal(await text(page, '#csv-dialog-title'), `Export ${format}`);
       await page.click('#csv-export');
     }
   }
@@ -140,7 +142,7 @@ describe('the /analytics page in a browser', function () {
     await page.close();
   });
 
-  it('when Export → CSV and Export → PDF are chosen, then both files download and the history lists them', async () => {
+  it('when Export → CSV, PDF and XLSX are chosen, then each file downloads and the history lists them', async () => {
     const dir = mkdtempSync(join(dataDir, 'dl-'));
     const page = await openPage(dir);
     await exportAs(page, 'CSV');
@@ -155,6 +157,25 @@ describe('the /analytics page in a browser', function () {
     await exportAs(page, 'PDF');
     const pdf = await download(dir, '.pdf');
     assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+    // XLSX… opens the same layout dialog, titled for it, and a workbook lands.
+    await exportAs(page, 'XLSX');
+    const workbook = await readXlsx(await download(dir, '.xlsx'));
+    assert.deepEqual(
+      workbook.sheet('Data').rows[0]!.map((c) => c!.value),
+      [
+        'date',
+        'platform',
+        'spend',
+        'impressions',
+        'clicks',
+        'ctr',
+        'cpc',
+        'cpm',
+        'conversions',
+        'roas',
+        'cpa',
+      ],
+    );
     await page.waitForFunction(() => {
       const rows = [...document.querySelectorAll('#report-rows tr')].map(
         (r) => r.textContent ?? '',

@@ -23,6 +23,7 @@ import { LOCAL_CREDENTIALS } from '../src/local-emulators.ts';
 import { freePort, startLocalSystem, type LocalSystem } from '../src/local-system.ts';
 import { queueDrained } from '@wevion/testing/queues.ts';
 import { expectedRows, keyOfRecord } from './independent-rows.ts';
+import { excelDate, readXlsx } from '@wevion/testing/xlsx-reader.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -283,6 +284,57 @@ describe('the export pipeline end to end (three services, emulators, real protoc
       );
     });
   }
+
+  it('when an XLSX by campaign is exported, then it downloads as typed cells whose rows match the CSV and whose totals row is the summary', async () => {
+    const body = {
+      since,
+      until,
+      timezone: 'Europe/Berlin',
+      platforms: ['meta', 'google'],
+      target_currency: 'EUR',
+      dimensions: ['date', 'campaign'],
+      metrics: ['spend', 'clicks', 'roas', 'conversion_value'],
+    };
+    const xlsx = await exportAndWait({ ...body, format: 'XLSX' });
+    assert.equal(xlsx.status, 'COMPLETED', JSON.stringify(xlsx.error));
+    assert.equal(
+      xlsx.file!.filename,
+      `wevion-cross-channel_${since}_${until}_EUR_date-campaign_day.xlsx`,
+    );
+    assert.equal(
+      xlsx.file!.content_type,
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+    const bytes = Buffer.from(await (await fetch(xlsx.download_url!)).arrayBuffer());
+    assert.equal(createHash('sha256').update(bytes).digest('hex'), xlsx.file!.sha256);
+    const book = await readXlsx(bytes);
+    const data = book.sheet('Data');
+    const rows = data.rows.slice(1, -1);
+    assert.equal(rows.length, xlsx.file!.rows);
+    // The same export as CSV: the same rows, cell for cell.
+    const csv = await exportAndWait({ ...body, format: 'CSV' });
+    const { records } = await downloadCsv(csv, csv.file!.filename);
+    assert.equal(records.length, rows.length);
+    records.forEach((record, i) => {
+      const row = rows[i]!;
+      assert.equal(excelDate(row[0]!.value as number), record.date);
+      assert.equal(row[1]!.value, record.campaign_id, 'the id stays text');
+      assert.equal(row[3]!.value, Number(record.spend));
+      assert.equal(row[4]!.value, Number(record.clicks));
+    });
+    const summary = await summaryOf({ ...body });
+    const totals = data.rows.at(-1)!;
+    assert.equal(totals[0]!.value, 'Total');
+    assert.equal(totals[3]!.value, summary.totals.spend, 'spend: the on-screen total');
+    assert.equal(totals[4]!.value, summary.totals.clicks);
+    assert.equal(totals[6]!.value, summary.totals.conversion_value);
+    const about = book.sheet('About').rows.map((r) => r.map((c) => c?.value ?? '').join(' | '));
+    assert.ok(
+      about.some((line) => /^Meta \| \d{4}-\d\d-\d\dT/.test(line)),
+      'freshness per platform',
+    );
+    assert.ok(about.some((line) => line.startsWith('Exchange rates used')));
+  });
 
   it('when a range has no data, then the CSV and the PDF complete with a no_data warning; data has none', async () => {
     // The demo store seeds the first four platforms only.

@@ -289,7 +289,7 @@ describe('export-api', function () {
         'platforms.1',
         /must be one of/,
       ],
-      ['format is lowercase', { format: 'csv' }, 'format', /CSV or PDF \(uppercase\)/],
+      ['format is lowercase', { format: 'csv' }, 'format', /CSV, PDF or XLSX \(uppercase\)/],
       ['format is missing', { format: undefined }, 'format', /"format" is required/],
       [
         'target_currency is lowercase',
@@ -342,25 +342,25 @@ describe('export-api', function () {
         'a PDF names dimensions',
         { format: 'PDF', dimensions: ['campaign'] },
         'dimensions',
-        /applies to CSV exports only/,
+        /applies to CSV and XLSX exports only/,
       ],
       [
         'a PDF names a granularity',
         { format: 'PDF', granularity: 'total' },
         'granularity',
-        /applies to CSV exports only/,
+        /applies to CSV and XLSX exports only/,
       ],
       [
         'a PDF names metrics',
         { format: 'PDF', metrics: ['spend'] },
         'metrics',
-        /applies to CSV exports only/,
+        /applies to CSV and XLSX exports only/,
       ],
       [
         'a PDF asks for a currency column',
         { format: 'PDF', include_currency: true },
         'include_currency',
-        /applies to CSV exports only/,
+        /applies to CSV and XLSX exports only/,
       ],
     ];
     for (const [why, patch, field, message] of cases) {
