@@ -24,8 +24,8 @@ import {
 } from './domain/xlsx-columns.ts';
 import { exportKey, type RenderAttempt, type RenderDeps } from './render-attempt.ts';
 
-/** Output held before the writer waits for the upload to take it: the writer's memory bound. */
-const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+/** Zipped output held for the upload before the row loop waits for it to be read. */
+const OUTPUT_BUFFER_BYTES = 4 * 1024 * 1024;
 /** Rows between two looks at the buffer, progress and cancellation. */
 const ROWS_PER_CHECK = 2_000;
 /** Excel's widest column is 255 characters; beyond ~60 a column is unreadable anyway. */
@@ -113,7 +113,7 @@ export async function renderXlsx(
     layout,
   });
   const key = exportKey(message, filename);
-  const output = new PassThrough();
+  const output = new PassThrough({ highWaterMark: OUTPUT_BUFFER_BYTES });
   const { contentType } = EXPORT_FORMAT_SPECS.XLSX;
   const upload = deps.files.writeStream(key, contentType, output, signal);
   // Until the upload is awaited below, a failure of it must not go unhandled.
@@ -148,8 +148,10 @@ export async function renderXlsx(
       rows++;
       if (rows % ROWS_PER_CHECK === 0) {
         signal.throwIfAborted();
-        // The upload sets the pace: past the bound, wait for it to take what is written.
-        while (output.readableLength > MAX_BUFFERED_BYTES) await once(output, 'data');
+        // The upload sets the pace: give the zip a turn, and while its output is full, wait
+        // for the upload to read it.
+        await new Promise((resolve) => setImmediate(resolve));
+        while (output.readableLength >= OUTPUT_BUFFER_BYTES) await once(output, 'data');
         await stopIfCancelledNow();
         const percent = total ? 60 + Math.floor((35 * Math.min(rows, total)) / total) : 60;
         await event({ status: 'RUNNING', progress: { stage: 'rendering', percent, rows } });
