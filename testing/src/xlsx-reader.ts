@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- parsed SpreadsheetML is untyped; the tests' assertions check what is read. */
 import { XMLParser } from 'fast-xml-parser';
 import yauzl from 'yauzl';
 

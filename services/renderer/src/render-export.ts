@@ -2,34 +2,22 @@ import {
   decodeExportRows,
   decodeReportDataset,
   EXPORT_FORMAT_SPECS,
-  exportFileKey,
   exportFilename,
   JobCancelled,
   logoDataUrl,
   stopIfCancelled,
   textChunks,
-  type CancellationCheck,
   type ExportFormat,
   type ExportRowsHeader,
   type JobEventFields,
-  type JobEventPublisher,
-  type Logger,
   type RenderReportMessage,
   type RowValues,
-  type ServiceMetrics,
 } from '@wevion/shared';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { CsvWriter } from './domain/csv.ts';
+import { buildReportView } from './domain/report-view.ts';
 import { exportKey, type RenderAttempt, type RenderDeps } from './render-attempt.ts';
 import { renderXlsx } from './render-xlsx.ts';
-import { buildReportView } from './domain/report-view.ts';
-import type {
-  ClaimCheckReader,
-  ExportFileStore,
-  LogoReader,
-  PdfPrinter,
-  ReportTemplate,
-} from './ports.ts';
 
 /**
  * RENDER_REPORT: read the claim check, render the file under this attempt's own key, publish

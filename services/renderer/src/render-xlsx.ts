@@ -11,7 +11,7 @@ import {
   type RowValues,
 } from '@wevion/shared';
 import { DIMENSION_LABELS, GRANULARITY_LABELS } from '@wevion/shared/report-format.ts';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import {
@@ -121,7 +121,9 @@ export async function renderXlsx(
 
   let rows = 0;
   try {
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    // Loaded on the first workbook: a renderer that only makes PDFs and CSVs never holds it.
+    const { default: excel } = await import('exceljs');
+    const workbook = new excel.stream.xlsx.WorkbookWriter({
       stream: output,
       useStyles: true,
       useSharedStrings: false,

@@ -1,4 +1,8 @@
-export { FakeCancellations, RecordingJobEvents } from '@wevion/testing/worker-fakes.ts';
+import { createLogger, createMetrics } from '@wevion/shared';
+import { FakeCancellations, RecordingJobEvents } from '@wevion/testing/worker-fakes.ts';
+import { HandlebarsReportTemplate } from '../../src/adapters/handlebars-report-template.ts';
+
+export { FakeCancellations, RecordingJobEvents };
 import { createHash } from 'node:crypto';
 import type {
   ClaimCheckReader,
@@ -59,4 +63,21 @@ export class HtmlEchoPrinter implements PdfPrinter {
   }
 
   async close(): Promise<void> {}
+}
+
+const templates = new URL('../../templates/', import.meta.url).pathname;
+
+/** Every port of rendering as a fake, with the real templates: the unit suites' deps. */
+export function fakeRenderDeps() {
+  return {
+    printer: new HtmlEchoPrinter(),
+    template: new HandlebarsReportTemplate(templates),
+    claimChecks: new InMemoryClaimChecks(),
+    files: new InMemoryFileStore(),
+    logos: new InMemoryLogos(),
+    events: new RecordingJobEvents(),
+    cancellations: new FakeCancellations(),
+    logger: createLogger('render-unit', 'silent'),
+    metrics: createMetrics('renderer'),
+  };
 }

@@ -1,40 +1,18 @@
 import {
   claimCheckKey,
-  createLogger,
-  createMetrics,
   encodeExportRows,
   encodeReportDataset,
   type ExportRow,
 } from '@wevion/shared';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { HandlebarsReportTemplate } from '../../src/adapters/handlebars-report-template.ts';
 import { renderExport } from '../../src/render-export.ts';
 import { campaignRowsHeader, fixtureDataset, renderMessage as message } from '../datasets.ts';
-import {
-  FakeCancellations,
-  HtmlEchoPrinter,
-  InMemoryClaimChecks,
-  InMemoryFileStore,
-  InMemoryLogos,
-  RecordingJobEvents,
-} from '../fakes/recording-ports.ts';
-
-const templates = new URL('../../templates/', import.meta.url).pathname;
+import { fakeRenderDeps } from '../fakes/recording-ports.ts';
 
 /** The renderer's use case against fakes of every port: no emulator, no Chromium. */
 describe('rendering an export (renderer on fakes)', () => {
-  const ports = () => ({
-    printer: new HtmlEchoPrinter(),
-    template: new HandlebarsReportTemplate(templates),
-    claimChecks: new InMemoryClaimChecks(),
-    files: new InMemoryFileStore(),
-    logos: new InMemoryLogos(),
-    events: new RecordingJobEvents(),
-    cancellations: new FakeCancellations(),
-    logger: createLogger('render-unit', 'silent'),
-    metrics: createMetrics('renderer'),
-  });
+  const ports = fakeRenderDeps;
   const header = campaignRowsHeader();
   async function rowsText(count: number): Promise<string> {
     async function* rows(): AsyncGenerator<

@@ -1,6 +1,4 @@
 import {
-  createLogger,
-  createMetrics,
   csvLayoutOf,
   encodeExportRows,
   EXPORT_ROWS_SCHEMA_VERSION,
@@ -9,20 +7,10 @@ import {
 } from '@wevion/shared';
 import { excelDate, readXlsx } from '@wevion/testing/xlsx-reader.ts';
 import assert from 'node:assert/strict';
-import { HandlebarsReportTemplate } from '../../src/adapters/handlebars-report-template.ts';
 import { moneyFormat } from '../../src/domain/xlsx-columns.ts';
 import { renderExport } from '../../src/render-export.ts';
 import { renderMessage } from '../datasets.ts';
-import {
-  FakeCancellations,
-  HtmlEchoPrinter,
-  InMemoryClaimChecks,
-  InMemoryFileStore,
-  InMemoryLogos,
-  RecordingJobEvents,
-} from '../fakes/recording-ports.ts';
-
-const templates = new URL('../../templates/', import.meta.url).pathname;
+import { fakeRenderDeps } from '../fakes/recording-ports.ts';
 
 /**
  * The XLSX renderer on fakes, its file read back by an independent reader (yauzl and
@@ -30,17 +18,7 @@ const templates = new URL('../../templates/', import.meta.url).pathname;
  * that no text becomes a formula.
  */
 describe('an XLSX export (renderer on fakes, read back independently)', () => {
-  const ports = () => ({
-    printer: new HtmlEchoPrinter(),
-    template: new HandlebarsReportTemplate(templates),
-    claimChecks: new InMemoryClaimChecks(),
-    files: new InMemoryFileStore(),
-    logos: new InMemoryLogos(),
-    events: new RecordingJobEvents(),
-    cancellations: new FakeCancellations(),
-    logger: createLogger('xlsx-unit', 'silent'),
-    metrics: createMetrics('renderer'),
-  });
+  const ports = fakeRenderDeps;
 
   const header = (currency: { code: string; minor_units: number }): ExportRowsHeader => {
     const layout = csvLayoutOf({
