@@ -6,7 +6,6 @@
  * the big workspace's median. Figures go to docs/benchmarks.md; --smoke runs 20 over 5 and 2
  * processes.
  */
-import { randomUUID } from 'node:crypto';
 import {
   machineSummary,
   median,
@@ -18,6 +17,7 @@ import { SqliteScheduleStore } from '../../services/export-api/src/adapters/sqli
 import { SqliteWorkspaceStore } from '../../services/export-api/src/adapters/sqlite-workspace-store.ts';
 import type { Schedule } from '../../services/export-api/src/domain/schedule.ts';
 import { DEMO_WORKSPACES } from '../../services/export-api/src/demo-workspaces.ts';
+import { schedule } from '../../services/export-api/test/factories.ts';
 import { startExportApiReplica } from '../src/local-system.ts';
 import { ensureBenchStore, root, startBenchSystem } from './bench-system.ts';
 
@@ -73,30 +73,20 @@ try {
   for (let i = 0; i < SCHEDULES; i++) {
     const workspace = i < BIG ? 'ws_acme' : ids[1 + ((i - BIG) % (WORKSPACES - 1))]!;
     const at = new Date().toISOString();
-    made.push({
-      schedule_id: `sch_${randomUUID()}`,
-      workspace_id: workspace,
-      name: `Bench ${i}`,
-      export: {
-        format: 'CSV',
-        platforms: ['meta'],
-        target_currency: 'EUR',
-        compare_previous: false,
-        csv_bom: false,
-      },
-      range: 'last_7_days',
-      recurrence: { frequency: 'daily', time },
-      timezone: 'UTC',
-      status: 'active',
-      paused_reason: null,
-      next_run_at: due.toISOString(),
-      last_run: null,
-      owner: { user_id: 'user_bench', role: 'admin' },
-      created_at: at,
-      updated_at: at,
-    });
+    made.push(
+      schedule(workspace, {
+        name: `Bench ${i}`,
+        range: 'last_7_days',
+        recurrence: { frequency: 'daily', time },
+        timezone: 'UTC',
+        next_run_at: due.toISOString(),
+        owner: { user_id: 'user_bench', role: 'admin' },
+        created_at: at,
+        updated_at: at,
+      }),
+    );
   }
-  for (const schedule of made) await schedules.create(schedule, 1000);
+  for (const each of made) await schedules.create(each, 1000);
   console.log(
     `${SCHEDULES} schedules over ${WORKSPACES} workspaces (one with ${BIG}) due at ${due.toISOString()}; ${PROCESSES} export-api processes`,
   );

@@ -21,6 +21,7 @@ import { SqliteWorkspaceStore } from '../../services/export-api/src/adapters/sql
 import { createApp } from '../../services/export-api/src/app.ts';
 import { loadExportApiConfig } from '../../services/export-api/src/config.ts';
 import type { Schedule } from '../../services/export-api/src/domain/schedule.ts';
+import { job, schedule as aSchedule } from '../../services/export-api/test/factories.ts';
 import { DEMO_WORKSPACES } from '../../services/export-api/src/demo-workspaces.ts';
 import type { JobView } from '../../services/export-api/src/export-requests.ts';
 import { LOCAL_CREDENTIALS } from '../src/local-emulators.ts';
@@ -84,31 +85,20 @@ describe('scheduled exports across export-api processes (real services, emulator
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  /** A daily CSV of the agency workspace, due now unless `overrides` say otherwise. */
   const schedule = (overrides: Partial<Schedule>): Schedule => {
     const at = new Date().toISOString();
-    return {
-      schedule_id: `sch_${randomUUID()}`,
-      workspace_id: 'ws_many',
+    return aSchedule('ws_many', {
       name: 'Daily spend',
-      export: {
-        format: 'CSV',
-        platforms: ['meta'],
-        target_currency: 'EUR',
-        compare_previous: false,
-        csv_bom: false,
-      },
       range: 'last_7_days',
       recurrence: { frequency: 'daily', time: '03:00' },
       timezone: 'UTC',
-      status: 'active',
-      paused_reason: null,
       next_run_at: at,
-      last_run: null,
       owner: { user_id: 'user_demo', role: 'admin' },
       created_at: at,
       updated_at: at,
       ...overrides,
-    };
+    });
   };
 
   /** The jobs a schedule made, from the store both processes write. */
@@ -163,39 +153,19 @@ describe('scheduled exports across export-api processes (real services, emulator
       });
     }
     const orphan = randomUUID();
-    const now = new Date().toISOString();
-    await jobs.create({
-      job_id: orphan,
-      workspace_id: 'ws_many',
-      requested_by: 'user_demo',
-      schedule_id: afterJob.schedule_id,
-      schedule_name: afterJob.name,
-      status: 'PENDING',
-      format: 'CSV',
-      params: {
-        since: '2026-11-01',
-        until: '2026-11-07',
-        platforms: ['meta'],
-        target_currency: 'EUR',
-        timezone: 'UTC',
-        compare_previous: false,
-        csv_bom: false,
-      },
-      progress: { stage: 'queued', percent: 0 },
-      file: null,
-      error: null,
-      created_at: now,
-      started_at: null,
-      completed_at: null,
-      updated_at: now,
-      enqueue_attempts: 0,
-      last_enqueued_at: null,
-      warnings: [],
-      idempotency_key: `schedule:${afterJob.schedule_id}:${scheduledFor}`,
-      request_hash: createHash('sha256')
-        .update(`schedule:${afterJob.schedule_id}:${scheduledFor}`)
-        .digest('hex'),
-    });
+    const key = `schedule:${afterJob.schedule_id}:${scheduledFor}`;
+    await jobs.create(
+      job({
+        job_id: orphan,
+        workspace_id: 'ws_many',
+        schedule_id: afterJob.schedule_id,
+        schedule_name: afterJob.name,
+        enqueue_attempts: 0,
+        last_enqueued_at: null,
+        idempotency_key: key,
+        request_hash: createHash('sha256').update(key).digest('hex'),
+      }),
+    );
     await eventually(async () => {
       const runs = await Promise.all(
         [beforeJob, afterJob].map((s) => schedules.getRun(s.schedule_id, scheduledFor)),

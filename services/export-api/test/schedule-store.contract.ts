@@ -1,54 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { Schedule, ScheduleRun } from '../src/domain/schedule.ts';
 import type { ScheduleStore } from '../src/ports.ts';
+import { schedule as aSchedule, scheduleRun as aRun } from './factories.ts';
 
 const at = (minute: number) => new Date(Date.UTC(2031, 0, 6, 8, minute)).toISOString();
-
-export function aSchedule(workspace: string, overrides: Partial<Schedule> = {}): Schedule {
-  return {
-    schedule_id: `sch_${randomUUID()}`,
-    workspace_id: workspace,
-    name: 'Weekly client report',
-    export: {
-      format: 'CSV',
-      platforms: ['meta'],
-      target_currency: 'EUR',
-      compare_previous: false,
-      csv_bom: false,
-    },
-    range: 'previous_week',
-    recurrence: { frequency: 'weekly', days: ['MON'], time: '09:00' },
-    timezone: 'Europe/Berlin',
-    status: 'active',
-    paused_reason: null,
-    next_run_at: at(0),
-    last_run: null,
-    owner: { user_id: 'user_a', role: 'admin' },
-    created_at: at(0),
-    updated_at: at(0),
-    ...overrides,
-  };
-}
-
-export function aRun(
-  schedule: Schedule,
-  scheduledFor: string,
-  firedAt = scheduledFor,
-): ScheduleRun {
-  return {
-    run_id: `run_${randomUUID()}`,
-    schedule_id: schedule.schedule_id,
-    workspace_id: schedule.workspace_id,
-    scheduled_for: scheduledFor,
-    fired_at: firedAt,
-    outcome: 'pending',
-    reason: null,
-    job_id: null,
-    since: '2030-12-30',
-    until: '2031-01-05',
-  };
-}
 
 /** What every schedule store must do; SQLite and the in-memory fake always, MongoDB with MONGODB_URI. */
 export function scheduleStoreContract(open: () => Promise<ScheduleStore>): void {

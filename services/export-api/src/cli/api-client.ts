@@ -1,4 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** The tool's options; a bad one is one line on stderr and exit code 1, before anything runs. */
+export function parseCommandLine<T extends ParseArgsConfig>(tool: string, config: T) {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    console.error(`${tool}: ${(error as Error).message}. Run with --help for the options.`);
+    process.exit(1);
+  }
+}
 
 /**
  * What the command-line tools share: the running API's URL and a token (from data/local.json,

@@ -8,7 +8,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   EXPORT_FORMATS,
   EXPORT_FORMAT_SPECS,
@@ -16,7 +15,7 @@ import {
 } from '@wevion/shared/api-contract.ts';
 import { count, fileSize, humanizeDates } from '@wevion/shared/report-format.ts';
 import type { JobView } from '../export-requests.ts';
-import { apiClient, type ApiError, type Fail } from './api-client.ts';
+import { apiClient, parseCommandLine, type ApiError, type Fail } from './api-client.ts';
 
 const usage = `Usage: npm run export -- [options]
 
@@ -40,37 +39,26 @@ Submits an export to the running API, shows its progress and saves the file.
                             (or to the file $WEVION_LOCAL names)
   -h, --help                this text`;
 
-/** Before the client exists (bad options), a failure is still one line. */
-function failEarly(message: string): never {
-  console.error(`export: ${message}`);
-  process.exit(1);
-}
-
-let args;
-try {
-  args = parseArgs({
-    options: {
-      since: { type: 'string' },
-      until: { type: 'string' },
-      platforms: { type: 'string' },
-      format: { type: 'string', default: 'CSV' },
-      currency: { type: 'string' },
-      timezone: { type: 'string' },
-      dimensions: { type: 'string' },
-      granularity: { type: 'string' },
-      metrics: { type: 'string' },
-      'include-currency': { type: 'boolean', default: false },
-      bom: { type: 'boolean', default: false },
-      workspace: { type: 'string', default: 'ws_acme' },
-      out: { type: 'string', default: 'exports' },
-      api: { type: 'string' },
-      token: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  }).values;
-} catch (error) {
-  failEarly(`${(error as Error).message}. Run with --help for the options.`);
-}
+const args = parseCommandLine('export', {
+  options: {
+    since: { type: 'string' },
+    until: { type: 'string' },
+    platforms: { type: 'string' },
+    format: { type: 'string', default: 'CSV' },
+    currency: { type: 'string' },
+    timezone: { type: 'string' },
+    dimensions: { type: 'string' },
+    granularity: { type: 'string' },
+    metrics: { type: 'string' },
+    'include-currency': { type: 'boolean', default: false },
+    bom: { type: 'boolean', default: false },
+    workspace: { type: 'string', default: 'ws_acme' },
+    out: { type: 'string', default: 'exports' },
+    api: { type: 'string' },
+    token: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+}).values;
 if (args.help) {
   console.log(usage);
   process.exit(0);

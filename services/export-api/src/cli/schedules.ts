@@ -4,7 +4,6 @@
  * from data/local.json (written by npm start) unless --api/--token say otherwise. Every failure is
  * one line on stderr and exit code 1; --help prints the usage.
  */
-import { parseArgs } from 'node:util';
 import {
   EXPORT_FORMATS,
   SCHEDULE_FREQUENCIES,
@@ -13,7 +12,7 @@ import {
   type ScheduleRunView,
   type ScheduleView,
 } from '@wevion/shared/api-contract.ts';
-import { apiClient, type ApiError, type Fail } from './api-client.ts';
+import { apiClient, parseCommandLine, type ApiError, type Fail } from './api-client.ts';
 
 const COMMANDS = ['list', 'create', 'pause', 'resume', 'run', 'runs', 'delete'] as const;
 type Command = (typeof COMMANDS)[number];
@@ -49,35 +48,30 @@ function failEarly(message: string): never {
   process.exit(1);
 }
 
-let parsed;
-try {
-  parsed = parseArgs({
-    allowPositionals: true,
-    options: {
-      name: { type: 'string' },
-      platforms: { type: 'string' },
-      format: { type: 'string', default: 'CSV' },
-      currency: { type: 'string' },
-      range: { type: 'string' },
-      frequency: { type: 'string' },
-      days: { type: 'string' },
-      day: { type: 'string' },
-      time: { type: 'string' },
-      timezone: { type: 'string' },
-      dimensions: { type: 'string' },
-      granularity: { type: 'string' },
-      metrics: { type: 'string' },
-      'include-currency': { type: 'boolean', default: false },
-      bom: { type: 'boolean', default: false },
-      workspace: { type: 'string', default: 'ws_acme' },
-      api: { type: 'string' },
-      token: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-} catch (error) {
-  failEarly(`${(error as Error).message}. Run with --help for the options.`);
-}
+const parsed = parseCommandLine('schedules', {
+  allowPositionals: true,
+  options: {
+    name: { type: 'string' },
+    platforms: { type: 'string' },
+    format: { type: 'string', default: 'CSV' },
+    currency: { type: 'string' },
+    range: { type: 'string' },
+    frequency: { type: 'string' },
+    days: { type: 'string' },
+    day: { type: 'string' },
+    time: { type: 'string' },
+    timezone: { type: 'string' },
+    dimensions: { type: 'string' },
+    granularity: { type: 'string' },
+    metrics: { type: 'string' },
+    'include-currency': { type: 'boolean', default: false },
+    bom: { type: 'boolean', default: false },
+    workspace: { type: 'string', default: 'ws_acme' },
+    api: { type: 'string' },
+    token: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
 const { values: args, positionals } = parsed;
 if (args.help || !positionals.length) {
   console.log(usage);
