@@ -15,10 +15,11 @@ import type ExcelJS from 'exceljs';
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import {
-  addToSums,
+  addToCounts,
   EXCEL_MAX_ROWS,
   minorOf,
   xlsxColumns,
+  type Counts,
   type Sums,
   type XlsxColumn,
 } from './domain/xlsx-columns.ts';
@@ -43,7 +44,7 @@ async function measure(
   header: ExportRowsHeader,
 ) {
   const widths = columns.map((c) => c.minWidth);
-  const sums: Sums = { spend: 0n, conversion_value: 0n, impressions: 0, clicks: 0, conversions: 0 };
+  const counts: Counts = { impressions: 0, clicks: 0, conversions: 0 };
   let rows = 0;
   let next = await lines.next();
   while (!next.done) {
@@ -51,11 +52,11 @@ async function measure(
     columns.forEach((column, i) => {
       widths[i] = Math.max(widths[i]!, column.width(column.cell(values)));
     });
-    addToSums(sums, header, values);
+    addToCounts(counts, header, values);
     rows++;
     next = await lines.next();
   }
-  return { widths, sums, rows, trailer: next.value };
+  return { widths, counts, rows, trailer: next.value };
 }
 
 /**
@@ -68,14 +69,14 @@ export async function renderXlsx(
   { message, claimCheck, signal, event }: RenderAttempt,
   deps: RenderDeps,
 ): Promise<void> {
-  const total = message.dataset_rows ?? 0;
-  if (total + 2 > EXCEL_MAX_ROWS) {
-    await event({
+  // Refused before anything is written: a workbook is never cut short.
+  const tooMany = (rows: number) =>
+    event({
       status: 'FAILED',
-      error: { code: 'too_many_rows', message: tooManyRowsMessage(total) },
+      error: { code: 'too_many_rows', message: tooManyRowsMessage(rows) },
     });
-    return;
-  }
+  const total = message.dataset_rows ?? 0;
+  if (total + 2 > EXCEL_MAX_ROWS) return tooMany(total);
   const first = decodeExportRows(claimCheck, message.dataset_key);
   const header = (await first.next()).value as ExportRowsHeader;
   const columns = xlsxColumns(header);
@@ -84,18 +85,12 @@ export async function renderXlsx(
     throw new Error(
       `${message.dataset_key} promises ${measured.trailer.rows} rows but holds ${measured.rows}`,
     );
-  if (measured.rows + 2 > EXCEL_MAX_ROWS) {
-    await event({
-      status: 'FAILED',
-      error: { code: 'too_many_rows', message: tooManyRowsMessage(measured.rows) },
-    });
-    return;
-  }
+  if (measured.rows + 2 > EXCEL_MAX_ROWS) return tooMany(measured.rows);
   // The report totals, as on screen: the rows' money adds up to them (the running-total rule).
   const minor = header.currency.minor_units;
   const trailerTotals = measured.trailer.totals;
   const sums: Sums = {
-    ...measured.sums,
+    ...measured.counts,
     spend: minorOf(trailerTotals.spend, minor),
     conversion_value: minorOf(trailerTotals.conversion_value, minor),
   };

@@ -1,7 +1,6 @@
-import { EXPORT_FORMATS, JOB_STATUSES } from '@wevion/shared';
+import { EXPORT_FORMATS, JOB_STATUSES, RUN_OUTCOMES, SCHEDULE_STATUSES } from '@wevion/shared';
 import Database from 'better-sqlite3';
 import { DELIVERY_STATES } from '../domain/webhook.ts';
-import { RUN_OUTCOMES, SCHEDULE_STATUSES } from '@wevion/shared';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 

@@ -1,6 +1,56 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
+/** The options of an export body both tools take, as people type them (any case). */
+export const EXPORT_OPTIONS = {
+  platforms: { type: 'string' },
+  format: { type: 'string', default: 'CSV' },
+  currency: { type: 'string' },
+  timezone: { type: 'string' },
+  dimensions: { type: 'string' },
+  granularity: { type: 'string' },
+  metrics: { type: 'string' },
+  'include-currency': { type: 'boolean', default: false },
+  bom: { type: 'boolean', default: false },
+} as const;
+
+/** Where the running API is, and with whose token. */
+export const CONNECTION_OPTIONS = {
+  workspace: { type: 'string', default: 'ws_acme' },
+  api: { type: 'string' },
+  token: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+/** "a, b,c" → ["a", "b", "c"]. */
+export const list = (value: string) => value.split(',').map((item) => item.trim());
+
+/**
+ * The export fields of those options as the API takes them: literals uppercased (the contract),
+ * platforms lowercased, the layout only where given. Dates and the zone are each tool's own.
+ */
+export function exportFieldsOf(args: {
+  platforms?: string;
+  format: string;
+  currency?: string;
+  dimensions?: string;
+  granularity?: string;
+  metrics?: string;
+  'include-currency': boolean;
+  bom: boolean;
+}) {
+  return {
+    platforms: args.platforms === undefined ? undefined : list(args.platforms.toLowerCase()),
+    format: args.format.toUpperCase(),
+    target_currency: args.currency?.toUpperCase(),
+    ...(args.dimensions ? { dimensions: list(args.dimensions) } : {}),
+    ...(args.granularity ? { granularity: args.granularity } : {}),
+    ...(args.metrics ? { metrics: list(args.metrics) } : {}),
+    ...(args['include-currency'] ? { include_currency: true } : {}),
+    ...(args.bom ? { csv_bom: true } : {}),
+  };
+}
+
 /** The tool's options; a bad one is one line on stderr and exit code 1, before anything runs. */
 export function parseCommandLine<T extends ParseArgsConfig>(tool: string, config: T) {
   try {

@@ -15,7 +15,15 @@ import {
 } from '@wevion/shared/api-contract.ts';
 import { count, fileSize, humanizeDates } from '@wevion/shared/report-format.ts';
 import type { JobView } from '../export-requests.ts';
-import { apiClient, parseCommandLine, type ApiError, type Fail } from './api-client.ts';
+import {
+  apiClient,
+  CONNECTION_OPTIONS,
+  EXPORT_OPTIONS,
+  exportFieldsOf,
+  parseCommandLine,
+  type ApiError,
+  type Fail,
+} from './api-client.ts';
 
 const usage = `Usage: npm run export -- [options]
 
@@ -43,20 +51,9 @@ const args = parseCommandLine('export', {
   options: {
     since: { type: 'string' },
     until: { type: 'string' },
-    platforms: { type: 'string' },
-    format: { type: 'string', default: 'CSV' },
-    currency: { type: 'string' },
-    timezone: { type: 'string' },
-    dimensions: { type: 'string' },
-    granularity: { type: 'string' },
-    metrics: { type: 'string' },
-    'include-currency': { type: 'boolean', default: false },
-    bom: { type: 'boolean', default: false },
-    workspace: { type: 'string', default: 'ws_acme' },
+    ...EXPORT_OPTIONS,
     out: { type: 'string', default: 'exports' },
-    api: { type: 'string' },
-    token: { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
+    ...CONNECTION_OPTIONS,
   },
 }).values;
 if (args.help) {
@@ -68,8 +65,6 @@ const client = apiClient('export', args);
 const { api, headers, request, json, problems } = client;
 const fail: Fail = client.fail;
 
-const list = (value: string) => value.split(',').map((item) => item.trim());
-
 /** Without --currency, the workspace's own, as the page defaults to it. */
 async function workspaceCurrency(): Promise<string> {
   const response = await request(`${api}/api/v1/workspaces/current`, { headers });
@@ -80,18 +75,13 @@ async function workspaceCurrency(): Promise<string> {
 }
 
 // The API takes its literals in uppercase (the contract); a person may type them either way.
+const fields = exportFieldsOf(args);
 const body = {
   since: args.since,
   until: args.until,
-  platforms: args.platforms === undefined ? undefined : list(args.platforms.toLowerCase()),
-  format: args.format.toUpperCase(),
-  target_currency: args.currency?.toUpperCase() ?? (await workspaceCurrency()),
+  ...fields,
+  target_currency: fields.target_currency ?? (await workspaceCurrency()),
   ...(args.timezone ? { timezone: args.timezone } : {}),
-  ...(args.dimensions ? { dimensions: list(args.dimensions) } : {}),
-  ...(args.granularity ? { granularity: args.granularity } : {}),
-  ...(args.metrics ? { metrics: list(args.metrics) } : {}),
-  ...(args['include-currency'] ? { include_currency: true } : {}),
-  ...(args.bom ? { csv_bom: true } : {}),
 };
 
 const accepted = await request(`${api}/api/v1/analytics/export`, {

@@ -12,7 +12,16 @@ import {
   type ScheduleRunView,
   type ScheduleView,
 } from '@wevion/shared/api-contract.ts';
-import { apiClient, parseCommandLine, type ApiError, type Fail } from './api-client.ts';
+import {
+  apiClient,
+  CONNECTION_OPTIONS,
+  EXPORT_OPTIONS,
+  exportFieldsOf,
+  list,
+  parseCommandLine,
+  type ApiError,
+  type Fail,
+} from './api-client.ts';
 
 const COMMANDS = ['list', 'create', 'pause', 'resume', 'run', 'runs', 'delete'] as const;
 type Command = (typeof COMMANDS)[number];
@@ -52,24 +61,13 @@ const parsed = parseCommandLine('schedules', {
   allowPositionals: true,
   options: {
     name: { type: 'string' },
-    platforms: { type: 'string' },
-    format: { type: 'string', default: 'CSV' },
-    currency: { type: 'string' },
     range: { type: 'string' },
     frequency: { type: 'string' },
     days: { type: 'string' },
     day: { type: 'string' },
     time: { type: 'string' },
-    timezone: { type: 'string' },
-    dimensions: { type: 'string' },
-    granularity: { type: 'string' },
-    metrics: { type: 'string' },
-    'include-currency': { type: 'boolean', default: false },
-    bom: { type: 'boolean', default: false },
-    workspace: { type: 'string', default: 'ws_acme' },
-    api: { type: 'string' },
-    token: { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
+    ...EXPORT_OPTIONS,
+    ...CONNECTION_OPTIONS,
   },
 });
 const { values: args, positionals } = parsed;
@@ -99,7 +97,6 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   return answer;
 }
 
-const list = (value: string) => value.split(',').map((item) => item.trim());
 const local = (iso: string | undefined) =>
   iso?.replace('T', ' ').replace(/:00([+-]\d\d:\d\d)$/, ' $1') ?? '—';
 
@@ -138,16 +135,7 @@ function createBody() {
         : { frequency: args.frequency, time: args.time };
   return {
     name: args.name,
-    export: {
-      platforms: args.platforms === undefined ? undefined : list(args.platforms.toLowerCase()),
-      format: args.format.toUpperCase(),
-      target_currency: args.currency?.toUpperCase(),
-      ...(args.dimensions ? { dimensions: list(args.dimensions) } : {}),
-      ...(args.granularity ? { granularity: args.granularity } : {}),
-      ...(args.metrics ? { metrics: list(args.metrics) } : {}),
-      ...(args['include-currency'] ? { include_currency: true } : {}),
-      ...(args.bom ? { csv_bom: true } : {}),
-    },
+    export: exportFieldsOf(args),
     range: args.range,
     recurrence,
     ...(args.timezone ? { timezone: args.timezone } : {}),

@@ -222,23 +222,26 @@ export class ScheduleRunner {
     const workspace = await this.deps.workspaces.get(schedule.workspace_id);
     if (!workspace)
       return skipped('skipped_gate', 'workspace_not_found', 'The workspace no longer exists.');
+    // The previous run's job, read once: the overlap check and the failure backstop need it.
+    const previous = schedule.last_run;
+    const previousJob =
+      previous?.job_id && previous.scheduled_for !== run.scheduled_for
+        ? await this.deps.jobs.get(previous.job_id)
+        : null;
+    // The streak is counted only after a failed job: most runs cost no read of the history.
     const pause =
       (await this.gatePause(workspace, schedule)) ??
-      (manual ? null : await this.failurePause(schedule));
+      (!manual && previousJob?.status === 'FAILED' ? await this.failurePause(schedule) : null);
     if (pause) {
       await this.pause(schedule, pause);
       return skipped('skipped_gate', pause, PAUSE_MESSAGES[pause]);
     }
-    const previous = schedule.last_run;
-    if (previous?.job_id && previous.scheduled_for !== run.scheduled_for) {
-      const job = await this.deps.jobs.get(previous.job_id);
-      if (unfinished(job?.status))
-        return skipped(
-          'skipped_overlap',
-          'previous_run_unfinished',
-          `The run of ${previous.scheduled_for} (job ${previous.job_id}) is still ${job!.status}.`,
-        );
-    }
+    if (previousJob && unfinished(previousJob.status))
+      return skipped(
+        'skipped_overlap',
+        'previous_run_unfinished',
+        `The run of ${previous!.scheduled_for} (job ${previousJob.job_id}) is still ${previousJob.status}.`,
+      );
     const owner: User = { ...schedule.owner, workspace_id: schedule.workspace_id };
     if (!canExport(owner))
       return skipped('skipped_gate', 'insufficient_role', 'Viewers cannot export.');

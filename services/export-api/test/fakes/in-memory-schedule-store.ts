@@ -49,8 +49,7 @@ export class InMemoryScheduleStore implements ScheduleStore {
   async activeIds(workspaceId: string): Promise<string[]> {
     return this.ofWorkspace(workspaceId)
       .filter((s) => s.status === 'active')
-      .sort(newestFirst)
-      .reverse()
+      .sort((a, b) => newestFirst(b, a))
       .map((s) => s.schedule_id);
   }
 

@@ -25,13 +25,17 @@ export interface XlsxColumn {
   total: (sums: Sums) => number | null;
 }
 
-/** Column sums the totals row is made from; money in minor units, exactly. */
-export interface Sums {
-  spend: bigint;
-  conversion_value: bigint;
+/** Counts summed over the rows (those the layout has). */
+export interface Counts {
   impressions: number;
   clicks: number;
   conversions: number;
+}
+
+/** What the totals row is made from: the counts, and the report's money totals in minor units. */
+export interface Sums extends Counts {
+  spend: bigint;
+  conversion_value: bigint;
 }
 
 /** The largest row number Excel opens: 1,048,576, the header and totals rows included. */
@@ -202,19 +206,11 @@ export function xlsxColumns(header: ExportRowsHeader): XlsxColumn[] {
   });
 }
 
-/** Adds one row to the column sums (every metric the row has, whatever the layout shows). */
-export function addToSums(sums: Sums, header: ExportRowsHeader, values: RowValues): void {
-  const minor = header.currency.minor_units;
-  const value = (field: string) => {
-    const index = header.fields.indexOf(field as ExportRowsHeader['fields'][number]);
-    return index < 0 ? null : values[index];
-  };
-  for (const money of ['spend', 'conversion_value'] as const) {
-    const v = value(money);
-    if (typeof v === 'string') sums[money] += minorOf(v, minor);
-  }
+/** Adds one row's counts to `counts` (money totals come from the claim check's trailer). */
+export function addToCounts(counts: Counts, header: ExportRowsHeader, values: RowValues): void {
   for (const count of ['impressions', 'clicks', 'conversions'] as const) {
-    const v = value(count);
-    if (typeof v === 'number') sums[count] += v;
+    const index = header.fields.indexOf(count);
+    const v = index < 0 ? null : values[index];
+    if (typeof v === 'number') counts[count] += v;
   }
 }
