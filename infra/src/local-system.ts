@@ -9,7 +9,7 @@ import { SignJWT } from 'jose';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '@wevion/shared';
 import { LOCAL_CREDENTIALS, startLocalEmulators } from './local-emulators.ts';
 import { provision, type ProvisionOptions } from './provision.ts';
-import { SERVICES, type ServiceName } from './services.ts';
+import { serviceCommand, SERVICES, type ServiceName } from './services.ts';
 
 export { SERVICES, type ServiceName };
 
@@ -302,16 +302,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const spawnService = (name: ServiceName) => {
       // A step that finishes after another failed must not start what stop() already stopped.
       if (stopped) throw new Error(`not starting ${name}: the system is stopping`);
-      // The built JavaScript (`npm run build`), as in production: no TypeScript compiled at start.
-      const child = spawn(
-        process.execPath,
-        ['--enable-source-maps', `services/${name}/dist/main.js`],
-        {
-          cwd: options.root,
-          env: { ...process.env, ...env, ...serviceEnv[name] },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
+      // The image's command line on the built JavaScript (`npm run build`), as in production: no
+      // TypeScript compiled at start, the same V8 flags.
+      const child = spawn(process.execPath, serviceCommand(options.root, name), {
+        cwd: options.root,
+        env: { ...process.env, ...env, ...serviceEnv[name] },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       children.set(name, child);
       for (const stream of [child.stdout!, child.stderr!]) {
         createInterface({ input: stream }).on('line', (line) => options.onLog(name, line));
@@ -381,22 +378,18 @@ export async function startExportApiReplica(
   onLog: (line: string) => void,
 ): Promise<{ apiUrl: string; stop(): Promise<void> }> {
   const [port, opsPort] = [await freePort(), await freePort()];
-  const child = spawn(
-    process.execPath,
-    ['--enable-source-maps', 'services/export-api/dist/main.js'],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        ...system.env,
-        PORT: String(port),
-        OPS_PORT: String(opsPort),
-        HOST: '127.0.0.1',
-        REPORT_BUILDER_URL: system.opsUrls['report-builder'],
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawn(process.execPath, serviceCommand(root, 'export-api'), {
+    cwd: root,
+    env: {
+      ...process.env,
+      ...system.env,
+      PORT: String(port),
+      OPS_PORT: String(opsPort),
+      HOST: '127.0.0.1',
+      REPORT_BUILDER_URL: system.opsUrls['report-builder'],
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   for (const stream of [child.stdout!, child.stderr!])
     createInterface({ input: stream }).on('line', onLog);
   try {

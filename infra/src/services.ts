@@ -1,3 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 /** The three services, by their folder under `services/`. */
 export const SERVICES = ['export-api', 'report-builder', 'renderer'] as const;
 export type ServiceName = (typeof SERVICES)[number];
+
+/**
+ * The command line a service's image runs: the exec-form `CMD` of its Dockerfile stage. The local
+ * system and the benchmarks start each process with it, so the V8 flags measured here are the
+ * ones deployed.
+ */
+export function serviceCommand(root: string, name: ServiceName): string[] {
+  const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+  const stage = new RegExp(`^FROM \\S+ AS ${name}$([\\s\\S]*?)(?=^FROM |(?![\\s\\S]))`, 'm').exec(
+    dockerfile,
+  )?.[1];
+  // The stage's own CMD starts a line; a HEALTHCHECK's CMD continues an indented one.
+  const cmd = stage && /^CMD (\[.*\])$/m.exec(stage)?.[1];
+  if (!cmd) throw new Error(`Dockerfile: no stage "${name}" with an exec-form CMD`);
+  const argv = JSON.parse(cmd) as string[];
+  if (argv[0] !== 'node' || argv.at(-1) !== `services/${name}/dist/main.js`)
+    throw new Error(`Dockerfile: the ${name} stage's CMD does not run node on its main.js`);
+  return argv.slice(1);
+}

@@ -6,6 +6,7 @@ import { loadExportApiConfig } from '../../services/export-api/src/config.ts';
 import { loadRendererConfig } from '../../services/renderer/src/config.ts';
 import { loadReportBuilderConfig } from '../../services/report-builder/src/config.ts';
 import { BUCKET, DEAD_LETTER_SUFFIX, QUEUES, TOPIC } from '../src/resources.ts';
+import { serviceCommand, SERVICES } from '../src/services.ts';
 
 /**
  * There is no Docker engine where the tests run, so docker-compose.yml and the Dockerfile are
@@ -117,5 +118,17 @@ describe('deployment files, statically (npm run test:images builds and runs them
     for (const [, main] of dockerfile.matchAll(/"(services\/[\w-]+\/dist\/main\.js)"/g)) {
       assert.ok(existsSync(join(root, main!)), `${main} is what npm run build writes`);
     }
+  });
+
+  it('when the local system starts a service, then it runs the command line of its image, V8 budget included', () => {
+    for (const name of SERVICES) {
+      const argv = serviceCommand(root, name);
+      assert.equal(argv.at(-1), `services/${name}/dist/main.js`);
+      assert.ok(argv.includes('--enable-source-maps'), name);
+    }
+    assert.deepEqual(serviceCommand(root, 'renderer').slice(0, 2), [
+      '--max-semi-space-size=2',
+      '--max-old-space-size=160',
+    ]);
   });
 });
