@@ -4,7 +4,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMOKE } from '../../services/report-builder/bench/record.ts';
-import { startLocalSystem, type LocalSystem } from '../src/local-system.ts';
+import {
+  startLocalSystem,
+  type LocalSystem,
+  type LocalSystemOptions,
+} from '../src/local-system.ts';
 
 export const root = new URL('../../', import.meta.url).pathname;
 
@@ -43,6 +47,7 @@ export function ensureBenchStore(): string {
 export async function startBenchSystem(
   storePath: string,
   env: Record<string, string> = {},
+  nodeFlags: LocalSystemOptions['nodeFlags'] = {},
 ): Promise<LocalSystem> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wevion-bench-'));
   const system = await startLocalSystem({
@@ -51,6 +56,7 @@ export async function startBenchSystem(
     jwtSecret: 'bench-secret-bench-secret-bench-secret!',
     insightsPath: storePath,
     env: { LOG_LEVEL: 'warn', ...env },
+    nodeFlags,
     onLog: (service, line) => service !== 'system' && console.error(`[${service}] ${line}`),
   });
   return {

@@ -33,6 +33,8 @@ export interface LocalSystemOptions {
   queueOverrides?: ProvisionOptions['queueOverrides'];
   /** Extra environment for every service (e.g. short long-polls in tests). */
   env?: Record<string, string>;
+  /** Extra node flags before a service's own (e.g. `--cpu-prof` in a benchmark). */
+  nodeFlags?: Partial<Record<ServiceName, string[]>>;
   onLog: (service: ServiceName | 'system', line: string) => void;
 }
 
@@ -304,7 +306,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       if (stopped) throw new Error(`not starting ${name}: the system is stopping`);
       // The image's command line on the built JavaScript (`npm run build`), as in production: no
       // TypeScript compiled at start, the same V8 flags.
-      const child = spawn(process.execPath, serviceCommand(options.root, name), {
+      const argv = [...(options.nodeFlags?.[name] ?? []), ...serviceCommand(options.root, name)];
+      const child = spawn(process.execPath, argv, {
         cwd: options.root,
         env: { ...process.env, ...env, ...serviceEnv[name] },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -195,15 +195,18 @@ export class DuckDbInsightsStore implements InsightsStore {
     return result;
   }
 
-  async *exportGroups({
+  /**
+   * The grouped query of `exportGroups`, with its parameters: also what a benchmark hands to
+   * DuckDB's own `COPY … TO` as the floor of an export.
+   */
+  exportGroupsQuery({
     workspaceId,
     platforms,
     timezone,
     days,
     dimensions,
     periodOf,
-  }: ExportGroupsRequest): AsyncGenerator<RowGroup> {
-    if (days.length === 0 || platforms.length === 0) return;
+  }: ExportGroupsRequest) {
     const { from, to, localDayNumber } = localDayOf(days, timezone);
     const has = (d: Dimension) => dimensions.includes(d);
     // Dates and platforms cross as small integers (an index into `dates` and `platforms`):
@@ -237,12 +240,20 @@ export class DuckDbInsightsStore implements InsightsStore {
       FROM local i JOIN periods p USING (day_number)
       GROUP BY ${[...keyColumns, 'p.day_index', 'i.currency'].join(', ')}
       ORDER BY ${[...order, 'p.day_index', 'i.currency'].join(', ')}`;
+    return {
+      sql,
+      params: { workspace: workspaceId, platforms: listValue([...platforms]) },
+      dates,
+    };
+  }
+
+  async *exportGroups(request: ExportGroupsRequest): AsyncGenerator<RowGroup> {
+    const { days, platforms } = request;
+    if (days.length === 0 || platforms.length === 0) return;
+    const { sql, params, dates } = this.exportGroupsQuery(request);
     const connection = await this.instance.connect();
     try {
-      const result = await connection.stream(sql, {
-        workspace: workspaceId,
-        platforms: listValue([...platforms]),
-      });
+      const result = await connection.stream(sql, params);
       for await (const rows of result.yieldRows()) {
         for (const r of rows) {
           yield {

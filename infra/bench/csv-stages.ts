@@ -1,0 +1,156 @@
+/**
+ * The stages of one CSV export, each timed in this process on the benchmark store, so the
+ * end-to-end figure of `bench:csv` can be taken apart: DuckDB's own `COPY … TO` of the same
+ * grouped rows (the floor), the store query alone, then report-builder's whole claim check with
+ * and without gzip, then the renderer's read of that claim check into CSV lines. What the
+ * end-to-end time adds to these is the SQS hops, S3 and the job's events.
+ */
+import {
+  decodeExportRows,
+  parseCsvLayout,
+  parseReportQuery,
+  periodStart,
+  type ExportRowsHeader,
+  type RowValues,
+} from '@wevion/shared';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip, constants as zlib } from 'node:zlib';
+import { CsvWriter } from '../../services/renderer/src/domain/csv.ts';
+import { DuckDbInsightsStore } from '../../services/report-builder/src/adapters/duckdb-insights-store.ts';
+import { localDays } from '../../services/report-builder/src/domain/local-days.ts';
+import type { ClaimCheckWriter } from '../../services/report-builder/src/ports.ts';
+import { writeExportRows } from '../../services/report-builder/src/write-export-rows.ts';
+
+export const STAGES = [
+  'DuckDB COPY of the grouped rows (floor)',
+  'store query (DuckDB → row groups)',
+  'conversion, footing, NDJSON',
+  'claim-check gzip',
+  'renderer: gunzip, parse, CSV lines',
+] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** A claim-check writer that keeps the bytes in memory (gzip level 1 like S3ClaimCheckWriter) or only drains the text. */
+function memoryClaimChecks(gzip: boolean): ClaimCheckWriter & { bytes: Buffer[] } {
+  const bytes: Buffer[] = [];
+  return {
+    bytes,
+    async writeStream(_key, text) {
+      if (!gzip) {
+        for await (const chunk of text) void chunk;
+        return;
+      }
+      await pipeline(
+        Readable.from(text),
+        createGzip({ level: zlib.Z_BEST_SPEED }),
+        async (zipped) => {
+          for await (const chunk of zipped) bytes.push(chunk as Buffer);
+        },
+      );
+    },
+    async write() {},
+  };
+}
+
+/** Medians over `runs` of each stage's own time (cumulative runs minus the stage before). */
+export async function timeCsvStages(
+  storePath: string,
+  body: {
+    since: string;
+    until: string;
+    platforms: readonly string[];
+    target_currency: string;
+    timezone: string;
+    dimensions: string[];
+    granularity: string;
+  },
+  runs: number,
+): Promise<{ ms: Record<Stage, number>; rows: number }> {
+  const store = await DuckDbInsightsStore.open(storePath, { memoryLimit: '128MB', threads: 2 });
+  const dir = mkdtempSync(join(tmpdir(), 'wevion-bench-copy-'));
+  try {
+    const { dimensions, granularity, ...report } = body;
+    const query = parseReportQuery(
+      { workspace_id: 'ws_acme', ...report },
+      { currencies: await store.fxCurrencies() },
+    );
+    const layout = parseCsvLayout({ dimensions, granularity });
+    const days = localDays(query.since, query.until, query.timezone);
+    const request = {
+      workspaceId: query.workspace_id,
+      platforms: query.platforms,
+      timezone: query.timezone,
+      days,
+      dimensions: layout.dimensions,
+      periodOf: new Map(
+        days.map((d) => [d.date, periodStart(d.date, layout.granularity, query.since)]),
+      ),
+    };
+    const time = async (work: () => Promise<unknown>) => {
+      const started = performance.now();
+      await work();
+      return performance.now() - started;
+    };
+    const signal = new AbortController().signal;
+    const claimCheck = (claimChecks: ClaimCheckWriter) =>
+      writeExportRows(query, layout, {
+        store,
+        claimChecks,
+        key: 'bench',
+        signal,
+        onProgress: async () => {},
+      });
+    const samples: Record<Stage, number[]> = Object.fromEntries(
+      STAGES.map((s) => [s, []]),
+    ) as never;
+    let rows = 0;
+    for (let run = 0; run <= runs; run++) {
+      const { sql, params } = store.exportGroupsQuery(request);
+      const copy = await time(() =>
+        store.withConnection((c) =>
+          c.run(`COPY (${sql}) TO '${join(dir, 'rows.csv')}' (HEADER)`, params),
+        ),
+      );
+      const scan = await time(async () => {
+        for await (const group of store.exportGroups(request)) void group;
+      });
+      const encoded = await time(() => claimCheck(memoryClaimChecks(false)));
+      const zipped = memoryClaimChecks(true);
+      const gzipped = await time(async () => ({ rows } = await claimCheck(zipped)));
+      const render = await time(async () => {
+        const text = Readable.from(zipped.bytes).pipe(createGunzip()).setEncoding('utf8');
+        const lines = decodeExportRows(text, 'bench');
+        const writer = new CsvWriter((await lines.next()).value as ExportRowsHeader, {
+          bom: false,
+        });
+        let next = await lines.next();
+        while (!next.done) {
+          writer.line(next.value as RowValues);
+          next = await lines.next();
+        }
+      });
+      if (run === 0) continue; // warm-up: the file's pages, the JIT
+      const own: Record<Stage, number> = {
+        'DuckDB COPY of the grouped rows (floor)': copy,
+        'store query (DuckDB → row groups)': scan,
+        'conversion, footing, NDJSON': encoded - scan,
+        'claim-check gzip': gzipped - encoded,
+        'renderer: gunzip, parse, CSV lines': render,
+      };
+      for (const stage of STAGES) samples[stage].push(own[stage]);
+    }
+    const median = (values: number[]) =>
+      [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    return {
+      ms: Object.fromEntries(STAGES.map((s) => [s, median(samples[s])])) as Record<Stage, number>,
+      rows,
+    };
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
