@@ -48,6 +48,7 @@ export async function startBenchSystem(
   storePath: string,
   env: Record<string, string> = {},
   nodeFlags: LocalSystemOptions['nodeFlags'] = {},
+  serviceEnv: LocalSystemOptions['serviceEnv'] = {},
 ): Promise<LocalSystem> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wevion-bench-'));
   const system = await startLocalSystem({
@@ -57,6 +58,7 @@ export async function startBenchSystem(
     insightsPath: storePath,
     env: { LOG_LEVEL: 'warn', ...env },
     nodeFlags,
+    serviceEnv,
     onLog: (service, line) => service !== 'system' && console.error(`[${service}] ${line}`),
   });
   return {

@@ -33,6 +33,8 @@ export interface LocalSystemOptions {
   queueOverrides?: ProvisionOptions['queueOverrides'];
   /** Extra environment for every service (e.g. short long-polls in tests). */
   env?: Record<string, string>;
+  /** Extra environment for one service (e.g. its CONCURRENCY in a benchmark). */
+  serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Extra node flags before a service's own (e.g. `--cpu-prof` in a benchmark). */
   nodeFlags?: Partial<Record<ServiceName, string[]>>;
   onLog: (service: ServiceName | 'system', line: string) => void;
@@ -309,7 +311,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       const argv = [...(options.nodeFlags?.[name] ?? []), ...serviceCommand(options.root, name)];
       const child = spawn(process.execPath, argv, {
         cwd: options.root,
-        env: { ...process.env, ...env, ...serviceEnv[name] },
+        env: { ...process.env, ...env, ...serviceEnv[name], ...options.serviceEnv?.[name] },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       children.set(name, child);

@@ -7,9 +7,12 @@ const root = new URL('../../', import.meta.url).pathname;
 const SMOKE_LIMIT_MS = 150_000;
 
 /** Runs a benchmark script with --smoke and resolves with its exit code and output. */
-function smoke(script: string): Promise<{ code: number | null; output: string }> {
+function smoke(
+  script: string,
+  args: readonly string[],
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, '--smoke'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, '--smoke', ...args], {
       cwd: root,
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -38,16 +41,22 @@ function smoke(script: string): Promise<{ code: number | null; output: string }>
 describe('benchmarks in smoke mode', function () {
   this.timeout(180_000);
 
-  for (const [name, script, figure] of [
+  for (const [name, script, figure, args = []] of [
     ['bench:aggregate', 'services/report-builder/bench/aggregate.ts', /median \(5 runs\)/],
     ['bench:e2e', 'infra/bench/e2e.ts', /90 days × 8 platforms CSV/],
     ['bench:pdf', 'infra/bench/pdf.ts', /warm render, median of 10/],
-    ['bench:csv', 'infra/bench/csv.ts', /90 days by account, campaign \(total\) XLSX/],
+    ['bench:csv', 'infra/bench/csv.ts', /90-day CSV against DuckDB writing the same grouped rows/],
     ['bench:load', 'infra/bench/load.ts', /5 exports \(2 PDF, 3 CSV\) at once/],
+    [
+      'bench:load --sweep',
+      'infra/bench/load.ts',
+      /report-builder 1, renderer 1 \(PDF 1\): 5 exports/,
+      ['--sweep'],
+    ],
     ['bench:schedules', 'infra/bench/schedules.ts', /fire delay \(due → job created\)/],
   ] as const) {
     it(`when ${name} runs with --smoke, then it completes and prints its figures without recording them`, async () => {
-      const { code, output } = await smoke(script);
+      const { code, output } = await smoke(script, args);
       assert.equal(code, 0, output.slice(-2000));
       assert.match(output, figure);
       assert.match(output, /Smoke run: the figures above are not recorded/);
