@@ -46,9 +46,7 @@ export function ensureBenchStore(): string {
 /** The whole system on random ports over the benchmark store; `stop()` also removes its files. */
 export async function startBenchSystem(
   storePath: string,
-  env: Record<string, string> = {},
-  nodeFlags: LocalSystemOptions['nodeFlags'] = {},
-  serviceEnv: LocalSystemOptions['serviceEnv'] = {},
+  perService: Pick<LocalSystemOptions, 'nodeFlags' | 'serviceEnv'> = {},
 ): Promise<LocalSystem> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wevion-bench-'));
   const system = await startLocalSystem({
@@ -56,9 +54,8 @@ export async function startBenchSystem(
     dataDir,
     jwtSecret: 'bench-secret-bench-secret-bench-secret!',
     insightsPath: storePath,
-    env: { LOG_LEVEL: 'warn', ...env },
-    nodeFlags,
-    serviceEnv,
+    env: { LOG_LEVEL: 'warn' },
+    ...perService,
     onLog: (service, line) => service !== 'system' && console.error(`[${service}] ${line}`),
   });
   return {

@@ -18,9 +18,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip, constants as zlib } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
+import { median } from '../../services/report-builder/bench/record.ts';
 import { CsvWriter } from '../../services/renderer/src/domain/csv.ts';
 import { DuckDbInsightsStore } from '../../services/report-builder/src/adapters/duckdb-insights-store.ts';
+import { claimCheckGzip } from '../../services/report-builder/src/adapters/s3-claim-check-writer.ts';
 import { localDays } from '../../services/report-builder/src/domain/local-days.ts';
 import type { ClaimCheckWriter } from '../../services/report-builder/src/ports.ts';
 import { writeExportRows } from '../../services/report-builder/src/write-export-rows.ts';
@@ -34,7 +36,7 @@ export const STAGES = [
 ] as const;
 export type Stage = (typeof STAGES)[number];
 
-/** A claim-check writer that keeps the bytes in memory (gzip level 1 like S3ClaimCheckWriter) or only drains the text. */
+/** A claim-check writer that keeps the bytes in memory, gzipped as S3ClaimCheckWriter does, or only drains the text. */
 function memoryClaimChecks(gzip: boolean): ClaimCheckWriter & { bytes: Buffer[] } {
   const bytes: Buffer[] = [];
   return {
@@ -44,13 +46,9 @@ function memoryClaimChecks(gzip: boolean): ClaimCheckWriter & { bytes: Buffer[] 
         for await (const chunk of text) void chunk;
         return;
       }
-      await pipeline(
-        Readable.from(text),
-        createGzip({ level: zlib.Z_BEST_SPEED }),
-        async (zipped) => {
-          for await (const chunk of zipped) bytes.push(chunk as Buffer);
-        },
-      );
+      await pipeline(Readable.from(text), claimCheckGzip(), async (zipped) => {
+        for await (const chunk of zipped) bytes.push(chunk as Buffer);
+      });
     },
     async write() {},
   };
@@ -143,8 +141,6 @@ export async function timeCsvStages(
       };
       for (const stage of STAGES) samples[stage].push(own[stage]);
     }
-    const median = (values: number[]) =>
-      [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     return {
       ms: Object.fromEntries(STAGES.map((s) => [s, median(samples[s])])) as Record<Stage, number>,
       rows,

@@ -46,18 +46,15 @@ const label = (c: Concurrency) =>
 
 /** One burst on a fresh system: jobs per minute, the slowest job, peak RSS per service. */
 async function burst(storePath: string, concurrency: Concurrency) {
-  const system = await startBenchSystem(
-    storePath,
-    {},
-    {},
-    {
+  const system = await startBenchSystem(storePath, {
+    serviceEnv: {
       'report-builder': { CONCURRENCY: String(concurrency.reportBuilder) },
       renderer: {
         CONCURRENCY: String(concurrency.renderer),
         PDF_CONCURRENCY: String(concurrency.pdf),
       },
     },
-  );
+  });
   try {
     const body = NINETY_DAYS;
     // One of each first, so Chromium and the store's file are warm as they would be in service.

@@ -148,6 +148,15 @@ export function xlsxColumns(header: ExportRowsHeader): XlsxColumn[] {
       width: (value) => (typeof value === 'number' ? digitsWidth(value, decimals) + extra : 0),
       total,
     });
+    /** Spend per click, per thousand impressions or per conversion, in the currency's format. */
+    const unitCost = (per: 'clicks' | 'impressions' | 'conversions', scale = 1) =>
+      metricColumn(
+        money,
+        number,
+        minor,
+        ratioTotal([per], (s) => ratio(scale * fromMinor(s.spend, minor), s[per])),
+        symbol,
+      );
     switch (metric) {
       case 'spend':
       case 'conversion_value':
@@ -177,31 +186,11 @@ export function xlsxColumns(header: ExportRowsHeader): XlsxColumn[] {
           ratio(fromMinor(s.conversion_value, minor), fromMinor(s.spend, minor)),
         );
       case 'cpc':
-        return metricColumn(
-          money,
-          number,
-          minor,
-          ratioTotal(['clicks'], (s) => ratio(fromMinor(s.spend, minor), s.clicks)),
-          symbol,
-        );
+        return unitCost('clicks');
       case 'cpm':
-        return metricColumn(
-          money,
-          number,
-          minor,
-          ratioTotal(['impressions'], (s) =>
-            ratio(1000 * fromMinor(s.spend, minor), s.impressions),
-          ),
-          symbol,
-        );
+        return unitCost('impressions', 1000);
       case 'cpa':
-        return metricColumn(
-          money,
-          number,
-          minor,
-          ratioTotal(['conversions'], (s) => ratio(fromMinor(s.spend, minor), s.conversions)),
-          symbol,
-        );
+        return unitCost('conversions');
     }
   });
 }

@@ -2,12 +2,13 @@ import {
   csvLayoutOf,
   encodeExportRows,
   EXPORT_ROWS_SCHEMA_VERSION,
+  exportRowFields,
   type ExportRow,
   type ExportRowsHeader,
 } from '@wevion/shared';
 import { excelDate, readXlsx } from '@wevion/testing/xlsx-reader.ts';
 import assert from 'node:assert/strict';
-import { moneyFormat } from '../../src/domain/xlsx-columns.ts';
+import { minorOf, moneyFormat, xlsxColumns } from '../../src/domain/xlsx-columns.ts';
 import { renderExport } from '../../src/render-export.ts';
 import { renderMessage } from '../datasets.ts';
 import { fakeRenderDeps } from '../fakes/recording-ports.ts';
@@ -238,6 +239,28 @@ describe('an XLSX export (renderer on fakes, read back independently)', () => {
       .slice(1, 4)
       .reduce((sum, r) => sum + Math.round((r[4]!.value as number) * 100), 0);
     assert.equal(cents, 1501);
+  });
+
+  it('when a layout has CPM and CPA, then their totals are spend per thousand impressions and per conversion', () => {
+    const layout = csvLayoutOf({
+      dimensions: ['date'],
+      metrics: ['spend', 'impressions', 'conversions', 'cpm', 'cpa'],
+    });
+    const columns = xlsxColumns({
+      ...header({ code: 'EUR', minor_units: 2 }),
+      layout,
+      fields: exportRowFields(layout),
+    });
+    const sums = {
+      spend: minorOf('15.01', 2),
+      conversion_value: 0n,
+      impressions: 1500,
+      clicks: 30,
+      conversions: 4,
+    };
+    const total = (metric: string) => columns.find((c) => c.header === metric)!.total(sums);
+    assert.equal(total('cpm'), (1000 * 15.01) / 1500);
+    assert.equal(total('cpa'), 15.01 / 4);
   });
 
   it('when the currency is JPY, then money has no decimals and the yen sign', async () => {

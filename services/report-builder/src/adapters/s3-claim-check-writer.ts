@@ -7,6 +7,9 @@ import type { ClaimCheckWriter } from '../ports.ts';
 
 const gzipAsync = promisify(gzip);
 
+/** Level 1: a claim check lives for minutes, so speed matters more than its size. */
+export const claimCheckGzip = () => createGzip({ level: zlib.Z_BEST_SPEED });
+
 /** Claim checks as gzip objects in the exports bucket (`Content-Encoding: gzip`). */
 export class S3ClaimCheckWriter implements ClaimCheckWriter {
   constructor(
@@ -24,8 +27,7 @@ export class S3ClaimCheckWriter implements ClaimCheckWriter {
         ContentEncoding: 'gzip',
       },
       Readable.from(text),
-      // Level 1: the claim check lives for minutes, so speed matters more than its size.
-      [createGzip({ level: zlib.Z_BEST_SPEED })],
+      [claimCheckGzip()],
       signal,
     );
   }
