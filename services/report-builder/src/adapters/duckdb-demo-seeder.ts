@@ -139,6 +139,8 @@ export async function seedDemoInsights(
       size: JSON.stringify(size),
     });
   });
+  // The rows went in by SQL, past insertHourly: sum them into the rollups once.
+  await store.rebuildRollups();
   await store.replaceFxRates(demoFxRates(size.seed, firstDate, size.endDate), DEMO_FX_SOURCE);
   const rows = await store.withConnection(async (c) =>
     Number((await c.runAndReadAll('SELECT COUNT(*) FROM insights_hourly')).getRows()[0]![0]),

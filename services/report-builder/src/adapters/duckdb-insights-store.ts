@@ -1,6 +1,7 @@
 import {
   DuckDBConnection,
   DuckDBInstance,
+  type DuckDBValue,
   decimalValue,
   listValue,
   timestampValue,
@@ -9,8 +10,22 @@ import { FX_BASE_CURRENCY, type CalendarDate, type Dimension, type Platform } fr
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MICRO_DIGITS, parseDecimal } from '../domain/exact-money.ts';
-import type { FxRate, RowGroup } from '../domain/insight-group.ts';
+import {
+  rankingCandidates,
+  topCampaignDetail,
+  type CampaignSpend,
+} from '../domain/campaign-ranking.ts';
+import type { FxRate, InsightGroup, RankingWeight, RowGroup } from '../domain/insight-group.ts';
 import { offsetSegments, type LocalDay } from '../domain/local-days.ts';
+import {
+  HOURLY_SUMS,
+  hourlySpendSigns,
+  MICROS,
+  PLATFORM_HOURLY_SUMS,
+  ROLLUPS,
+  ROLLUPS_VERSION,
+  upsertInto,
+} from './duckdb-rollups.ts';
 import type {
   AggregateRequest,
   AggregateResult,
@@ -43,8 +58,6 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS store_metadata (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
 `;
 
-/** An exact DECIMAL sum as integer micros (DuckDB sums decimals in 128-bit integers). */
-const MICROS = (column: string) => `(${column} * 1000000)::BIGINT`;
 const sqlTimestamp = (d: Date): string =>
   `TIMESTAMP '${d.toISOString().replace('T', ' ').slice(0, 23)}'`;
 
@@ -71,6 +84,16 @@ function localDayOf(days: readonly LocalDay[], timezone: string) {
       String(segments[0]!.offsetMinutes * 60_000_000),
     );
   return { from, to, localDayNumber: `((epoch_us(i.ts) + ${offset}) // ${DAY_US})` };
+}
+
+/** Which hourly rows an aggregate reads, and how a row's local day is found. */
+interface GroupScope {
+  where: string;
+  params: Record<string, DuckDBValue>;
+  localDayNumber: string;
+  /** The UTC bounds of the days. */
+  from: Date;
+  to: Date;
 }
 
 /** Per dimension: the grouped columns and their sort order (platforms as the request lists them). */
@@ -104,7 +127,42 @@ export class DuckDbInsightsStore implements InsightsStore {
     });
     const store = new DuckDbInsightsStore(instance);
     await store.withConnection((c) => c.run(SCHEMA));
+    const built = await store.withConnection(
+      async (c) =>
+        (
+          await c.runAndReadAll(`SELECT value FROM store_metadata WHERE key = 'rollups'`)
+        ).getRows()[0]?.[0],
+    );
+    // A file from before the rollup (or from another version of it) gets it once, here.
+    if (built !== ROLLUPS_VERSION) await store.rebuildRollups();
     return store;
+  }
+
+  /** Sums every rollup again from the hourly rows (after a bulk load past insertHourly). */
+  async rebuildRollups(): Promise<void> {
+    await this.inTransaction(async (c) => {
+      for (const rollup of ROLLUPS) {
+        await c.run(`DROP TABLE IF EXISTS ${rollup.table}`);
+        await c.run(rollup.schema);
+        await c.run(`INSERT INTO ${rollup.table} ${rollup.rowsOf('insights_hourly')}`);
+      }
+      await c.run(`INSERT OR REPLACE INTO store_metadata VALUES ('rollups', $version)`, {
+        version: ROLLUPS_VERSION,
+      });
+    });
+  }
+
+  private async inTransaction(work: (connection: DuckDBConnection) => Promise<void>) {
+    await this.withConnection(async (c) => {
+      await c.run('BEGIN');
+      try {
+        await work(c);
+        await c.run('COMMIT');
+      } catch (error) {
+        await c.run('ROLLBACK');
+        throw error;
+      }
+    });
   }
 
   /** A connection per operation: DuckDB runs them in parallel, one connection runs one query. */
@@ -117,6 +175,11 @@ export class DuckDbInsightsStore implements InsightsStore {
     }
   }
 
+  /**
+   * Per-day totals from the platform-hour rollup; top campaigns in three steps, so no query
+   * groups millions of rows per campaign and day: every campaign's spend over the period, the
+   * few that can rank (`rankingCandidates`), their daily detail ranked exactly.
+   */
   async aggregate({
     workspaceId,
     platforms,
@@ -126,73 +189,128 @@ export class DuckDbInsightsStore implements InsightsStore {
   }: AggregateRequest): Promise<AggregateResult> {
     if (days.length === 0 || platforms.length === 0) return { groups: [], campaignGroups: [] };
     const { from, to, localDayNumber } = localDayOf(days, timezone);
-    const detail = campaigns.kind !== 'none';
-    const sums = (t: string) =>
-      `SUM(${t}.spend) AS spend, SUM(${t}.impressions) AS impressions, SUM(${t}.clicks) AS clicks,
-       SUM(${t}.conversions) AS conversions, SUM(${t}.conversion_value) AS conversion_value`;
-    // One scan: the CTE holds per-day sums (per campaign when detail is wanted); the per-day
-    // totals and the campaign detail are both read from it.
-    const parts = [
-      `grouped AS (
-         SELECT DATE '1970-01-01' + day_number::INTEGER AS day, * EXCLUDE (day_number) FROM (
-           SELECT ${localDayNumber} AS day_number, i.platform,
-                  ${detail ? 'i.campaign_id, i.campaign_name' : 'NULL AS campaign_id, NULL AS campaign_name'},
-                  i.currency, ${sums('i')}, COUNT(*) AS row_count
-           FROM insights_hourly i
-           WHERE i.workspace_id = $workspace
-             AND list_contains($platforms, i.platform)
-             AND i.ts >= ${sqlTimestamp(from)} AND i.ts < ${sqlTimestamp(to)}
-           GROUP BY ALL))`,
-    ];
-    let selectDetail = '';
-    if (campaigns.kind === 'top') {
-      const weights = campaigns.weights.length
-        ? campaigns.weights
-            .map((w) => `('${w.currency}', DATE '${w.date}', ${w.weight}::DOUBLE)`)
-            .join(',')
-        : `(NULL, NULL, NULL)`;
-      parts.push(
-        `weights(currency, day, weight) AS (VALUES ${weights})`,
-        `ranked AS (
-           SELECT g.platform, g.campaign_id, SUM(g.spend * w.weight) AS weighted_spend
-           FROM grouped g JOIN weights w USING (currency, day)
-           GROUP BY ALL ORDER BY weighted_spend DESC LIMIT ${Math.max(0, Math.floor(campaigns.limit))})`,
-      );
-      selectDetail =
-        'UNION ALL SELECT 1, g.* FROM grouped g SEMI JOIN ranked r USING (platform, campaign_id)';
-    }
-    const sql = `
-      WITH ${parts.join(',\n')},
-      all_rows AS (
-        SELECT 0 AS detail, day, platform, NULL AS campaign_id, NULL AS campaign_name, currency,
-               ${sums('grouped')}, SUM(row_count) AS row_count
-        FROM grouped GROUP BY ALL
-        ${selectDetail}
-      )
-      SELECT detail, strftime(day, '%Y-%m-%d'), platform, campaign_id, campaign_name, currency,
-             ${MICROS('spend')}, impressions::BIGINT, clicks::BIGINT, ${MICROS('conversions')},
-             ${MICROS('conversion_value')}, row_count::INTEGER
-      FROM all_rows`;
-    const reader = await this.withConnection((c) =>
-      c.runAndReadAll(sql, { workspace: workspaceId, platforms: listValue([...platforms]) }),
+    const scope = {
+      where: `i.workspace_id = $workspace AND list_contains($platforms, i.platform)
+              AND i.ts >= ${sqlTimestamp(from)} AND i.ts < ${sqlTimestamp(to)}`,
+      params: { workspace: workspaceId, platforms: listValue([...platforms]) },
+      localDayNumber,
+      from,
+      to,
+    };
+    const [groups, campaignGroups] = await Promise.all([
+      this.insightGroups(scope, {
+        from: 'insights_platform_hourly i',
+        keys: 'NULL AS campaign_id, NULL AS campaign_name',
+        sums: PLATFORM_HOURLY_SUMS,
+      }),
+      campaigns.kind === 'top'
+        ? this.topCampaigns(scope, days, campaigns.weights, campaigns.limit)
+        : [],
+    ]);
+    return { groups, campaignGroups };
+  }
+
+  private async topCampaigns(
+    scope: GroupScope,
+    days: readonly LocalDay[],
+    weights: readonly RankingWeight[],
+    limit: number,
+  ): Promise<InsightGroup[]> {
+    const spends = await this.withConnection(async (c) =>
+      (await c.runAndReadAll(this.campaignSpendSql(scope), scope.params))
+        .getRows()
+        .map((r): CampaignSpend => ({
+          platform: r[0] as string,
+          campaign_id: r[1] as string,
+          currency: r[2] as string,
+          positive: Number(r[3] as bigint) / 1e6,
+          negative: Number(r[4] as bigint) / 1e6,
+        })),
     );
-    const result: AggregateResult = { groups: [], campaignGroups: [] };
-    for (const r of reader.getRows()) {
-      (r[0] ? result.campaignGroups : result.groups).push({
-        date: r[1] as string,
-        platform: r[2] as Platform,
-        campaign_id: r[3] as string | null,
-        campaign_name: r[4] as string | null,
-        currency: r[5] as string,
-        spend_micros: r[6] as bigint,
-        impressions: r[7] as bigint,
-        clicks: r[8] as bigint,
-        conversions_micros: r[9] as bigint,
-        conversion_value_micros: r[10] as bigint,
-        row_count: r[11] as number,
-      });
-    }
-    return result;
+    const candidates = rankingCandidates(
+      spends,
+      weights,
+      days.map((d) => d.date),
+      limit,
+    );
+    if (candidates.length === 0) return [];
+    const detail = await this.insightGroups(
+      {
+        ...scope,
+        params: {
+          ...scope.params,
+          candidate_platforms: listValue(candidates.map((c) => c.platform)),
+          candidate_ids: listValue(candidates.map((c) => c.campaign_id)),
+        },
+      },
+      {
+        from: `insights_hourly i SEMI JOIN (
+                 SELECT unnest($candidate_platforms) AS platform, unnest($candidate_ids) AS campaign_id
+               ) c ON c.platform = i.platform AND c.campaign_id = i.campaign_id`,
+        keys: 'i.campaign_id, i.campaign_name',
+        sums: HOURLY_SUMS,
+      },
+    );
+    return topCampaignDetail(detail, weights, limit);
+  }
+
+  /**
+   * Each campaign's spend by sign over [from, to): its whole UTC days from the campaign rollup,
+   * the hours before the first and after the last whole day from the hourly rows.
+   */
+  private campaignSpendSql({ from, to }: GroupScope): string {
+    const DAY_MS = 86_400_000;
+    const firstWhole = new Date(Math.ceil(from.getTime() / DAY_MS) * DAY_MS);
+    const endWhole = new Date(Math.floor(to.getTime() / DAY_MS) * DAY_MS);
+    const inScope = 'i.workspace_id = $workspace AND list_contains($platforms, i.platform)';
+    const hours = (start: Date, end: Date) =>
+      hourlySpendSigns(
+        'insights_hourly',
+        `${inScope} AND i.ts >= ${sqlTimestamp(start)} AND i.ts < ${sqlTimestamp(end)}`,
+      );
+    const parts =
+      firstWhole < endWhole
+        ? [
+            `SELECT platform, campaign_id, currency, spend_positive_micros, spend_negative_micros
+             FROM insights_campaign_daily i
+             WHERE ${inScope} AND i.day >= ${sqlTimestamp(firstWhole)}::DATE
+               AND i.day < ${sqlTimestamp(endWhole)}::DATE`,
+            hours(from, firstWhole),
+            hours(endWhole, to),
+          ]
+        : [hours(from, to)];
+    return `SELECT platform, campaign_id, currency, SUM(spend_positive_micros)::BIGINT,
+                   SUM(spend_negative_micros)::BIGINT
+            FROM (${parts.join(' UNION ALL ')}) GROUP BY ALL`;
+  }
+
+  /** Rows of `from` in scope summed per local day, platform, `keys` and currency, exactly. */
+  private async insightGroups(
+    { where, params, localDayNumber }: GroupScope,
+    { from, keys, sums }: { from: string; keys: string; sums: string },
+  ): Promise<InsightGroup[]> {
+    const reader = await this.withConnection((c) =>
+      c.runAndReadAll(
+        `SELECT strftime(DATE '1970-01-01' + day_number::INTEGER, '%Y-%m-%d'), * EXCLUDE (day_number)
+         FROM (
+           SELECT ${localDayNumber} AS day_number, i.platform, ${keys}, i.currency, ${sums}
+           FROM ${from} WHERE ${where} GROUP BY ALL)`,
+        params,
+      ),
+    );
+    return reader.getRows().map((r) => ({
+      date: r[0] as string,
+      platform: r[1] as Platform,
+      campaign_id: r[2] as string | null,
+      campaign_name: r[3] as string | null,
+      currency: r[4] as string,
+      spend_micros: r[5] as bigint,
+      impressions: r[6] as bigint,
+      clicks: r[7] as bigint,
+      conversions_micros: r[8] as bigint,
+      conversion_value_micros: r[9] as bigint,
+      row_count: r[10] as number,
+    }));
   }
 
   /**
@@ -287,7 +405,7 @@ export class DuckDbInsightsStore implements InsightsStore {
   async freshness(workspaceId: string, platforms: readonly Platform[]) {
     const reader = await this.withConnection((c) =>
       c.runAndReadAll(
-        `SELECT platform, strftime(MAX(ts), '%Y-%m-%dT%H:%M:%SZ') FROM insights_hourly
+        `SELECT platform, strftime(MAX(ts), '%Y-%m-%dT%H:%M:%SZ') FROM insights_platform_hourly
          WHERE workspace_id = $workspace AND list_contains($platforms, platform) GROUP BY platform`,
         { workspace: workspaceId, platforms: listValue([...platforms]) },
       ),
@@ -337,11 +455,14 @@ export class DuckDbInsightsStore implements InsightsStore {
     return (reader.getRows()[0]?.[0] as string | undefined) ?? 'unknown';
   }
 
+  /** The rows and their rollup in one transaction, so a reader never sees one without the other. */
   async insertHourly(rows: readonly HourlyInsight[]): Promise<void> {
     const money = (text: string) =>
       decimalValue(parseDecimal(text, MICRO_DIGITS), 18, MICRO_DIGITS);
-    await this.withConnection(async (c) => {
-      const appender = await c.createAppender('insights_hourly');
+    await this.inTransaction(async (c) => {
+      // A temporary table belongs to this connection alone, which lives as long as this call.
+      await c.run('CREATE TEMP TABLE hourly_batch AS FROM insights_hourly LIMIT 0');
+      const appender = await c.createAppender('hourly_batch', 'main', 'temp');
       for (const row of rows) {
         appender.appendVarchar(row.workspace_id);
         appender.appendVarchar(row.platform);
@@ -358,31 +479,26 @@ export class DuckDbInsightsStore implements InsightsStore {
         appender.endRow();
       }
       appender.closeSync();
+      await c.run('INSERT INTO insights_hourly FROM hourly_batch');
+      for (const rollup of ROLLUPS) await c.run(upsertInto(rollup, 'hourly_batch'));
     });
   }
 
   async replaceFxRates(rates: readonly FxRate[], source: string): Promise<void> {
-    await this.withConnection(async (c) => {
-      await c.run('BEGIN');
-      try {
-        await c.run('DELETE FROM fx_rates');
-        await c.run(
-          `INSERT INTO fx_rates
+    await this.inTransaction(async (c) => {
+      await c.run('DELETE FROM fx_rates');
+      await c.run(
+        `INSERT INTO fx_rates
            SELECT unnest($dates)::DATE, unnest($currencies), unnest($rates)::DECIMAL(18,10)`,
-          {
-            dates: listValue(rates.map((r) => r.date)),
-            currencies: listValue(rates.map((r) => r.currency)),
-            rates: listValue(rates.map((r) => r.rate)),
-          },
-        );
-        await c.run(`INSERT OR REPLACE INTO store_metadata VALUES ('fx_source', $source)`, {
-          source,
-        });
-        await c.run('COMMIT');
-      } catch (error) {
-        await c.run('ROLLBACK');
-        throw error;
-      }
+        {
+          dates: listValue(rates.map((r) => r.date)),
+          currencies: listValue(rates.map((r) => r.currency)),
+          rates: listValue(rates.map((r) => r.rate)),
+        },
+      );
+      await c.run(`INSERT OR REPLACE INTO store_metadata VALUES ('fx_source', $source)`, {
+        source,
+      });
     });
   }
 
