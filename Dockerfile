@@ -106,9 +106,10 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.OPS_PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # A fixed V8 budget: streamed exports make short-lived garbage (decompressed chunks, row
 # strings) and V8's defaults let it grow the heap and its buffers to ~300 MB before collecting.
-# A 2 MB young generation and a 160 MB old one keep the process near 190 MB at any row count.
+# 4 MB semi-spaces and a 160 MB old space keep the process near 230 MB at any row count (2 MB
+# saved 10 MB more but cost a 90-day CSV 0.5 s in scavenges: bench:csv, issue 25).
 # `npm start` and the benchmarks run this same command line (infra/src/services.ts reads it).
-CMD ["node", "--max-semi-space-size=2", "--max-old-space-size=160", "--enable-source-maps", "services/renderer/dist/main.js"]
+CMD ["node", "--max-semi-space-size=4", "--max-old-space-size=160", "--enable-source-maps", "services/renderer/dist/main.js"]
 
 # One-shot jobs of docker-compose.yml (provisioning, seeding): the full toolchain and sources.
 FROM build AS tools

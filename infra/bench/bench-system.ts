@@ -54,6 +54,8 @@ export async function startBenchSystem(
     dataDir,
     jwtSecret: 'bench-secret-bench-secret-bench-secret!',
     insightsPath: storePath,
+    // Kumo's seeded history would run through the pipeline mid-measurement.
+    demoHistory: false,
     env: { LOG_LEVEL: 'warn' },
     ...perService,
     onLog: (service, line) => service !== 'system' && console.error(`[${service}] ${line}`),

@@ -5,21 +5,14 @@
  * and without gzip, then the renderer's read of that claim check into CSV lines. What the
  * end-to-end time adds to these is the SQS hops, S3 and the job's events.
  */
-import {
-  decodeExportRows,
-  parseCsvLayout,
-  parseReportQuery,
-  periodStart,
-  type ExportRowsHeader,
-  type RowValues,
-} from '@wevion/shared';
+import { decodeExportRows, parseCsvLayout, parseReportQuery, periodStart } from '@wevion/shared';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import { median } from '../../services/report-builder/bench/record.ts';
+import { claimCheckGunzip } from '../../services/renderer/src/adapters/s3-claim-check-reader.ts';
 import { CsvWriter } from '../../services/renderer/src/domain/csv.ts';
 import { DuckDbInsightsStore } from '../../services/report-builder/src/adapters/duckdb-insights-store.ts';
 import { claimCheckGzip } from '../../services/report-builder/src/adapters/s3-claim-check-writer.ts';
@@ -114,22 +107,16 @@ export async function timeCsvStages(
         ),
       );
       const scan = await time(async () => {
-        for await (const group of store.exportGroups(request)) void group;
+        for await (const batch of store.exportGroups(request)) void batch;
       });
       const encoded = await time(() => claimCheck(memoryClaimChecks(false)));
       const zipped = memoryClaimChecks(true);
       const gzipped = await time(async () => ({ rows } = await claimCheck(zipped)));
       const render = await time(async () => {
-        const text = Readable.from(zipped.bytes).pipe(createGunzip()).setEncoding('utf8');
-        const lines = decodeExportRows(text, 'bench');
-        const writer = new CsvWriter((await lines.next()).value as ExportRowsHeader, {
-          bom: false,
-        });
-        let next = await lines.next();
-        while (!next.done) {
-          writer.line(next.value as RowValues);
-          next = await lines.next();
-        }
+        const text = Readable.from(zipped.bytes).pipe(claimCheckGunzip()).setEncoding('utf8');
+        const { header, batches } = await decodeExportRows(text, 'bench');
+        const writer = new CsvWriter(header, { bom: false });
+        for await (const batch of batches) writer.lines(batch);
       });
       if (run === 0) continue; // warm-up: the file's pages, the JIT
       const own: Record<Stage, number> = {

@@ -37,6 +37,8 @@ export interface LocalSystemOptions {
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Extra node flags before a service's own (e.g. `--cpu-prof` in a benchmark). */
   nodeFlags?: Partial<Record<ServiceName, string[]>>;
+  /** Kumo's seeded exports, which run about 30 s after the start (on unless a benchmark). */
+  demoHistory?: boolean;
   onLog: (service: ServiceName | 'system', line: string) => void;
 }
 
@@ -122,11 +124,16 @@ function seedInsightsIfEmpty(
 }
 
 /** The demo workspaces and history; SQLite's WAL lets export-api read meanwhile. */
-function seedWorkspaces(root: string, sqlitePath: string): Promise<string> {
-  return runTsx(root, 'services/export-api/src/cli/seed-workspaces.ts', [], {
-    SQLITE_PATH: sqlitePath,
-    MONGODB_URI: '',
-  });
+function seedWorkspaces(root: string, sqlitePath: string, history: boolean): Promise<string> {
+  return runTsx(
+    root,
+    'services/export-api/src/cli/seed-workspaces.ts',
+    history ? [] : ['--no-history'],
+    {
+      SQLITE_PATH: sqlitePath,
+      MONGODB_URI: '',
+    },
+  );
 }
 
 /** Runs a TypeScript script to completion and resolves with what it printed. */
@@ -336,7 +343,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         options.onLog('system', printed);
         return launch('report-builder');
       }),
-      seedWorkspaces(options.root, sqlitePath).then((printed) => options.onLog('system', printed)),
+      seedWorkspaces(options.root, sqlitePath, options.demoHistory ?? true).then((printed) =>
+        options.onLog('system', printed),
+      ),
     ]);
 
     await uploadDemoLogo(options.root, apiUrl, tokens.ws_acme!);

@@ -127,7 +127,7 @@ describe('deployment files, statically (npm run test:images builds and runs them
       assert.ok(argv.includes('--enable-source-maps'), name);
     }
     assert.deepEqual(serviceCommand(root, 'renderer').slice(0, 2), [
-      '--max-semi-space-size=2',
+      '--max-semi-space-size=4',
       '--max-old-space-size=160',
     ]);
   });

@@ -11,24 +11,30 @@ import { EXPORT_ROWS_SCHEMA_VERSION } from './export-rows.ts';
 export type RowValues = readonly unknown[];
 
 /**
- * The NDJSON lines of an export's rows. `rows` yields the rows and returns the money totals;
- * `written` counts the rows as they pass, for progress.
+ * The NDJSON text of an export's rows, one string per batch. `batches` yields the rows in
+ * batches (a store chunk's worth: per-row async steps would cost more than the rows) and
+ * returns the money totals; `written` counts the rows as they pass, for progress.
  */
 export async function* encodeExportRows(
   header: ExportRowsHeader,
-  rows: AsyncGenerator<Partial<ExportRow>, ExportRowsTrailer['totals']>,
+  batches: AsyncGenerator<readonly Partial<ExportRow>[], ExportRowsTrailer['totals']>,
   written: { rows: number } = { rows: 0 },
   /** What the trailer adds once every row is written (the rates used). */
   finish: () => Pick<ExportRowsTrailer, 'fx_notes'> = () => ({}),
 ): AsyncGenerator<string> {
   const { fields } = header;
   yield `${JSON.stringify(header)}\n`;
-  let next = await rows.next();
+  const values: unknown[] = new Array(fields.length);
+  let next = await batches.next();
   while (!next.done) {
-    const row = next.value;
-    yield `${JSON.stringify(fields.map((field) => row[field] ?? null))}\n`;
-    written.rows++;
-    next = await rows.next();
+    let text = '';
+    for (const row of next.value) {
+      for (let i = 0; i < fields.length; i++) values[i] = row[fields[i]!] ?? null;
+      text += `${JSON.stringify(values)}\n`;
+    }
+    written.rows += next.value.length;
+    yield text;
+    next = await batches.next();
   }
   const trailer: ExportRowsTrailer = {
     type: 'end',
@@ -39,47 +45,63 @@ export async function* encodeExportRows(
   yield `${JSON.stringify(trailer)}\n`;
 }
 
-/** Text chunks as lines, whatever the chunks' boundaries. */
-async function* lines(text: AsyncIterable<string>): AsyncGenerator<string> {
+/** An export's claim check being read: its header, then its rows in batches, then the trailer. */
+export interface ExportRowsReader {
+  header: ExportRowsHeader;
+  /** Each batch is the rows of one chunk of text; returns the trailer. */
+  batches: AsyncGenerator<RowValues[], ExportRowsTrailer>;
+}
+
+/** Complete lines of streamed text, a chunk's worth at a time, whatever the chunks' boundaries. */
+async function* lineBatches(text: AsyncIterable<string>): AsyncGenerator<string[]> {
   let rest = '';
   for await (const chunk of text) {
-    const parts = (rest + chunk).split('\n');
-    rest = parts.pop()!;
-    for (const line of parts) if (line) yield line;
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop()!;
+    const full = lines.filter((line) => line !== '');
+    if (full.length) yield full;
   }
-  if (rest) yield rest;
+  if (rest) yield [rest];
 }
 
 /**
- * Reads the rows back: yields the header first, then each row, and returns the trailer. Throws
- * when the text is of another schema version, has a line out of place, or lacks its trailer.
+ * Opens the text of an export's rows: the header is read and checked here (another schema
+ * version is refused), the rows stream by batch. A line that is neither a row nor the one
+ * trailer, or text that ends before its trailer, fails the read.
  */
-export async function* decodeExportRows(
+export async function decodeExportRows(
   text: AsyncIterable<string>,
   key: string,
-): AsyncGenerator<ExportRowsHeader | RowValues, ExportRowsTrailer> {
-  let header: ExportRowsHeader | null = null;
-  let trailer: ExportRowsTrailer | null = null;
-  for await (const line of lines(text)) {
-    const parsed = JSON.parse(line) as RowValues | ExportRowsHeader | ExportRowsTrailer;
-    if (!header) {
-      header = parsed as ExportRowsHeader;
-      if (header.type !== 'header' || header.schema_version !== EXPORT_ROWS_SCHEMA_VERSION) {
-        throw new Error(
-          `${key} is not export rows of schema ${EXPORT_ROWS_SCHEMA_VERSION}; this renderer cannot read it`,
-        );
-      }
-      yield header;
-    } else if (Array.isArray(parsed) && !trailer) {
-      yield parsed as RowValues;
-    } else if (!trailer && (parsed as ExportRowsTrailer).type === 'end') {
-      trailer = parsed as ExportRowsTrailer;
-    } else {
-      throw new Error(`${key} has a line that is neither a row nor its one trailer`);
-    }
+): Promise<ExportRowsReader> {
+  const lines = lineBatches(text);
+  const first = await lines.next();
+  const header = (first.done ? null : JSON.parse(first.value[0]!)) as ExportRowsHeader | null;
+  if (header?.type !== 'header' || header.schema_version !== EXPORT_ROWS_SCHEMA_VERSION) {
+    throw new Error(
+      `${key} is not export rows of schema ${EXPORT_ROWS_SCHEMA_VERSION}; this renderer cannot read it`,
+    );
   }
-  if (!header || !trailer) throw new Error(`${key} ended before its trailer: it was cut short`);
-  return trailer;
+  async function* batches(): AsyncGenerator<RowValues[], ExportRowsTrailer> {
+    let trailer: ExportRowsTrailer | null = null;
+    let batch = first.done ? [] : first.value.slice(1);
+    for (;;) {
+      const rows: RowValues[] = [];
+      for (const line of batch) {
+        const parsed = JSON.parse(line) as RowValues | ExportRowsTrailer;
+        if (Array.isArray(parsed) && !trailer) rows.push(parsed as RowValues);
+        else if (!trailer && (parsed as ExportRowsTrailer).type === 'end')
+          trailer = parsed as ExportRowsTrailer;
+        else throw new Error(`${key} has a line that is neither a row nor its one trailer`);
+      }
+      if (rows.length) yield rows;
+      const next = await lines.next();
+      if (next.done) break;
+      batch = next.value;
+    }
+    if (!trailer) throw new Error(`${key} ended before its trailer: it was cut short`);
+    return trailer;
+  }
+  return { header, batches: batches() };
 }
 
 export const encodeReportDataset = (dataset: ReportDataset): string => JSON.stringify(dataset);

@@ -41,8 +41,10 @@ const rows: Partial<ExportRow>[] = [
 ];
 const totals = { spend: '10.05', conversion_value: '0.00' };
 
-async function* source(): AsyncGenerator<Partial<ExportRow>, ExportRowsTrailer['totals']> {
-  for (const row of rows) yield row;
+/** The rows in two batches, as a store's chunks would bring them. */
+async function* source(): AsyncGenerator<Partial<ExportRow>[], ExportRowsTrailer['totals']> {
+  yield rows.slice(0, 1);
+  yield rows.slice(1);
   return totals;
 }
 
@@ -52,12 +54,15 @@ async function* rechunked(text: string, size: number) {
 }
 
 async function decodeAll(text: AsyncIterable<string>) {
-  const decoded = decodeExportRows(text, 'datasets/ws_acme/j/a.ndjson.gz');
-  const items: (ExportRowsHeader | RowValues)[] = [];
-  let next = await decoded.next();
+  const { header: decodedHeader, batches } = await decodeExportRows(
+    text,
+    'datasets/ws_acme/j/a.ndjson.gz',
+  );
+  const items: (ExportRowsHeader | RowValues)[] = [decodedHeader];
+  let next = await batches.next();
   while (!next.done) {
-    items.push(next.value);
-    next = await decoded.next();
+    items.push(...next.value);
+    next = await batches.next();
   }
   return { items, trailer: next.value };
 }

@@ -8,10 +8,8 @@ import {
   stopIfCancelled,
   textChunks,
   type ExportFormat,
-  type ExportRowsHeader,
   type JobEventFields,
   type RenderReportMessage,
-  type RowValues,
 } from '@wevion/shared';
 import { createHash } from 'node:crypto';
 import { CsvWriter } from './domain/csv.ts';
@@ -68,9 +66,7 @@ async function renderCsv(
   { message, claimCheck, signal, event }: RenderAttempt,
   deps: RenderDeps,
 ): Promise<void> {
-  const lines = decodeExportRows(claimCheck, message.dataset_key);
-  const first = await lines.next();
-  const header = first.value as ExportRowsHeader;
+  const { header, batches } = await decodeExportRows(claimCheck, message.dataset_key);
   const writer = new CsvWriter(header, { bom: message.options.csv_bom });
   const total = message.dataset_rows;
   let rows = 0;
@@ -79,11 +75,11 @@ async function renderCsv(
   const stopIfCancelledNow = () => stopIfCancelled(deps.cancellations, message.job_id, signal);
   async function* csv(): AsyncGenerator<string> {
     yield writer.headerLine();
-    let next = await lines.next();
+    let next = await batches.next();
     while (!next.done) {
-      yield writer.line(next.value as RowValues);
-      rows++;
-      next = await lines.next();
+      yield writer.lines(next.value);
+      rows += next.value.length;
+      next = await batches.next();
     }
     if (next.value.rows !== rows) {
       throw new Error(`${message.dataset_key} promises ${next.value.rows} rows but holds ${rows}`);

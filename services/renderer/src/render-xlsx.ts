@@ -5,10 +5,10 @@ import {
   PLATFORM_LABELS,
   stopIfCancelled,
   type ExportRowsHeader,
+  type ExportRowsReader,
   type ExportRowsTrailer,
   type Platform,
   type RenderReportMessage,
-  type RowValues,
 } from '@wevion/shared';
 import { DIMENSION_LABELS, GRANULARITY_LABELS } from '@wevion/shared/report-format.ts';
 import type ExcelJS from 'exceljs';
@@ -27,7 +27,7 @@ import { exportKey, type RenderAttempt, type RenderDeps } from './render-attempt
 
 /** Zipped output held for the upload before the row loop waits for it to be read. */
 const OUTPUT_BUFFER_BYTES = 4 * 1024 * 1024;
-/** Rows between two looks at the buffer, progress and cancellation. */
+/** Rows (at least: the looks fall between batches) between two looks at the buffer, progress and cancellation. */
 const ROWS_PER_CHECK = 2_000;
 /** Excel's widest column is 255 characters; beyond ~60 a column is unreadable anyway. */
 const MAX_COLUMN_WIDTH = 60;
@@ -39,22 +39,23 @@ export function tooManyRowsMessage(rows: number): string {
 
 /** First pass over the claim check: each column's widest value, the sums, the trailer. */
 async function measure(
-  lines: AsyncGenerator<ExportRowsHeader | RowValues, ExportRowsTrailer>,
+  batches: ExportRowsReader['batches'],
   columns: readonly XlsxColumn[],
   header: ExportRowsHeader,
 ) {
   const widths = columns.map((c) => c.minWidth);
   const counts: Counts = { impressions: 0, clicks: 0, conversions: 0 };
   let rows = 0;
-  let next = await lines.next();
+  let next = await batches.next();
   while (!next.done) {
-    const values = next.value as RowValues;
-    columns.forEach((column, i) => {
-      widths[i] = Math.max(widths[i]!, column.width(column.cell(values)));
-    });
-    addToCounts(counts, header, values);
-    rows++;
-    next = await lines.next();
+    for (const values of next.value) {
+      columns.forEach((column, i) => {
+        widths[i] = Math.max(widths[i]!, column.width(column.cell(values)));
+      });
+      addToCounts(counts, header, values);
+    }
+    rows += next.value.length;
+    next = await batches.next();
   }
   return { widths, counts, rows, trailer: next.value };
 }
@@ -77,8 +78,7 @@ export async function renderXlsx(
     });
   const total = message.dataset_rows ?? 0;
   if (total + 2 > EXCEL_MAX_ROWS) return tooMany(total);
-  const first = decodeExportRows(claimCheck, message.dataset_key);
-  const header = (await first.next()).value as ExportRowsHeader;
+  const { header, batches: first } = await decodeExportRows(claimCheck, message.dataset_key);
   const columns = xlsxColumns(header);
   const measured = await measure(first, columns, header);
   if (measured.rows !== measured.trailer.rows)
@@ -97,8 +97,7 @@ export async function renderXlsx(
 
   const again = await deps.claimChecks.open(message.dataset_key, signal);
   if (!again) throw new Error(`${message.dataset_key} disappeared between two reads`);
-  const lines = decodeExportRows(again, message.dataset_key);
-  await lines.next();
+  const { batches } = await decodeExportRows(again, message.dataset_key);
 
   const { query, layout } = header;
   const filename = exportFilename({
@@ -138,12 +137,14 @@ export async function renderXlsx(
     headerRow.commit();
 
     const stopIfCancelledNow = () => stopIfCancelled(deps.cancellations, message.job_id, signal);
-    let next = await lines.next();
+    let checked = 0;
+    let next = await batches.next();
     while (!next.done) {
-      const values = next.value as RowValues;
-      sheet.addRow(columns.map((column) => column.cell(values))).commit();
-      rows++;
-      if (rows % ROWS_PER_CHECK === 0) {
+      for (const values of next.value)
+        sheet.addRow(columns.map((column) => column.cell(values))).commit();
+      rows += next.value.length;
+      if (rows - checked >= ROWS_PER_CHECK) {
+        checked = rows;
         signal.throwIfAborted();
         // The upload sets the pace: give the zip a turn, and while its output is full, wait
         // for the upload to read it.
@@ -153,7 +154,7 @@ export async function renderXlsx(
         const percent = total ? 60 + Math.floor((35 * Math.min(rows, total)) / total) : 60;
         await event({ status: 'RUNNING', progress: { stage: 'rendering', percent, rows } });
       }
-      next = await lines.next();
+      next = await batches.next();
     }
     const totals = sheet.addRow(
       columns.map((column, i) => (i === 0 ? 'Total' : column.total(sums))),

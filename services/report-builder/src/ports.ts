@@ -73,9 +73,10 @@ export interface InsightsStore {
   /**
    * Hourly rows summed per row key, local date and currency, sorted by the key in dimension
    * order (platforms in request order, ids ascending), then date: consecutive groups with one
-   * key make one row of the file. Streamed: the store never returns the whole result at once.
+   * key make one row of the file. Streamed in batches (a chunk or cursor batch each): the store
+   * never returns the whole result at once, nor pays an async step per group.
    */
-  exportGroups(request: ExportGroupsRequest): AsyncIterable<RowGroup>;
+  exportGroups(request: ExportGroupsRequest): AsyncIterable<RowGroup[]>;
   /** The newest hourly row per platform, whatever the period. */
   freshness(workspaceId: string, platforms: readonly Platform[]): Promise<PlatformFreshness[]>;
   /** Rates in [from, until] plus, per currency, the latest one before `from` (for fallbacks). */

@@ -60,9 +60,9 @@ export async function writeExportRows(
     periodOf,
   });
   async function* counted() {
-    for await (const group of groups) {
-      storeGroups++;
-      yield group;
+    for await (const batch of groups) {
+      storeGroups += batch.length;
+      yield batch;
     }
   }
   const converter = new CurrencyConverter(new FxTable(rates), query.target_currency);

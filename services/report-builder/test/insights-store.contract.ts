@@ -4,9 +4,12 @@ import type { RowGroup } from '../src/domain/insight-group.ts';
 import type { ExportGroupsRequest, InsightsStore } from '../src/ports.ts';
 import { everyHour, hourly } from './factories.ts';
 
-async function collect(groups: AsyncIterable<RowGroup>): Promise<RowGroup[]> {
+async function collect(batches: AsyncIterable<RowGroup[]>): Promise<RowGroup[]> {
   const all: RowGroup[] = [];
-  for await (const group of groups) all.push(group);
+  for await (const batch of batches) {
+    assert.ok(batch.length > 0, 'a batch holds at least one group');
+    all.push(...batch);
+  }
   return all;
 }
 

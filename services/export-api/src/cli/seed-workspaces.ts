@@ -5,7 +5,10 @@ import { SqliteWorkspaceStore } from '../adapters/sqlite-workspace-store.ts';
 import { seedDemoWorkspaces } from '../demo-seeding.ts';
 import type { JobStore, WorkspaceStore } from '../ports.ts';
 
-/** The demo workspaces into MongoDB when MONGODB_URI is set (docker compose), else into SQLite. */
+/**
+ * The demo workspaces into MongoDB when MONGODB_URI is set (docker compose), else into SQLite;
+ * `--no-history` leaves out Kumo's seeded exports.
+ */
 let stores: { jobs: JobStore; workspaces: WorkspaceStore };
 if (process.env.MONGODB_URI) {
   stores = await connectMongoStores(process.env.MONGODB_URI);
@@ -13,6 +16,6 @@ if (process.env.MONGODB_URI) {
   const db = openSqlite(process.env.SQLITE_PATH ?? 'data/export-api.sqlite');
   stores = { jobs: new SqliteJobStore(db), workspaces: new SqliteWorkspaceStore(db) };
 }
-const ids = await seedDemoWorkspaces(stores);
+const ids = await seedDemoWorkspaces(stores, new Date(), !process.argv.includes('--no-history'));
 await stores.jobs.close();
 console.log(`Demo workspaces ready: ${ids.join(', ')}`);

@@ -15,17 +15,18 @@ describe('rendering an export (renderer on fakes)', () => {
   const ports = fakeRenderDeps;
   const header = campaignRowsHeader();
   async function rowsText(count: number): Promise<string> {
+    // In batches of up to 1,000 rows, as report-builder writes them.
     async function* rows(): AsyncGenerator<
-      Partial<ExportRow>,
+      Partial<ExportRow>[],
       { spend: string; conversion_value: string }
     > {
-      for (let i = 0; i < count; i++)
-        yield {
-          campaign_id: `c${i}`,
-          campaign_name: `=Campaign ${i}, "q"`,
+      for (let start = 0; start < count; start += 1_000)
+        yield Array.from({ length: Math.min(1_000, count - start) }, (_, j) => ({
+          campaign_id: `c${start + j}`,
+          campaign_name: `=Campaign ${start + j}, "q"`,
           spend: '0.01',
-          clicks: i,
-        };
+          clicks: start + j,
+        }));
       return { spend: (count / 100).toFixed(2), conversion_value: '0.00' };
     }
     let text = '';

@@ -105,8 +105,8 @@ describe('an XLSX export (renderer on fakes, read back independently)', () => {
     rows = ROWS,
     totals = { spend: '15.01', conversion_value: '30.03' },
   ) {
-    async function* source(): AsyncGenerator<Partial<ExportRow>, typeof totals> {
-      for (const row of rows) yield row;
+    async function* source(): AsyncGenerator<Partial<ExportRow>[], typeof totals> {
+      yield rows;
       return totals;
     }
     let text = '';

@@ -365,7 +365,7 @@ export class DuckDbInsightsStore implements InsightsStore {
     };
   }
 
-  async *exportGroups(request: ExportGroupsRequest): AsyncGenerator<RowGroup> {
+  async *exportGroups(request: ExportGroupsRequest): AsyncGenerator<RowGroup[]> {
     const { days, platforms } = request;
     if (days.length === 0 || platforms.length === 0) return;
     const { sql, params, dates } = this.exportGroupsQuery(request);
@@ -373,22 +373,20 @@ export class DuckDbInsightsStore implements InsightsStore {
     try {
       const result = await connection.stream(sql, params);
       for await (const rows of result.yieldRows()) {
-        for (const r of rows) {
-          yield {
-            period: r[0] === null ? null : dates[r[0] as number]!,
-            platform: r[1] === null ? null : platforms[(r[1] as number) - 1]!,
-            account_id: r[2] as string | null,
-            campaign_id: r[3] as string | null,
-            campaign_name: r[4] as string | null,
-            date: dates[r[5] as number]!,
-            currency: r[6] as string,
-            spend_micros: r[7] as bigint,
-            impressions: r[8] as bigint,
-            clicks: r[9] as bigint,
-            conversions_micros: r[10] as bigint,
-            conversion_value_micros: r[11] as bigint,
-          };
-        }
+        yield rows.map((r): RowGroup => ({
+          period: r[0] === null ? null : dates[r[0] as number]!,
+          platform: r[1] === null ? null : platforms[(r[1] as number) - 1]!,
+          account_id: r[2] as string | null,
+          campaign_id: r[3] as string | null,
+          campaign_name: r[4] as string | null,
+          date: dates[r[5] as number]!,
+          currency: r[6] as string,
+          spend_micros: r[7] as bigint,
+          impressions: r[8] as bigint,
+          clicks: r[9] as bigint,
+          conversions_micros: r[10] as bigint,
+          conversion_value_micros: r[11] as bigint,
+        }));
       }
     } finally {
       connection.closeSync();

@@ -188,7 +188,7 @@ export class MongoInsightsStore implements InsightsStore {
     days,
     dimensions,
     periodOf,
-  }: ExportGroupsRequest): AsyncGenerator<RowGroup> {
+  }: ExportGroupsRequest): AsyncGenerator<RowGroup[]> {
     if (days.length === 0 || platforms.length === 0) return;
     const has = (d: Dimension) => dimensions.includes(d);
     const dates = days.map((d) => d.date);
@@ -251,8 +251,9 @@ export class MongoInsightsStore implements InsightsStore {
       .allowDiskUse(true)
       .cursor({ batchSize: EXPORT_BATCH_SIZE });
     try {
+      let batch: RowGroup[] = [];
       for await (const g of cursor) {
-        yield {
+        batch.push({
           period: g._id.period,
           platform: g._id.platform,
           account_id: g._id.account_id,
@@ -265,8 +266,13 @@ export class MongoInsightsStore implements InsightsStore {
           clicks: BigInt(g.clicks),
           conversions_micros: BigInt(g.conversions),
           conversion_value_micros: BigInt(g.conversion_value),
-        };
+        });
+        if (batch.length === EXPORT_BATCH_SIZE) {
+          yield batch;
+          batch = [];
+        }
       }
+      if (batch.length) yield batch;
     } finally {
       await cursor.close();
     }

@@ -36,15 +36,26 @@ export interface ExportRowsContext {
   minorUnits: number;
 }
 
-function keyOf(group: RowGroup, layout: CsvLayout): RowKey {
-  const has = (d: CsvLayout['dimensions'][number]) => layout.dimensions.includes(d);
+/** Which dimensions a layout has, looked up once rather than per row. */
+function dimensionsOf({ dimensions }: CsvLayout) {
   return {
-    period: has('date') ? group.period : null,
-    platform: has('platform') ? group.platform : null,
-    account_id: has('account') ? group.account_id : null,
-    account_currency: has('account') ? group.currency : null,
-    campaign_id: has('campaign') ? group.campaign_id : null,
+    date: dimensions.includes('date'),
+    platform: dimensions.includes('platform'),
+    account: dimensions.includes('account'),
+    campaign: dimensions.includes('campaign'),
   };
+}
+
+/** The row key of a group: the layout's dimensions, the others null. */
+function keyReader(layout: CsvLayout): (group: RowGroup) => RowKey {
+  const { date, platform, account, campaign } = dimensionsOf(layout);
+  return (group) => ({
+    period: date ? group.period : null,
+    platform: platform ? group.platform : null,
+    account_id: account ? group.account_id : null,
+    account_currency: account ? group.currency : null,
+    campaign_id: campaign ? group.campaign_id : null,
+  });
 }
 
 const sameKey = (a: RowKey, b: RowKey) =>
@@ -55,25 +66,32 @@ const sameKey = (a: RowKey, b: RowKey) =>
   a.campaign_id === b.campaign_id;
 
 /**
- * Store groups arrive sorted by row key (then date): consecutive groups with one key are one row,
- * converted at each group's own date rate. A campaign is named as on its latest date in the row.
+ * Store groups arrive sorted by row key (then date), in batches: consecutive groups with one key
+ * are one row, converted at each group's own date rate, even when a batch boundary falls inside
+ * the row. A campaign is named as on its latest date in the row. Yields the rows a batch
+ * completed.
  */
 async function* mergeAdjacent(
-  groups: AsyncIterable<RowGroup>,
+  batches: AsyncIterable<readonly RowGroup[]>,
   context: ExportRowsContext,
-): AsyncGenerator<KeyedSums> {
+): AsyncGenerator<KeyedSums[]> {
+  const keyOf = keyReader(context.layout);
   let current: KeyedSums | null = null;
-  for await (const group of groups) {
-    const key = keyOf(group, context.layout);
-    if (current && !sameKey(current.key, key)) {
-      yield current;
-      current = null;
+  for await (const groups of batches) {
+    const completed: KeyedSums[] = [];
+    for (const group of groups) {
+      const key = keyOf(group);
+      if (current && !sameKey(current.key, key)) {
+        completed.push(current);
+        current = null;
+      }
+      current ??= { key, campaignName: null, sums: emptySums() };
+      addInto(current.sums, context.converter.toTarget(group));
+      if (group.campaign_name !== null) current.campaignName = group.campaign_name;
     }
-    current ??= { key, campaignName: null, sums: emptySums() };
-    addInto(current.sums, context.converter.toTarget(group));
-    if (group.campaign_name !== null) current.campaignName = group.campaign_name;
+    if (completed.length) yield completed;
   }
-  if (current) yield current;
+  if (current) yield [current];
 }
 
 /**
@@ -82,14 +100,16 @@ async function* mergeAdjacent(
  * Such a file has at most 90 × 8 rows, so it is gathered before it is ordered.
  */
 async function* completeGrid(
-  rows: AsyncIterable<KeyedSums>,
+  batches: AsyncIterable<KeyedSums[]>,
   context: ExportRowsContext,
-): AsyncGenerator<KeyedSums> {
+): AsyncGenerator<KeyedSums[]> {
   const byKey = new Map<string, KeyedSums>();
   const withData = new Set<Platform>();
-  for await (const row of rows) {
-    byKey.set(`${row.key.period}|${row.key.platform}`, row);
-    if (row.key.platform) withData.add(row.key.platform);
+  for await (const rows of batches) {
+    for (const row of rows) {
+      byKey.set(`${row.key.period}|${row.key.platform}`, row);
+      if (row.key.platform) withData.add(row.key.platform);
+    }
   }
   if (byKey.size === 0) return;
   const { dimensions } = context.layout;
@@ -101,55 +121,53 @@ async function* completeGrid(
     dimensions[0] === 'platform'
       ? platforms.flatMap((platform) => periods.map((period) => ({ period, platform })))
       : periods.flatMap((period) => platforms.map((platform) => ({ period, platform })));
-  for (const { period, platform } of keys) {
-    yield (
+  yield keys.map(
+    ({ period, platform }) =>
       byKey.get(`${period}|${platform}`) ?? {
         key: { period, platform, account_id: null, account_currency: null, campaign_id: null },
         campaignName: null,
         sums: emptySums(),
-      }
-    );
-  }
+      },
+  );
 }
 
 const isGrid = (layout: CsvLayout) =>
   layout.dimensions.every((d) => d === 'date' || d === 'platform');
 
 /**
- * The rows of a CSV export, in file order, from the store's sorted groups: exact sums per row,
- * money rounded by the running-total rule (so each money column adds up to the report total),
- * ratios from the exact sums. Holds one row at a time, except for the small date × platform grid.
- * Returns the money columns' sums, which are the report totals rounded once.
+ * The rows of a CSV export, in file order and in batches, from the store's sorted groups: exact
+ * sums per row, money rounded by the running-total rule (so each money column adds up to the
+ * report total), ratios from the exact sums. Holds one batch at a time, except for the small
+ * date × platform grid. Returns the money columns' sums, which are the report totals rounded once.
  */
 export async function* exportRows(
-  groups: AsyncIterable<RowGroup>,
+  groups: AsyncIterable<readonly RowGroup[]>,
   context: ExportRowsContext,
-): AsyncGenerator<ExportRow, ExportRowsTrailer['totals']> {
+): AsyncGenerator<ExportRow[], ExportRowsTrailer['totals']> {
   const { layout, minorUnits } = context;
   const spend = new RunningTotalRounding(minorUnits);
   const value = new RunningTotalRounding(minorUnits);
   const merged = mergeAdjacent(groups, context);
-  for await (const { key, campaignName, sums } of isGrid(layout)
-    ? completeGrid(merged, context)
-    : merged) {
-    const row: ExportRow = {
-      spend: minorToDecimal(spend.next(sums.spend), minorUnits),
-      conversion_value: minorToDecimal(value.next(sums.conversion_value), minorUnits),
-      ...unroundedMetrics(sums),
-    };
-    for (const dimension of layout.dimensions) {
-      if (dimension === 'date') row.date = key.period;
-      if (dimension === 'platform') row.platform = key.platform!;
-      if (dimension === 'account') {
+  const { date, platform, account, campaign } = dimensionsOf(layout);
+  for await (const batch of isGrid(layout) ? completeGrid(merged, context) : merged) {
+    yield batch.map(({ key, campaignName, sums }) => {
+      const row: ExportRow = {
+        spend: minorToDecimal(spend.next(sums.spend), minorUnits),
+        conversion_value: minorToDecimal(value.next(sums.conversion_value), minorUnits),
+        ...unroundedMetrics(sums),
+      };
+      if (date) row.date = key.period;
+      if (platform) row.platform = key.platform!;
+      if (account) {
         row.account_id = key.account_id!;
         row.account_currency = key.account_currency!;
       }
-      if (dimension === 'campaign') {
+      if (campaign) {
         row.campaign_id = key.campaign_id!;
         row.campaign_name = campaignName ?? '';
       }
-    }
-    yield row;
+      return row;
+    });
   }
   return {
     spend: minorToDecimal(spend.total, minorUnits),

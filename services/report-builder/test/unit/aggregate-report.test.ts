@@ -48,7 +48,7 @@ describe('aggregating a report from the store', () => {
       query.target_currency,
     );
     const spend = new Map<string, bigint>();
-    for await (const g of store.exportGroups({
+    for await (const batch of store.exportGroups({
       workspaceId: query.workspace_id,
       platforms: query.platforms,
       timezone: query.timezone,
@@ -56,8 +56,10 @@ describe('aggregating a report from the store', () => {
       dimensions: ['platform', 'campaign'],
       periodOf: new Map(),
     })) {
-      const key = `${g.platform}|${g.campaign_id}`;
-      spend.set(key, (spend.get(key) ?? 0n) + converter.toTarget(g).spend);
+      for (const g of batch) {
+        const key = `${g.platform}|${g.campaign_id}`;
+        spend.set(key, (spend.get(key) ?? 0n) + converter.toTarget(g).spend);
+      }
     }
     const exactOrder = [...spend]
       .sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : 0))

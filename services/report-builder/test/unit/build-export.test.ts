@@ -82,16 +82,15 @@ describe('building an export (report-builder on fakes)', () => {
     assert.equal(render!.job_id, job.job_id);
     assert.equal(render!.format, 'CSV');
     assert.match(render!.dataset_key, new RegExp(`^datasets/ws_acme/${job.job_id}/`));
-    const decoded = decodeExportRows(
+    const { header, batches } = await decodeExportRows(
       once(deps.claimChecks.texts.get(render!.dataset_key)!),
       render!.dataset_key,
     );
-    const header = (await decoded.next()).value as { fields: string[] };
     const rows: RowValues[] = [];
-    let next = await decoded.next();
+    let next = await batches.next();
     while (!next.done) {
-      rows.push(next.value as RowValues);
-      next = await decoded.next();
+      rows.push(...next.value);
+      next = await batches.next();
     }
     // 7 days × 2 platforms, a row for each even where a day had no spend.
     assert.equal(rows.length, 14);

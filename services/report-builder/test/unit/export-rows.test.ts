@@ -33,8 +33,9 @@ function rowGroup(overrides: Partial<RowGroup> & { spend?: string; value?: strin
   };
 }
 
-async function* stream<T>(items: readonly T[]): AsyncGenerator<T> {
-  yield* items;
+/** The groups in batches of two, so rows also straddle batch boundaries. */
+async function* batchesOf<T>(items: readonly T[]): AsyncGenerator<T[]> {
+  for (let i = 0; i < items.length; i += 2) yield items.slice(i, i + 2);
 }
 
 async function rowsOf(
@@ -46,7 +47,7 @@ async function rowsOf(
   const since = options.since ?? '2026-03-02';
   const dates = eachDate(since, options.until ?? '2026-03-03');
   const rows: ExportRow[] = [];
-  const generator = exportRows(stream(groups), {
+  const generator = exportRows(batchesOf(groups), {
     layout,
     platforms: options.platforms ?? ['meta', 'google'],
     periods: [...new Set(dates.map((d) => periodStart(d, layout.granularity, since)))],
@@ -58,7 +59,7 @@ async function rowsOf(
   });
   let next = await generator.next();
   while (!next.done) {
-    rows.push(next.value);
+    rows.push(...next.value);
     next = await generator.next();
   }
   return { rows, totals: next.value };
