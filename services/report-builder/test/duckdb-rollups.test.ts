@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DuckDbInsightsStore } from '../src/adapters/duckdb-insights-store.ts';
 import { topCampaignDetail } from '../src/domain/campaign-ranking.ts';
 import { MICRO_DIGITS, parseDecimal } from '../src/domain/exact-money.ts';
-import type { InsightGroup, RankingWeight } from '../src/domain/insight-group.ts';
+import type { InsightGroup, RankingWeight, RowGroup } from '../src/domain/insight-group.ts';
 import { localDays, type LocalDay } from '../src/domain/local-days.ts';
 import type { HourlyInsight } from '../src/ports.ts';
 import { hourly } from './factories.ts';
@@ -154,6 +154,34 @@ describe('DuckDB rollups', () => {
       topCampaignDetail(want.detail, weights, 3).sort(byKey),
       'top campaigns, ranked over every campaign',
     );
+    // A date × platform CSV reads the platform rollup too.
+    const exported: RowGroup[] = [];
+    for await (const batch of store.exportGroups({
+      workspaceId: 'ws_rollup',
+      platforms,
+      timezone,
+      days,
+      dimensions: ['date', 'platform'],
+      periodOf: new Map(days.map((d) => [d.date, d.date])),
+    }))
+      exported.push(...batch);
+    const sums = (g: RowGroup | InsightGroup) =>
+      [
+        g.date,
+        g.platform,
+        g.currency,
+        g.spend_micros,
+        g.impressions,
+        g.clicks,
+        g.conversions_micros,
+        g.conversion_value_micros,
+      ].join('|');
+    assert.deepEqual(
+      exported.map(sums).sort(),
+      want.totals.map(sums).sort(),
+      'date × platform export groups',
+    );
+    assert.ok(exported.every((g) => g.period === g.date && g.campaign_id === null));
   }
 
   // Both DST transitions where they exist: New York 03-08, Berlin 03-29, Chatham 04-05.

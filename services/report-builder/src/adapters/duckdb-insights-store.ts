@@ -18,10 +18,9 @@ import {
 import type { FxRate, InsightGroup, RankingWeight, RowGroup } from '../domain/insight-group.ts';
 import { offsetSegments, type LocalDay } from '../domain/local-days.ts';
 import {
-  HOURLY_SUMS,
+  HOURLY,
   hourlySpendSigns,
-  MICROS,
-  PLATFORM_HOURLY_SUMS,
+  PLATFORM_HOURLY,
   ROLLUPS,
   ROLLUPS_VERSION,
   upsertInto,
@@ -199,9 +198,9 @@ export class DuckDbInsightsStore implements InsightsStore {
     };
     const [groups, campaignGroups] = await Promise.all([
       this.insightGroups(scope, {
-        from: 'insights_platform_hourly i',
+        from: `${PLATFORM_HOURLY.table} i`,
         keys: 'NULL AS campaign_id, NULL AS campaign_name',
-        sums: PLATFORM_HOURLY_SUMS,
+        sums: `${PLATFORM_HOURLY.metrics}, ${PLATFORM_HOURLY.rowCount}`,
       }),
       campaigns.kind === 'top'
         ? this.topCampaigns(scope, days, campaigns.weights, campaigns.limit)
@@ -248,7 +247,7 @@ export class DuckDbInsightsStore implements InsightsStore {
                  SELECT unnest($candidate_platforms) AS platform, unnest($candidate_ids) AS campaign_id
                ) c ON c.platform = i.platform AND c.campaign_id = i.campaign_id`,
         keys: 'i.campaign_id, i.campaign_name',
-        sums: HOURLY_SUMS,
+        sums: `${HOURLY.metrics}, ${HOURLY.rowCount}`,
       },
     );
     return topCampaignDetail(detail, weights, limit);
@@ -338,11 +337,15 @@ export class DuckDbInsightsStore implements InsightsStore {
           `(${dayNumber(date)}, ${dateIndex(date)}, ${dateIndex(periodOf.get(date) ?? null)})`,
       )
       .join(', ');
+    // A date × platform file needs no campaign's hours: the platform rollup has every hour.
+    const source = dimensions.every((d) => d === 'date' || d === 'platform')
+      ? PLATFORM_HOURLY
+      : HOURLY;
     const keyColumns = dimensions.flatMap((d) => DIMENSION_SQL[d].columns);
     const order = dimensions.flatMap((d) => DIMENSION_SQL[d].order);
     const sql = `
       WITH local AS (
-        SELECT ${localDayNumber} AS day_number, i.* FROM insights_hourly i
+        SELECT ${localDayNumber} AS day_number, i.* FROM ${source.table} i
         WHERE i.workspace_id = $workspace
           AND list_contains($platforms, i.platform)
           AND i.ts >= ${sqlTimestamp(from)} AND i.ts < ${sqlTimestamp(to)}
@@ -352,9 +355,7 @@ export class DuckDbInsightsStore implements InsightsStore {
              ${has('platform') ? 'list_position($platforms, i.platform)' : 'NULL'}::INTEGER,
              ${has('account') ? 'i.account_id' : 'NULL'},
              ${has('campaign') ? 'i.campaign_id, arg_max(i.campaign_name, i.ts)' : 'NULL, NULL'},
-             p.day_index::INTEGER, i.currency,
-             ${MICROS('SUM(i.spend)')}, SUM(i.impressions)::BIGINT, SUM(i.clicks)::BIGINT,
-             ${MICROS('SUM(i.conversions)')}, ${MICROS('SUM(i.conversion_value)')}
+             p.day_index::INTEGER, i.currency, ${source.metrics}
       FROM local i JOIN periods p USING (day_number)
       GROUP BY ${[...keyColumns, 'p.day_index', 'i.currency'].join(', ')}
       ORDER BY ${[...order, 'p.day_index', 'i.currency'].join(', ')}`;

@@ -8,15 +8,35 @@
 /** An exact DECIMAL (a stored value or a 128-bit sum) as integer micros. */
 export const MICROS = (column: string) => `(${column}::DECIMAL(38,6) * 1000000)::BIGINT`;
 
-/** Exact sums of hourly rows (aliased `i`), in `InsightGroup` order. */
-export const HOURLY_SUMS = `${MICROS('SUM(i.spend)')}, SUM(i.impressions)::BIGINT,
-  SUM(i.clicks)::BIGINT, ${MICROS('SUM(i.conversions)')}, ${MICROS('SUM(i.conversion_value)')},
-  COUNT(*)::INTEGER`;
+/** Exact money and count sums of hourly rows (aliased `i`), in `InsightGroup` order. */
+const HOURLY_METRIC_SUMS = `${MICROS('SUM(i.spend)')}, SUM(i.impressions)::BIGINT,
+  SUM(i.clicks)::BIGINT, ${MICROS('SUM(i.conversions)')}, ${MICROS('SUM(i.conversion_value)')}`;
 
 /** The same sums from `insights_platform_hourly` rows (aliased `i`). */
-export const PLATFORM_HOURLY_SUMS = `SUM(i.spend_micros)::BIGINT, SUM(i.impressions)::BIGINT,
+const PLATFORM_HOURLY_METRIC_SUMS = `SUM(i.spend_micros)::BIGINT, SUM(i.impressions)::BIGINT,
   SUM(i.clicks)::BIGINT, SUM(i.conversions_micros)::BIGINT,
-  SUM(i.conversion_value_micros)::BIGINT, SUM(i.row_count)::INTEGER`;
+  SUM(i.conversion_value_micros)::BIGINT`;
+
+/** Where grouped sums come from: a table of hourly rows (aliased `i`) and how it sums them. */
+export interface SumsSource {
+  table: string;
+  metrics: string;
+  /** How many hourly rows a group holds. */
+  rowCount: string;
+}
+
+export const HOURLY: SumsSource = {
+  table: 'insights_hourly',
+  metrics: HOURLY_METRIC_SUMS,
+  rowCount: 'COUNT(*)::INTEGER',
+};
+
+/** For groups without campaign or account: every hour of a platform and currency in one row. */
+export const PLATFORM_HOURLY: SumsSource = {
+  table: 'insights_platform_hourly',
+  metrics: PLATFORM_HOURLY_METRIC_SUMS,
+  rowCount: 'SUM(i.row_count)::INTEGER',
+};
 
 /** An hourly row's spend in micros when positive (else 0), and when negative (else 0). */
 const SPEND_SIGNS = `
@@ -67,7 +87,7 @@ export const ROLLUPS: readonly Rollup[] = [
       'row_count',
     ],
     rowsOf: (source) => `
-      SELECT i.workspace_id, i.platform, i.currency, i.ts, ${HOURLY_SUMS}
+      SELECT i.workspace_id, i.platform, i.currency, i.ts, ${HOURLY.metrics}, ${HOURLY.rowCount}
       FROM ${source} i GROUP BY ALL`,
   },
   {
