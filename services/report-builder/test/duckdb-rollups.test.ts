@@ -209,6 +209,37 @@ describe('DuckDB rollups', () => {
     await assertAgrees('Europe/Berlin');
   });
 
+  it('when two writes add to the same hours at once, then both land in the rows and the rollups', async () => {
+    const concurrent = await DuckDbInsightsStore.open(':memory:');
+    try {
+      const batch = (campaign_id: string) =>
+        Array.from({ length: 48 }, (_, h) =>
+          hourly({
+            workspace_id: 'ws_both',
+            campaign_id,
+            ts: new Date(Date.parse('2026-03-10T00:00:00Z') + h * 3_600_000),
+          }),
+        );
+      await Promise.all([concurrent.insertHourly(batch('a')), concurrent.insertHourly(batch('b'))]);
+      const { groups } = await concurrent.aggregate({
+        workspaceId: 'ws_both',
+        platforms: ['meta'],
+        timezone: 'UTC',
+        days: localDays('2026-03-10', '2026-03-11', 'UTC'),
+        campaigns: { kind: 'none' },
+      });
+      assert.deepEqual(
+        groups.map((g) => [g.date, g.row_count, g.spend_micros]),
+        [
+          ['2026-03-10', 48, 48_000_000n],
+          ['2026-03-11', 48, 48_000_000n],
+        ],
+      );
+    } finally {
+      await concurrent.close();
+    }
+  });
+
   it('when a campaign spends only in the part-days at either end of a period, then it still ranks', async () => {
     const edge = await DuckDbInsightsStore.open(':memory:');
     try {

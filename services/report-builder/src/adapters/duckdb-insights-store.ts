@@ -110,6 +110,9 @@ const DIMENSION_SQL: Record<Dimension, { columns: string[]; order: string[] }> =
  * need no per-row time-zone lookup and the scan stays columnar.
  */
 export class DuckDbInsightsStore implements InsightsStore {
+  /** The write in progress (see inTransaction). */
+  private writes: Promise<void> = Promise.resolve();
+
   private constructor(private readonly instance: DuckDBInstance) {}
 
   static async open(
@@ -151,17 +154,26 @@ export class DuckDbInsightsStore implements InsightsStore {
     });
   }
 
+  /**
+   * One write at a time, each in its own transaction: two transactions adding into the same
+   * rollup row would conflict, and DuckDB would abort one of them.
+   */
   private async inTransaction(work: (connection: DuckDBConnection) => Promise<void>) {
-    await this.withConnection(async (c) => {
-      await c.run('BEGIN');
-      try {
-        await work(c);
-        await c.run('COMMIT');
-      } catch (error) {
-        await c.run('ROLLBACK');
-        throw error;
-      }
-    });
+    const write = this.writes.then(() =>
+      this.withConnection(async (c) => {
+        await c.run('BEGIN');
+        try {
+          await work(c);
+          await c.run('COMMIT');
+        } catch (error) {
+          // A failed COMMIT has already rolled back; the error to report is the first one.
+          await c.run('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      }),
+    );
+    this.writes = write.catch(() => undefined);
+    await write;
   }
 
   /** A connection per operation: DuckDB runs them in parallel, one connection runs one query. */
