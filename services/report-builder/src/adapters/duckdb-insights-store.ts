@@ -10,6 +10,7 @@ import { FX_BASE_CURRENCY, type CalendarDate, type Dimension, type Platform } fr
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MICRO_DIGITS, parseDecimal } from '../domain/exact-money.ts';
+import { isDatePlatformGrid } from '../domain/export-rows.ts';
 import {
   rankingCandidates,
   topCampaignDetail,
@@ -350,9 +351,7 @@ export class DuckDbInsightsStore implements InsightsStore {
       )
       .join(', ');
     // A date × platform file needs no campaign's hours: the platform rollup has every hour.
-    const source = dimensions.every((d) => d === 'date' || d === 'platform')
-      ? PLATFORM_HOURLY
-      : HOURLY;
+    const source = isDatePlatformGrid(dimensions) ? PLATFORM_HOURLY : HOURLY;
     const keyColumns = dimensions.flatMap((d) => DIMENSION_SQL[d].columns);
     const order = dimensions.flatMap((d) => DIMENSION_SQL[d].order);
     const sql = `

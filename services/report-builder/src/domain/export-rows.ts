@@ -1,6 +1,7 @@
 import {
   type CalendarDate,
   type CsvLayout,
+  type Dimension,
   type ExportRow,
   type ExportRowsTrailer,
   type Platform,
@@ -131,8 +132,9 @@ async function* completeGrid(
   );
 }
 
-const isGrid = (layout: CsvLayout) =>
-  layout.dimensions.every((d) => d === 'date' || d === 'platform');
+/** A layout keyed by date and platform alone: a small complete grid, no campaign or account. */
+export const isDatePlatformGrid = (dimensions: readonly Dimension[]) =>
+  dimensions.every((d) => d === 'date' || d === 'platform');
 
 /**
  * The rows of a CSV export, in file order and in batches, from the store's sorted groups: exact
@@ -149,7 +151,9 @@ export async function* exportRows(
   const value = new RunningTotalRounding(minorUnits);
   const merged = mergeAdjacent(groups, context);
   const { date, platform, account, campaign } = dimensionsOf(layout);
-  for await (const batch of isGrid(layout) ? completeGrid(merged, context) : merged) {
+  for await (const batch of isDatePlatformGrid(layout.dimensions)
+    ? completeGrid(merged, context)
+    : merged) {
     yield batch.map(({ key, campaignName, sums }) => {
       const row: ExportRow = {
         spend: minorToDecimal(spend.next(sums.spend), minorUnits),
