@@ -186,7 +186,7 @@ console.table(figures);
 recordBenchmark('pdf', {
   title: 'PDF: 90 days × 8 platforms, branded (`npm run bench:pdf`)',
   description:
-    'The report of the benchmark store (8.64 M hourly rows) as A4 PDF in @sparticuz/chromium 147 through puppeteer-core. Render = HTML (handlebars, embedded font subsets) to PDF bytes. Cold start = a new Node process (each side bundled the same way, run in turns) from spawn to its first PDF: loading the printer, launching Chromium (its binary already unpacked in /tmp), printing. End to end = POST to the first poll that sees COMPLETED through the three services. The plain side prints the same HTML with a new page per render, `setContent` and `pdf` on @sparticuz/chromium’s default flags (JavaScript and network on, no header or footer), warm runs interleaved with ours. Ours reuses a page that runs offline and without JavaScript, and prints a running header and footer.',
+    'The report of the benchmark store (8.64 M hourly rows) as A4 PDF in @sparticuz/chromium 147 through puppeteer-core. Render = HTML (handlebars, embedded font subsets) to PDF bytes. Cold start = a new Node process (each side bundled the same way, run in turns) from spawn to its first PDF: loading the printer, launching Chromium (its binary already unpacked in /tmp), printing. End to end = POST to the first poll that sees COMPLETED through the three services. The plain side prints the same HTML (its running header and footer included: they are page-margin CSS) with a new page per render, `setContent` and `pdf` on @sparticuz/chromium’s default flags (JavaScript and network on), warm runs interleaved with ours. Ours reuses a page that runs offline and without JavaScript.',
   figures,
   machine: machineSummary(),
 });

@@ -1,14 +1,8 @@
 import type { ReportView } from './domain/report-view.ts';
 
 export interface PrintRequest {
+  /** The whole report; its running header and footer are page-margin boxes in its CSS. */
   html: string;
-  /**
-   * Chromium's header and footer templates, printed in the page margins apart from the page:
-   * no page style or font reaches them, so each brings its own. Their `pageNumber` and
-   * `totalPages` spans are filled in. Without them the margins stay blank.
-   */
-  headerTemplate?: string;
-  footerTemplate?: string;
 }
 
 /** HTML → PDF bytes: headless Chromium in production and tests; a fake in unit tests. */

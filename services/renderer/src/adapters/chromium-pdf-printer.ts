@@ -101,14 +101,7 @@ export class ChromiumPdfPrinter implements PdfPrinter {
 
   private async printOn(page: Page, request: PrintRequest): Promise<Uint8Array> {
     await page.setContent(request.html, { waitUntil: 'load' });
-    return page.pdf({
-      format: 'A4',
-      printBackground: true,
-      preferCSSPageSize: true,
-      displayHeaderFooter: Boolean(request.headerTemplate ?? request.footerTemplate),
-      headerTemplate: request.headerTemplate ?? '<span></span>',
-      footerTemplate: request.footerTemplate ?? '<span></span>',
-    });
+    return page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
   }
 
   private generation(): Generation {

@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import type { ReportView } from '../domain/report-view.ts';
 import type { PrintRequest } from '../ports.ts';
 import { FONT_STACK, FontsourceFonts } from './fontsource-fonts.ts';
+import { pageMarginCss } from './page-margin-css.ts';
 
 const TEMPLATES_DIR = new URL('../../templates/', import.meta.url).pathname;
 
@@ -19,15 +20,14 @@ function textOf(value: unknown): string {
 const svgText = (svg: string | null) => (svg ?? '').replace(/<[^>]*>/g, ' ');
 
 /**
- * The report's HTML from handlebars templates (one partial per section, in `templates/`), and
- * the running header and footer Chromium prints in the page margins. `{{ }}` escapes everything;
- * only our own generated markup (fonts, styles, SVG charts) is inserted raw, never user data.
+ * The report's HTML from handlebars templates (one partial per section, in `templates/`), with
+ * the running header and footer as page-margin CSS. `{{ }}` escapes everything; only our own
+ * generated markup (fonts, styles, SVG charts, the margins' CSS with its strings escaped) is
+ * inserted raw.
  * Templates compile once per process.
  */
 export class HandlebarsReportTemplate {
   private readonly report: Handlebars.TemplateDelegate;
-  private readonly header: Handlebars.TemplateDelegate;
-  private readonly footer: Handlebars.TemplateDelegate;
   private readonly styles: string;
   private readonly fonts = new FontsourceFonts();
 
@@ -42,8 +42,6 @@ export class HandlebarsReportTemplate {
     const compile = (file: string) =>
       handlebars.compile(readFileSync(join(dir, file), 'utf8'), { strict: true });
     this.report = compile('report.hbs');
-    this.header = compile('page-header.hbs');
-    this.footer = compile('page-footer.hbs');
     this.styles = readFileSync(join(dir, 'styles.css'), 'utf8');
   }
 
@@ -56,25 +54,15 @@ export class HandlebarsReportTemplate {
       ...[donut, trend, ...platformTrends.map((t) => t.chart)].map(svgText),
       '0123456789%–·×−',
     ].join(' ');
+    // The running header and footer print in the page's own fonts (page-margin boxes).
     const chrome = `${textOf(view.header)} ${view.footer} Page of 0123456789`;
-    const chromeFonts = this.fonts.fontFaceCss(chrome);
     return {
       html: this.report({
         ...view,
-        fontFaces: this.fonts.fontFaceCss(printed),
+        fontFaces: this.fonts.fontFaceCss(`${printed} ${chrome}`),
         fontStack: FONT_STACK,
         styles: this.styles,
-      }),
-      headerTemplate: this.header({
-        ...view.header,
-        primary: view.theme.primary,
-        fontFaces: chromeFonts,
-        fontStack: FONT_STACK,
-      }),
-      footerTemplate: this.footer({
-        footer: view.footer,
-        fontFaces: chromeFonts,
-        fontStack: FONT_STACK,
+        pageMargins: pageMarginCss(view, FONT_STACK),
       }),
     };
   }
