@@ -53,13 +53,14 @@ export class HandlebarsReportTemplate {
       textOf(platformTrends.map(({ chart: _chart, ...trendRest }) => trendRest)),
       ...[donut, trend, ...platformTrends.map((t) => t.chart)].map(svgText),
       '0123456789%–·×−',
+      // The running header and footer (page-margin boxes, in these fonts) print the view's
+      // header and footer, already above, and the page numbers' words.
+      'Page of',
     ].join(' ');
-    // The running header and footer print in the page's own fonts (page-margin boxes).
-    const chrome = `${textOf(view.header)} ${view.footer} Page of 0123456789`;
     return {
       html: this.report({
         ...view,
-        fontFaces: this.fonts.fontFaceCss(`${printed} ${chrome}`),
+        fontFaces: this.fonts.fontFaceCss(printed),
         fontStack: FONT_STACK,
         styles: this.styles,
         pageMargins: pageMarginCss(view, FONT_STACK),

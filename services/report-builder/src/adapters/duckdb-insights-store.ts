@@ -96,6 +96,36 @@ interface GroupScope {
   to: Date;
 }
 
+/**
+ * Each campaign's spend by sign over [from, to): its whole UTC days from the campaign rollup,
+ * the hours before the first and after the last whole day from the hourly rows.
+ */
+function campaignSpendSql({ from, to }: GroupScope): string {
+  const DAY_MS = 86_400_000;
+  const firstWhole = new Date(Math.ceil(from.getTime() / DAY_MS) * DAY_MS);
+  const endWhole = new Date(Math.floor(to.getTime() / DAY_MS) * DAY_MS);
+  const inScope = 'i.workspace_id = $workspace AND list_contains($platforms, i.platform)';
+  const hours = (start: Date, end: Date) =>
+    hourlySpendSigns(
+      'insights_hourly',
+      `${inScope} AND i.ts >= ${sqlTimestamp(start)} AND i.ts < ${sqlTimestamp(end)}`,
+    );
+  const parts =
+    firstWhole < endWhole
+      ? [
+          `SELECT platform, campaign_id, currency, spend_positive_micros, spend_negative_micros
+           FROM insights_campaign_daily i
+           WHERE ${inScope} AND i.day >= ${sqlTimestamp(firstWhole)}::DATE
+             AND i.day < ${sqlTimestamp(endWhole)}::DATE`,
+          hours(from, firstWhole),
+          hours(endWhole, to),
+        ]
+      : [hours(from, to)];
+  return `SELECT platform, campaign_id, currency, SUM(spend_positive_micros)::BIGINT,
+                 SUM(spend_negative_micros)::BIGINT
+          FROM (${parts.join(' UNION ALL ')}) GROUP BY ALL`;
+}
+
 /** Per dimension: the grouped columns and their sort order (platforms as the request lists them). */
 const DIMENSION_SQL: Record<Dimension, { columns: string[]; order: string[] }> = {
   // Date indexes ascend with the dates they stand for.
@@ -229,7 +259,7 @@ export class DuckDbInsightsStore implements InsightsStore {
     limit: number,
   ): Promise<InsightGroup[]> {
     const spends = await this.withConnection(async (c) =>
-      (await c.runAndReadAll(this.campaignSpendSql(scope), scope.params))
+      (await c.runAndReadAll(campaignSpendSql(scope), scope.params))
         .getRows()
         .map((r): CampaignSpend => ({
           platform: r[0] as string,
@@ -264,36 +294,6 @@ export class DuckDbInsightsStore implements InsightsStore {
       },
     );
     return topCampaignDetail(detail, weights, limit);
-  }
-
-  /**
-   * Each campaign's spend by sign over [from, to): its whole UTC days from the campaign rollup,
-   * the hours before the first and after the last whole day from the hourly rows.
-   */
-  private campaignSpendSql({ from, to }: GroupScope): string {
-    const DAY_MS = 86_400_000;
-    const firstWhole = new Date(Math.ceil(from.getTime() / DAY_MS) * DAY_MS);
-    const endWhole = new Date(Math.floor(to.getTime() / DAY_MS) * DAY_MS);
-    const inScope = 'i.workspace_id = $workspace AND list_contains($platforms, i.platform)';
-    const hours = (start: Date, end: Date) =>
-      hourlySpendSigns(
-        'insights_hourly',
-        `${inScope} AND i.ts >= ${sqlTimestamp(start)} AND i.ts < ${sqlTimestamp(end)}`,
-      );
-    const parts =
-      firstWhole < endWhole
-        ? [
-            `SELECT platform, campaign_id, currency, spend_positive_micros, spend_negative_micros
-             FROM insights_campaign_daily i
-             WHERE ${inScope} AND i.day >= ${sqlTimestamp(firstWhole)}::DATE
-               AND i.day < ${sqlTimestamp(endWhole)}::DATE`,
-            hours(from, firstWhole),
-            hours(endWhole, to),
-          ]
-        : [hours(from, to)];
-    return `SELECT platform, campaign_id, currency, SUM(spend_positive_micros)::BIGINT,
-                   SUM(spend_negative_micros)::BIGINT
-            FROM (${parts.join(' UNION ALL ')}) GROUP BY ALL`;
   }
 
   /** Rows of `from` in scope summed per local day, platform, `keys` and currency, exactly. */
