@@ -5,7 +5,13 @@
  * and without gzip, then the renderer's read of that claim check into CSV lines. What the
  * end-to-end time adds to these is the SQS hops, S3 and the job's events.
  */
-import { decodeExportRows, parseCsvLayout, parseReportQuery, periodStart } from '@wevion/shared';
+import {
+  decodeExportRows,
+  parseCsvLayout,
+  parseReportQuery,
+  periodStart,
+  utf8Chunks,
+} from '@wevion/shared';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +31,7 @@ export const STAGES = [
   'store query (DuckDB → row groups)',
   'conversion, footing, NDJSON',
   'claim-check gzip',
-  'renderer: gunzip, parse, CSV lines',
+  'renderer: gunzip, parse, CSV lines, UTF-8',
 ] as const;
 export type Stage = (typeof STAGES)[number];
 
@@ -34,12 +40,12 @@ function memoryClaimChecks(gzip: boolean): ClaimCheckWriter & { bytes: Buffer[] 
   const bytes: Buffer[] = [];
   return {
     bytes,
-    async writeStream(_key, text) {
+    async writeStream(_key, chunks) {
       if (!gzip) {
-        for await (const chunk of text) void chunk;
+        for await (const chunk of chunks) void chunk;
         return;
       }
-      await pipeline(Readable.from(text), claimCheckGzip(), async (zipped) => {
+      await pipeline(Readable.from(chunks), claimCheckGzip(), async (zipped) => {
         for await (const chunk of zipped) bytes.push(chunk as Buffer);
       });
     },
@@ -116,7 +122,10 @@ export async function timeCsvStages(
         const text = Readable.from(zipped.bytes).pipe(claimCheckGunzip()).setEncoding('utf8');
         const { header, batches } = await decodeExportRows(text, 'bench');
         const writer = new CsvWriter(header, { bom: false });
-        for await (const batch of batches) writer.lines(batch);
+        async function* lines() {
+          for await (const batch of batches) yield writer.lines(batch);
+        }
+        for await (const chunk of utf8Chunks(lines(), async () => {})) void chunk;
       });
       if (run === 0) continue; // warm-up: the file's pages, the JIT
       const own: Record<Stage, number> = {
@@ -124,7 +133,7 @@ export async function timeCsvStages(
         'store query (DuckDB → row groups)': scan,
         'conversion, footing, NDJSON': encoded - scan,
         'claim-check gzip': gzipped - encoded,
-        'renderer: gunzip, parse, CSV lines': render,
+        'renderer: gunzip, parse, CSV lines, UTF-8': render,
       };
       for (const stage of STAGES) samples[stage].push(own[stage]);
     }

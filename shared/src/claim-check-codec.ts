@@ -11,9 +11,10 @@ import { EXPORT_ROWS_SCHEMA_VERSION } from './export-rows.ts';
 export type RowValues = readonly unknown[];
 
 /**
- * The NDJSON text of an export's rows, one string per batch. `batches` yields the rows in
- * batches (a store chunk's worth: per-row async steps would cost more than the rows) and
- * returns the money totals; `written` counts the rows as they pass, for progress.
+ * The NDJSON lines of an export's rows, a batch at a time. `batches` yields the rows in batches
+ * (a store chunk's worth: per-row async steps would cost more than the rows) and returns the
+ * money totals; `written` counts the rows as they pass, for progress. The lines stay separate
+ * strings: `utf8Chunks` encodes each into its chunk.
  */
 export async function* encodeExportRows(
   header: ExportRowsHeader,
@@ -21,19 +22,18 @@ export async function* encodeExportRows(
   written: { rows: number } = { rows: 0 },
   /** What the trailer adds once every row is written (the rates used). */
   finish: () => Pick<ExportRowsTrailer, 'fx_notes'> = () => ({}),
-): AsyncGenerator<string> {
+): AsyncGenerator<string[]> {
   const { fields } = header;
-  yield `${JSON.stringify(header)}\n`;
+  yield [`${JSON.stringify(header)}\n`];
   const values: unknown[] = new Array(fields.length);
   let next = await batches.next();
   while (!next.done) {
-    let text = '';
-    for (const row of next.value) {
+    const lines = next.value.map((row) => {
       for (let i = 0; i < fields.length; i++) values[i] = row[fields[i]!] ?? null;
-      text += `${JSON.stringify(values)}\n`;
-    }
-    written.rows += next.value.length;
-    yield text;
+      return `${JSON.stringify(values)}\n`;
+    });
+    written.rows += lines.length;
+    yield lines;
     next = await batches.next();
   }
   const trailer: ExportRowsTrailer = {
@@ -42,7 +42,7 @@ export async function* encodeExportRows(
     totals: next.value,
     ...finish(),
   };
-  yield `${JSON.stringify(trailer)}\n`;
+  yield [`${JSON.stringify(trailer)}\n`];
 }
 
 /** An export's claim check being read: its header, then its rows in batches, then the trailer. */

@@ -10,7 +10,7 @@ export * from './report-dataset.ts';
 export * from './report-query.ts';
 export * from './aws.ts';
 export * from './s3-upload-stream.ts';
-export * from './text-chunks.ts';
+export * from './utf8-chunks.ts';
 export * from './bus.ts';
 export * from './config.ts';
 export * from './logger.ts';

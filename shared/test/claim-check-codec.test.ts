@@ -71,7 +71,7 @@ describe('the claim-check codec', () => {
   it('when rows are encoded and decoded, then header, every row and the trailer come back', async () => {
     const written = { rows: 0 };
     let text = '';
-    for await (const line of encodeExportRows(header, source(), written)) text += line;
+    for await (const lines of encodeExportRows(header, source(), written)) text += lines.join('');
     assert.equal(written.rows, 2);
     for (const size of [1, 7, 4096]) {
       const { items, trailer } = await decodeAll(rechunked(text, size));
@@ -86,7 +86,7 @@ describe('the claim-check codec', () => {
 
   it('when the text is cut before its trailer or is of another version, then decoding refuses it', async () => {
     let text = '';
-    for await (const line of encodeExportRows(header, source())) text += line;
+    for await (const lines of encodeExportRows(header, source())) text += lines.join('');
     const cut = text.slice(0, text.lastIndexOf('{"type":"end"'));
     await assert.rejects(decodeAll(rechunked(cut, 64)), /cut short/);
     const future = text.replace('"schema_version":1', '"schema_version":99');

@@ -25,11 +25,11 @@ export interface ClaimCheckReader {
 
 /** Finished files, each under its own key; a file once written is never replaced. */
 export interface ExportFileStore {
-  /** Streams text or bytes into one file; on any error nothing is stored. Resolves with its facts. */
+  /** Streams bytes into one file; on any error nothing is stored. Resolves with its facts. */
   writeStream(
     key: string,
     contentType: string,
-    body: AsyncIterable<string | Buffer>,
+    body: AsyncIterable<Buffer>,
     signal: AbortSignal,
   ): Promise<{ bytes: number; sha256: string }>;
   write(key: string, contentType: string, body: Buffer, signal: AbortSignal): Promise<void>;

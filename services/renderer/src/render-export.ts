@@ -6,10 +6,10 @@ import {
   JobCancelled,
   logoDataUrl,
   stopIfCancelled,
-  textChunks,
   type ExportFormat,
   type JobEventFields,
   type RenderReportMessage,
+  utf8Chunks,
 } from '@wevion/shared';
 import { createHash } from 'node:crypto';
 import { CsvWriter } from './domain/csv.ts';
@@ -73,8 +73,8 @@ async function renderCsv(
   // A cancel found at a progress tick or at the end throws out of the stream, which aborts the
   // upload, so no file is stored.
   const stopIfCancelledNow = () => stopIfCancelled(deps.cancellations, message.job_id, signal);
-  async function* csv(): AsyncGenerator<string> {
-    yield writer.headerLine();
+  async function* csv(): AsyncGenerator<string[]> {
+    yield [writer.headerLine()];
     let next = await batches.next();
     while (!next.done) {
       yield writer.lines(next.value);
@@ -102,7 +102,7 @@ async function renderCsv(
   const { bytes, sha256 } = await deps.files.writeStream(
     key,
     contentType,
-    textChunks(csv(), progress),
+    utf8Chunks(csv(), progress),
     signal,
   );
   await event({

@@ -102,8 +102,8 @@ export interface RenderQueue {
 
 /** Where claim checks are kept for the renderer; the text comes from the shared codec. */
 export interface ClaimCheckWriter {
-  /** Streams text (NDJSON chunks) into one claim check; rejects and keeps nothing on error. */
-  writeStream(key: string, text: AsyncIterable<string>, signal: AbortSignal): Promise<void>;
+  /** Streams UTF-8 NDJSON chunks into one claim check; rejects and keeps nothing on error. */
+  writeStream(key: string, chunks: AsyncIterable<Buffer>, signal: AbortSignal): Promise<void>;
   /** Stores one document (a PDF's dataset). */
   write(key: string, text: string, signal: AbortSignal): Promise<void>;
 }

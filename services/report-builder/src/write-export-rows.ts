@@ -4,11 +4,11 @@ import {
   exportRowFields,
   minorUnits,
   periodStart,
-  textChunks,
   type CalendarDate,
   type CsvLayout,
   type ExportRowsHeader,
   type ReportQuery,
+  utf8Chunks,
 } from '@wevion/shared';
 import { CurrencyConverter } from './domain/currency-converter.ts';
 import { exportRows } from './domain/export-rows.ts';
@@ -89,7 +89,7 @@ export async function writeExportRows(
   const written = { rows: 0 };
   await options.claimChecks.writeStream(
     options.key,
-    textChunks(
+    utf8Chunks(
       encodeExportRows(header, rows, written, () => ({ fx_notes: converter.currencyNotes() })),
       () => options.onProgress(written.rows),
     ),

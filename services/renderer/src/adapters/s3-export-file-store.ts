@@ -13,7 +13,7 @@ export class S3ExportFileStore implements ExportFileStore {
   writeStream(
     key: string,
     contentType: string,
-    body: AsyncIterable<string | Buffer>,
+    body: AsyncIterable<Buffer>,
     signal: AbortSignal,
   ) {
     return uploadStream(

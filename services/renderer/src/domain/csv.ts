@@ -94,15 +94,13 @@ export class CsvWriter {
     return `${this.options.bom ? '\uFEFF' : ''}${csvColumns(this.header.layout).join(',')}\r\n`;
   }
 
-  /** The lines of a batch of rows, as one string. */
-  lines(batch: readonly RowValues[]): string {
+  /** The lines of a batch of rows, each ending in CRLF. */
+  lines(batch: readonly RowValues[]): string[] {
     const { cells } = this;
-    let text = '';
-    for (const values of batch) {
+    return batch.map((values) => {
       let line = cells[0]!(values);
       for (let i = 1; i < cells.length; i++) line += `,${cells[i]!(values)}`;
-      text += `${line}\r\n`;
-    }
-    return text;
+      return `${line}\r\n`;
+    });
   }
 }

@@ -29,10 +29,9 @@ export class InMemoryClaimChecks implements ClaimCheckReader {
 export class InMemoryFileStore implements ExportFileStore {
   readonly files = new Map<string, { contentType: string; body: Buffer }>();
 
-  async writeStream(key: string, contentType: string, stream: AsyncIterable<string | Buffer>) {
+  async writeStream(key: string, contentType: string, stream: AsyncIterable<Buffer>) {
     const chunks: Buffer[] = [];
-    for await (const chunk of stream)
-      chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+    for await (const chunk of stream) chunks.push(chunk);
     const body = Buffer.concat(chunks);
     this.files.set(key, { contentType, body });
     return { bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') };

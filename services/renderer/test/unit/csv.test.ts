@@ -61,7 +61,9 @@ const defaultRows: ExportRow[] = [
 function render(h: ExportRowsHeader, rows: readonly ExportRow[], bom = false): string {
   const writer = new CsvWriter(h, { bom });
   // Rows as the claim check carries them: arrays of the header's fields.
-  return writer.headerLine() + writer.lines(rows.map((r) => h.fields.map((f) => r[f] ?? null)));
+  return (
+    writer.headerLine() + writer.lines(rows.map((r) => h.fields.map((f) => r[f] ?? null))).join('')
+  );
 }
 
 describe('CSV rendering', () => {

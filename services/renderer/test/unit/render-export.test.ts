@@ -30,7 +30,7 @@ describe('rendering an export (renderer on fakes)', () => {
       return { spend: (count / 100).toFixed(2), conversion_value: '0.00' };
     }
     let text = '';
-    for await (const line of encodeExportRows(header, rows())) text += line;
+    for await (const lines of encodeExportRows(header, rows())) text += lines.join('');
     return text;
   }
 

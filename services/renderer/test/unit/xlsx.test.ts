@@ -123,8 +123,8 @@ describe('an XLSX export (renderer on fakes, read back independently)', () => {
         },
       ],
     });
-    for await (const line of encodeExportRows(header(currency), source(), undefined, fxNotes))
-      text += line;
+    for await (const lines of encodeExportRows(header(currency), source(), undefined, fxNotes))
+      text += lines.join('');
     const deps = ports();
     const job = renderMessage({
       format: 'XLSX',

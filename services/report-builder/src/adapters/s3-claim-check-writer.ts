@@ -17,7 +17,7 @@ export class S3ClaimCheckWriter implements ClaimCheckWriter {
     private readonly bucket: string,
   ) {}
 
-  async writeStream(key: string, text: AsyncIterable<string>, signal: AbortSignal): Promise<void> {
+  async writeStream(key: string, chunks: AsyncIterable<Buffer>, signal: AbortSignal): Promise<void> {
     await uploadStream(
       this.s3,
       {
@@ -26,7 +26,7 @@ export class S3ClaimCheckWriter implements ClaimCheckWriter {
         ContentType: 'application/x-ndjson',
         ContentEncoding: 'gzip',
       },
-      Readable.from(text),
+      Readable.from(chunks),
       [claimCheckGzip()],
       signal,
     );

@@ -15,13 +15,17 @@ export class RecordingRenderQueue implements RenderQueue {
 export class InMemoryClaimChecks implements ClaimCheckWriter {
   readonly texts = new Map<string, string>();
 
-  async writeStream(key: string, text: AsyncIterable<string>, signal: AbortSignal): Promise<void> {
-    let whole = '';
-    for await (const chunk of text) {
+  async writeStream(
+    key: string,
+    chunks: AsyncIterable<Buffer>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const whole: Buffer[] = [];
+    for await (const chunk of chunks) {
       signal.throwIfAborted();
-      whole += chunk;
+      whole.push(chunk);
     }
-    this.texts.set(key, whole);
+    this.texts.set(key, Buffer.concat(whole).toString('utf8'));
   }
 
   async write(key: string, text: string): Promise<void> {
