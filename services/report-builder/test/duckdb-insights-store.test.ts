@@ -1,6 +1,102 @@
+import { periodStart, type Dimension, type Granularity } from '@wevion/shared';
+import assert from 'node:assert/strict';
 import { DuckDbInsightsStore } from '../src/adapters/duckdb-insights-store.ts';
+import type { RowGroup } from '../src/domain/insight-group.ts';
+import { localDays } from '../src/domain/local-days.ts';
+import { everyHour } from './factories.ts';
 import { insightsStoreContract } from './insights-store.contract.ts';
 
 describe('DuckDB insights store', () => {
   insightsStoreContract(() => DuckDbInsightsStore.open(':memory:'));
+});
+
+describe('DuckDB insights store, date-first exports one query per day', () => {
+  insightsStoreContract(() => DuckDbInsightsStore.open(':memory:', { exportPartDays: 1 }));
+});
+
+describe('DuckDB export in parts', () => {
+  const stores = new Map<number, DuckDbInsightsStore>();
+  // Six weeks across Berlin's fall-back day, three campaigns (one renamed), two currencies.
+  const rows = [
+    ...everyHour('2026-09-28T00:00:00Z', '2026-11-09T00:00:00Z', { spend: '0.013' }),
+    ...everyHour('2026-09-28T00:00:00Z', '2026-11-09T00:00:00Z', {
+      campaign_id: 'c2',
+      platform: 'google',
+      currency: 'USD',
+      spend: '1.000001',
+      clicks: 3,
+    }),
+    ...everyHour('2026-10-20T05:00:00Z', '2026-11-02T07:00:00Z', {
+      campaign_id: 'c3',
+      campaign_name: 'Before the rename',
+    }),
+    ...everyHour('2026-11-02T07:00:00Z', '2026-11-04T00:00:00Z', {
+      campaign_id: 'c3',
+      campaign_name: 'After the rename',
+    }),
+  ].map((row) => ({ ...row, workspace_id: 'ws_parts' }));
+
+  before(async () => {
+    for (const partDays of [1, 5, 10_000]) {
+      const store = await DuckDbInsightsStore.open(':memory:', { exportPartDays: partDays });
+      await store.insertHourly(rows);
+      stores.set(partDays, store);
+    }
+  });
+  after(async () => {
+    for (const store of stores.values()) await store.close();
+  });
+
+  async function exported(
+    store: DuckDbInsightsStore,
+    timezone: string,
+    dimensions: Dimension[],
+    granularity: Granularity,
+    stopAfter = Infinity,
+  ): Promise<RowGroup[]> {
+    const since = '2026-09-29';
+    const days = localDays(since, '2026-11-06', timezone);
+    const all: RowGroup[] = [];
+    for await (const batch of store.exportGroups({
+      workspaceId: 'ws_parts',
+      platforms: ['google', 'meta'],
+      timezone,
+      days,
+      dimensions,
+      periodOf: new Map(days.map((d) => [d.date, periodStart(d.date, granularity, since)])),
+    })) {
+      all.push(...batch);
+      if (all.length >= stopAfter) break;
+    }
+    return all;
+  }
+
+  for (const timezone of ['Europe/Berlin', 'Pacific/Chatham']) {
+    for (const granularity of ['day', 'week', 'month'] as const) {
+      it(`when a date-first export by ${granularity} in ${timezone} runs in parts, then its groups are those of one query`, async () => {
+        const dimensions: Dimension[] = ['date', 'platform', 'account', 'campaign'];
+        const whole = await exported(stores.get(10_000)!, timezone, dimensions, granularity);
+        assert.ok(whole.length > 50, `${whole.length} groups`);
+        for (const partDays of [1, 5]) {
+          assert.deepEqual(
+            await exported(stores.get(partDays)!, timezone, dimensions, granularity),
+            whole,
+            `${partDays}-day parts`,
+          );
+        }
+      });
+    }
+  }
+
+  it('when a reader stops after the first batch, then the part running ahead is stopped and the store answers the next export', async () => {
+    const store = stores.get(1)!;
+    const dimensions: Dimension[] = ['date', 'campaign'];
+    const first = await exported(store, 'Europe/Berlin', dimensions, 'day', 1);
+    assert.ok(first.length >= 1);
+    const again = await exported(store, 'Europe/Berlin', dimensions, 'day');
+    assert.deepEqual(
+      again,
+      await exported(stores.get(10_000)!, 'Europe/Berlin', dimensions, 'day'),
+    );
+  });
 });

@@ -10,6 +10,7 @@ import { FX_BASE_CURRENCY, type CalendarDate, type Dimension, type Platform } fr
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MICRO_DIGITS, parseDecimal } from '../domain/exact-money.ts';
+import { exportParts } from '../domain/export-parts.ts';
 import { isDatePlatformGrid } from '../domain/export-rows.ts';
 import {
   rankingCandidates,
@@ -126,6 +127,35 @@ function campaignSpendSql({ from, to }: GroupScope): string {
           FROM (${parts.join(' UNION ALL ')}) GROUP BY ALL`;
 }
 
+/**
+ * Days per query of a date-first export: 8 days of 250 campaigns on 8 platforms is about 16,000
+ * rows, enough for each query to be worth its start and small enough that the first rows come
+ * soon (measured with `npm run bench:csv`, docs/benchmarks.md).
+ */
+const DEFAULT_EXPORT_PART_DAYS = 8;
+
+/** A row of the export query: dates and platforms come as indexes into the part's lists. */
+function rowGroup(
+  r: DuckDBValue[],
+  dates: readonly CalendarDate[],
+  platforms: readonly Platform[],
+): RowGroup {
+  return {
+    period: r[0] === null ? null : dates[r[0] as number]!,
+    platform: r[1] === null ? null : platforms[(r[1] as number) - 1]!,
+    account_id: r[2] as string | null,
+    campaign_id: r[3] as string | null,
+    campaign_name: r[4] as string | null,
+    date: dates[r[5] as number]!,
+    currency: r[6] as string,
+    spend_micros: r[7] as bigint,
+    impressions: r[8] as bigint,
+    clicks: r[9] as bigint,
+    conversions_micros: r[10] as bigint,
+    conversion_value_micros: r[11] as bigint,
+  };
+}
+
 /** Per dimension: the grouped columns and their sort order (platforms as the request lists them). */
 const DIMENSION_SQL: Record<Dimension, { columns: string[]; order: string[] }> = {
   // Date indexes ascend with the dates they stand for.
@@ -144,11 +174,19 @@ export class DuckDbInsightsStore implements InsightsStore {
   /** The write in progress (see inTransaction). */
   private writes: Promise<void> = Promise.resolve();
 
-  private constructor(private readonly instance: DuckDBInstance) {}
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly exportPartDays: number,
+  ) {}
 
   static async open(
     path: string,
-    options: { threads?: number; memoryLimit?: string } = {},
+    options: {
+      threads?: number;
+      memoryLimit?: string;
+      /** Days per query of a date-first export (see exportGroups); tests set it low. */
+      exportPartDays?: number;
+    } = {},
   ): Promise<DuckDbInsightsStore> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const instance = await DuckDBInstance.create(path, {
@@ -158,7 +196,10 @@ export class DuckDbInsightsStore implements InsightsStore {
       // so a worker's RSS follows the export it is running, not the largest one it ever ran.
       allocator_flush_threshold: '16MB',
     });
-    const store = new DuckDbInsightsStore(instance);
+    const store = new DuckDbInsightsStore(
+      instance,
+      options.exportPartDays ?? DEFAULT_EXPORT_PART_DAYS,
+    );
     await store.withConnection((c) => c.run(SCHEMA));
     const built = await store.withConnection(
       async (c) =>
@@ -377,31 +418,41 @@ export class DuckDbInsightsStore implements InsightsStore {
     };
   }
 
+  /**
+   * A date-first export from the hourly rows runs as one query per part of about
+   * `exportPartDays` days (`exportParts`), each on the next of two connections: DuckDB groups and
+   * sorts part k + 1 on its own threads while JavaScript converts part k, instead of every row
+   * waiting for the whole grouping. Each part's grouping is also that much smaller in memory.
+   */
   async *exportGroups(request: ExportGroupsRequest): AsyncGenerator<RowGroup[]> {
-    const { days, platforms } = request;
+    const { days, platforms, dimensions } = request;
     if (days.length === 0 || platforms.length === 0) return;
-    const { sql, params, dates } = this.exportGroupsQuery(request);
-    const connection = await this.instance.connect();
+    const parts =
+      dimensions[0] === 'date' && !isDatePlatformGrid(dimensions)
+        ? exportParts(days, request.periodOf, this.exportPartDays)
+        : [days];
+    const connections = await Promise.all(parts.slice(0, 2).map(() => this.instance.connect()));
+    const start = (k: number) => {
+      const { sql, params, dates } = this.exportGroupsQuery({ ...request, days: parts[k]! });
+      const result = connections[k % connections.length]!.stream(sql, params);
+      // Awaited on its turn; until then a failure must not count as unhandled.
+      result.catch(() => undefined);
+      return { result, dates };
+    };
+    let next = start(0);
     try {
-      const result = await connection.stream(sql, params);
-      for await (const rows of result.yieldRows()) {
-        yield rows.map((r): RowGroup => ({
-          period: r[0] === null ? null : dates[r[0] as number]!,
-          platform: r[1] === null ? null : platforms[(r[1] as number) - 1]!,
-          account_id: r[2] as string | null,
-          campaign_id: r[3] as string | null,
-          campaign_name: r[4] as string | null,
-          date: dates[r[5] as number]!,
-          currency: r[6] as string,
-          spend_micros: r[7] as bigint,
-          impressions: r[8] as bigint,
-          clicks: r[9] as bigint,
-          conversions_micros: r[10] as bigint,
-          conversion_value_micros: r[11] as bigint,
-        }));
+      for (let k = 0; k < parts.length; k++) {
+        const { result, dates } = next;
+        const rows = await result;
+        if (k + 1 < parts.length) next = start(k + 1);
+        for await (const chunk of rows.yieldRows())
+          yield chunk.map((r) => rowGroup(r, dates, platforms));
       }
     } finally {
-      connection.closeSync();
+      // A reader that stopped early leaves the next part running: stop it before closing.
+      for (const connection of connections) connection.interrupt();
+      await next.result.catch(() => undefined);
+      for (const connection of connections) connection.closeSync();
     }
   }
 
