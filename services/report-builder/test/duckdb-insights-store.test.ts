@@ -21,6 +21,7 @@ describe('DuckDB export in parts', () => {
     ...everyHour('2026-09-28T00:00:00Z', '2026-11-09T00:00:00Z', { spend: '0.013' }),
     ...everyHour('2026-09-28T00:00:00Z', '2026-11-09T00:00:00Z', {
       campaign_id: 'c2',
+      account_id: 'act_2',
       platform: 'google',
       currency: 'USD',
       spend: '1.000001',
@@ -71,12 +72,19 @@ describe('DuckDB export in parts', () => {
     return all;
   }
 
+  const layouts: [Dimension[], Granularity][] = [
+    [['date', 'platform', 'account', 'campaign'], 'day'],
+    [['date', 'campaign'], 'week'],
+    [['date', 'platform'], 'month'],
+    [['platform', 'date', 'campaign'], 'day'],
+    [['account', 'campaign'], 'total'],
+    [['campaign', 'date'], 'week'],
+  ];
   for (const timezone of ['Europe/Berlin', 'Pacific/Chatham']) {
-    for (const granularity of ['day', 'week', 'month'] as const) {
-      it(`when a date-first export by ${granularity} in ${timezone} runs in parts, then its groups are those of one query`, async () => {
-        const dimensions: Dimension[] = ['date', 'platform', 'account', 'campaign'];
+    for (const [dimensions, granularity] of layouts) {
+      it(`when an export by ${dimensions.join(', ')} per ${granularity} in ${timezone} runs in parts, then its groups are those of one query`, async () => {
         const whole = await exported(stores.get(10_000)!, timezone, dimensions, granularity);
-        assert.ok(whole.length > 50, `${whole.length} groups`);
+        assert.ok(whole.length > 10, `${whole.length} groups`);
         for (const partDays of [1, 5]) {
           assert.deepEqual(
             await exported(stores.get(partDays)!, timezone, dimensions, granularity),

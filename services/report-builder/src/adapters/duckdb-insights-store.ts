@@ -10,7 +10,7 @@ import { FX_BASE_CURRENCY, type CalendarDate, type Dimension, type Platform } fr
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MICRO_DIGITS, parseDecimal } from '../domain/exact-money.ts';
-import { exportParts } from '../domain/export-parts.ts';
+import { evenChunks, exportParts } from '../domain/export-parts.ts';
 import { isDatePlatformGrid } from '../domain/export-rows.ts';
 import {
   rankingCandidates,
@@ -133,6 +133,16 @@ function campaignSpendSql({ from, to }: GroupScope): string {
  * soon (measured with `npm run bench:csv`, docs/benchmarks.md).
  */
 const DEFAULT_EXPORT_PART_DAYS = 8;
+
+/** The ids an export part is limited to: from `from` (inclusive) to `before` (exclusive). */
+interface KeyRange {
+  column: 'account_id' | 'campaign_id';
+  from: string | null;
+  before: string | null;
+}
+
+/** One query of an export: the request, with fewer days or platforms, or a range of ids. */
+type ExportPart = ExportGroupsRequest & { keyRange?: KeyRange };
 
 /** A row of the export query: dates and platforms come as indexes into the part's lists. */
 function rowGroup(
@@ -377,7 +387,8 @@ export class DuckDbInsightsStore implements InsightsStore {
     days,
     dimensions,
     periodOf,
-  }: ExportGroupsRequest) {
+    keyRange,
+  }: ExportPart) {
     const { from, to, localDayNumber } = localDayOf(days, timezone);
     const has = (d: Dimension) => dimensions.includes(d);
     // Dates and platforms cross as small integers (an index into `dates` and `platforms`):
@@ -401,6 +412,8 @@ export class DuckDbInsightsStore implements InsightsStore {
         WHERE i.workspace_id = $workspace
           AND list_contains($platforms, i.platform)
           AND i.ts >= ${sqlTimestamp(from)} AND i.ts < ${sqlTimestamp(to)}
+          ${keyRange?.from != null ? `AND i.${keyRange.column} >= $range_from` : ''}
+          ${keyRange?.before != null ? `AND i.${keyRange.column} < $range_before` : ''}
       ),
       periods(day_number, day_index, period) AS (VALUES ${periods})
       SELECT ${has('date') ? 'p.period' : 'NULL'}::INTEGER,
@@ -413,36 +426,92 @@ export class DuckDbInsightsStore implements InsightsStore {
       ORDER BY ${[...order, 'p.day_index', 'i.currency'].join(', ')}`;
     return {
       sql,
-      params: { workspace: workspaceId, platforms: listValue([...platforms]) },
+      params: {
+        workspace: workspaceId,
+        platforms: listValue([...platforms]),
+        ...(keyRange?.from != null ? { range_from: keyRange.from } : {}),
+        ...(keyRange?.before != null ? { range_before: keyRange.before } : {}),
+      },
       dates,
     };
   }
 
   /**
-   * A date-first export from the hourly rows runs as one query per part of about
-   * `exportPartDays` days (`exportParts`), each on the next of two connections: DuckDB groups and
-   * sorts part k + 1 on its own threads while JavaScript converts part k, instead of every row
-   * waiting for the whole grouping. Each part's grouping is also that much smaller in memory.
+   * An export's queries: parts of its first dimension, whose rows follow one another in the
+   * file, about `exportPartDays` days' worth of groups each. Dates go by whole periods, platforms
+   * in the request's order, accounts and campaigns by ranges of their ids (each range open
+   * towards the next, so a key written meanwhile still lands in one part). A date × platform
+   * grid, a short range and a single period are one query.
+   */
+  private async exportPartsOf(request: ExportGroupsRequest): Promise<ExportPart[]> {
+    if (isDatePlatformGrid(request.dimensions)) return [request];
+    const count = Math.ceil(request.days.length / this.exportPartDays);
+    const first = request.dimensions[0]!;
+    switch (first) {
+      case 'date':
+        return exportParts(request.days, request.periodOf, this.exportPartDays).map((days) => ({
+          ...request,
+          days,
+        }));
+      case 'platform':
+        return evenChunks(request.platforms, count).map((platforms) => ({ ...request, platforms }));
+      case 'account':
+      case 'campaign': {
+        if (count <= 1) return [request];
+        const column = first === 'account' ? 'account_id' : 'campaign_id';
+        const chunks = evenChunks(await this.distinctKeys(request, column), count);
+        return chunks.map((chunk, k) => ({
+          ...request,
+          keyRange: {
+            column,
+            from: k === 0 ? null : chunk[0]!,
+            before: chunks[k + 1]?.[0] ?? null,
+          },
+        }));
+      }
+    }
+  }
+
+  /** The ids an export's hourly rows hold in its first dimension, sorted as its query sorts them. */
+  private async distinctKeys(
+    { workspaceId, platforms, days }: ExportGroupsRequest,
+    column: KeyRange['column'],
+  ): Promise<string[]> {
+    const reader = await this.withConnection((c) =>
+      c.runAndReadAll(
+        `SELECT DISTINCT ${column} FROM insights_hourly i
+         WHERE i.workspace_id = $workspace AND list_contains($platforms, i.platform)
+           AND i.ts >= ${sqlTimestamp(days[0]!.startsAt)}
+           AND i.ts < ${sqlTimestamp(days[days.length - 1]!.endsAt)}
+         ORDER BY 1`,
+        { workspace: workspaceId, platforms: listValue([...platforms]) },
+      ),
+    );
+    return reader.getRows().map((r) => r[0] as string);
+  }
+
+  /**
+   * An export runs as one query per part (`exportPartsOf`), each on the next of two
+   * connections: DuckDB groups and sorts part k + 1 on its own threads while JavaScript converts
+   * part k. Each part's grouping is a fraction of the whole in memory, which is what lets
+   * DuckDB's memory limit stay small (docs/operations.md).
    */
   async *exportGroups(request: ExportGroupsRequest): AsyncGenerator<RowGroup[]> {
-    const { days, platforms, dimensions } = request;
-    if (days.length === 0 || platforms.length === 0) return;
-    const parts =
-      dimensions[0] === 'date' && !isDatePlatformGrid(dimensions)
-        ? exportParts(days, request.periodOf, this.exportPartDays)
-        : [days];
+    if (request.days.length === 0 || request.platforms.length === 0) return;
+    const parts = await this.exportPartsOf(request);
+    if (parts.length === 0) return;
     const connections = await Promise.all(parts.slice(0, 2).map(() => this.instance.connect()));
     const start = (k: number) => {
-      const { sql, params, dates } = this.exportGroupsQuery({ ...request, days: parts[k]! });
+      const { sql, params, dates } = this.exportGroupsQuery(parts[k]!);
       const result = connections[k % connections.length]!.stream(sql, params);
       // Awaited on its turn; until then a failure must not count as unhandled.
       result.catch(() => undefined);
-      return { result, dates };
+      return { result, dates, platforms: parts[k]!.platforms };
     };
     let next = start(0);
     try {
       for (let k = 0; k < parts.length; k++) {
-        const { result, dates } = next;
+        const { result, dates, platforms } = next;
         const rows = await result;
         if (k + 1 < parts.length) next = start(k + 1);
         for await (const chunk of rows.yieldRows())

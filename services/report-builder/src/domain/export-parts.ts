@@ -27,3 +27,18 @@ export function exportParts(
   if (part.length > 0) parts.push(part);
   return parts;
 }
+
+/** `items` in order, cut into at most `count` consecutive runs whose lengths differ by one at most. */
+export function evenChunks<T>(items: readonly T[], count: number): T[][] {
+  const runs = Math.max(1, Math.min(count, items.length));
+  const chunks: T[][] = [];
+  for (let k = 0; k < runs; k++) {
+    chunks.push(
+      items.slice(
+        Math.floor((k * items.length) / runs),
+        Math.floor(((k + 1) * items.length) / runs),
+      ),
+    );
+  }
+  return chunks.filter((chunk) => chunk.length > 0);
+}

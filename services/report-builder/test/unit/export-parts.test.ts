@@ -1,6 +1,6 @@
 import { periodStart, type Granularity } from '@wevion/shared';
 import assert from 'node:assert/strict';
-import { exportParts } from '../../src/domain/export-parts.ts';
+import { evenChunks, exportParts } from '../../src/domain/export-parts.ts';
 import { localDays } from '../../src/domain/local-days.ts';
 
 const since = '2026-09-03';
@@ -50,5 +50,17 @@ describe('export parts', () => {
 
   it('when the whole range is one row, then it is one part', () => {
     assert.equal(exportParts(days, periodsOf('total'), 1).length, 1);
+  });
+
+  it('when ids are cut into chunks, then every id is in one chunk, in order, the chunks within one of each other', () => {
+    const ids = Array.from({ length: 23 }, (_, i) => `c${String(i).padStart(2, '0')}`);
+    const chunks = evenChunks(ids, 5);
+    assert.deepEqual(chunks.flat(), ids);
+    assert.deepEqual(
+      chunks.map((c) => c.length),
+      [4, 5, 4, 5, 5],
+    );
+    assert.deepEqual(evenChunks(ids.slice(0, 2), 5), [['c00'], ['c01']]);
+    assert.deepEqual(evenChunks([], 5), []);
   });
 });
