@@ -67,7 +67,7 @@ export async function timeCsvStages(
   },
   runs: number,
 ): Promise<{ ms: Record<Stage, number>; rows: number }> {
-  const store = await DuckDbInsightsStore.open(storePath, { memoryLimit: '128MB', threads: 2 });
+  const store = await DuckDbInsightsStore.open(storePath, { memoryLimit: '48MB', threads: 2 });
   const dir = mkdtempSync(join(tmpdir(), 'wevion-bench-copy-'));
   try {
     const { dimensions, granularity, ...report } = body;

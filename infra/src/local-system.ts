@@ -9,7 +9,7 @@ import { SignJWT } from 'jose';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '@wevion/shared';
 import { LOCAL_CREDENTIALS, startLocalEmulators } from './local-emulators.ts';
 import { provision, type ProvisionOptions } from './provision.ts';
-import { serviceCommand, SERVICES, type ServiceName } from './services.ts';
+import { serviceAllocatorEnv, serviceCommand, SERVICES, type ServiceName } from './services.ts';
 
 export { SERVICES, type ServiceName };
 
@@ -318,7 +318,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       const argv = [...(options.nodeFlags?.[name] ?? []), ...serviceCommand(options.root, name)];
       const child = spawn(process.execPath, argv, {
         cwd: options.root,
-        env: { ...process.env, ...env, ...serviceEnv[name], ...options.serviceEnv?.[name] },
+        env: {
+          ...process.env,
+          ...env,
+          ...serviceAllocatorEnv(options.root, name),
+          ...serviceEnv[name],
+          ...options.serviceEnv?.[name],
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       children.set(name, child);

@@ -6,7 +6,7 @@ import { loadExportApiConfig } from '../../services/export-api/src/config.ts';
 import { loadRendererConfig } from '../../services/renderer/src/config.ts';
 import { loadReportBuilderConfig } from '../../services/report-builder/src/config.ts';
 import { BUCKET, DEAD_LETTER_SUFFIX, QUEUES, TOPIC } from '../src/resources.ts';
-import { serviceCommand, SERVICES } from '../src/services.ts';
+import { serviceAllocatorEnv, serviceCommand, SERVICES } from '../src/services.ts';
 
 /**
  * There is no Docker engine where the tests run, so docker-compose.yml and the Dockerfile are
@@ -130,5 +130,11 @@ describe('deployment files, statically (npm run test:images builds and runs them
       '--max-semi-space-size=4',
       '--max-old-space-size=160',
     ]);
+    assert.equal(serviceCommand(root, 'report-builder')[0], '--no-allocation-site-pretenuring');
+  });
+
+  it('when the local system starts a service, then it sets the allocator as its image does, and nothing else of the image', () => {
+    assert.deepEqual(serviceAllocatorEnv(root, 'report-builder'), { MALLOC_ARENA_MAX: '2' });
+    assert.deepEqual(serviceAllocatorEnv(root, 'export-api'), {});
   });
 });

@@ -82,7 +82,7 @@ if (!(await storeIsBuilt())) {
 }
 
 // The service's defaults (INSIGHTS_DUCKDB_MEMORY_LIMIT, INSIGHTS_DUCKDB_THREADS).
-const memoryLimit = process.env.BENCH_MEMORY_LIMIT ?? '128MB';
+const memoryLimit = process.env.BENCH_MEMORY_LIMIT ?? '48MB';
 const store = await DuckDbInsightsStore.open(storePath, { memoryLimit, threads: 2 });
 const query = parseReportQuery(
   {

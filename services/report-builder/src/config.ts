@@ -46,7 +46,7 @@ export function loadReportBuilderConfig(
       // worker's memory would grow with the data it has read rather than with its work.
       INSIGHTS_DUCKDB_MEMORY_LIMIT: Joi.string()
         .pattern(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i)
-        .default('128MB'),
+        .default('48MB'),
       INSIGHTS_DUCKDB_THREADS: Joi.number().integer().min(1).max(64).default(2),
     }),
     env,

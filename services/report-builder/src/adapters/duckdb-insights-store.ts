@@ -128,11 +128,14 @@ function campaignSpendSql({ from, to }: GroupScope): string {
 }
 
 /**
- * Days per query of a date-first export: 8 days of 250 campaigns on 8 platforms is about 16,000
- * rows, enough for each query to be worth its start and small enough that the first rows come
- * soon (measured with `npm run bench:csv`, docs/benchmarks.md).
+ * Groups per query of an export: 8 days of 2,000 campaigns. Each part's grouping then fits in
+ * 48 MB of DuckDB memory whatever the range or the workspace's size, and a part is still big
+ * enough to be worth its query (measured with `npm run bench:csv`, docs/benchmarks.md).
  */
-const DEFAULT_EXPORT_PART_DAYS = 8;
+const DEFAULT_EXPORT_PART_GROUPS = 16_000;
+
+/** Hourly rows per step of a rollup rebuild: a week. */
+const REBUILD_SLICE_MS = 7 * 86_400_000;
 
 /** The ids an export part is limited to: from `from` (inclusive) to `before` (exclusive). */
 interface KeyRange {
@@ -186,7 +189,7 @@ export class DuckDbInsightsStore implements InsightsStore {
 
   private constructor(
     private readonly instance: DuckDBInstance,
-    private readonly exportPartDays: number,
+    private readonly exportPartGroups: number,
   ) {}
 
   static async open(
@@ -194,8 +197,8 @@ export class DuckDbInsightsStore implements InsightsStore {
     options: {
       threads?: number;
       memoryLimit?: string;
-      /** Days per query of a date-first export (see exportGroups); tests set it low. */
-      exportPartDays?: number;
+      /** Groups per query of an export (see exportPartsOf); tests set it low. */
+      exportPartGroups?: number;
     } = {},
   ): Promise<DuckDbInsightsStore> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -208,7 +211,7 @@ export class DuckDbInsightsStore implements InsightsStore {
     });
     const store = new DuckDbInsightsStore(
       instance,
-      options.exportPartDays ?? DEFAULT_EXPORT_PART_DAYS,
+      options.exportPartGroups ?? DEFAULT_EXPORT_PART_GROUPS,
     );
     await store.withConnection((c) => c.run(SCHEMA));
     const built = await store.withConnection(
@@ -225,10 +228,24 @@ export class DuckDbInsightsStore implements InsightsStore {
   /** Sums every rollup again from the hourly rows (after a bulk load past insertHourly). */
   async rebuildRollups(): Promise<void> {
     await this.inTransaction(async (c) => {
+      const bounds = (
+        await c.runAndReadAll(
+          `SELECT epoch_ms(date_trunc('day', MIN(ts))), epoch_ms(MAX(ts)) FROM insights_hourly`,
+        )
+      ).getRows()[0]!;
       for (const rollup of ROLLUPS) {
         await c.run(`DROP TABLE IF EXISTS ${rollup.table}`);
         await c.run(rollup.schema);
-        await c.run(`INSERT INTO ${rollup.table} ${rollup.rowsOf('insights_hourly')}`);
+      }
+      // A week of hourly rows at a time: each rollup row is one UTC hour or day, so the slices'
+      // rows never meet, and no grouping holds more than a week within DuckDB's memory limit.
+      const [first, last] = bounds.map(Number) as [number, number]; // both 0 when empty
+      for (let from = first; bounds[0] !== null && from <= last; from += REBUILD_SLICE_MS) {
+        const slice = `(SELECT * FROM insights_hourly WHERE ts >= ${sqlTimestamp(new Date(from))}
+                          AND ts < ${sqlTimestamp(new Date(from + REBUILD_SLICE_MS))})`;
+        for (const rollup of ROLLUPS) {
+          await c.run(`INSERT INTO ${rollup.table} ${rollup.rowsOf(slice)}`);
+        }
       }
       await c.run(`INSERT OR REPLACE INTO store_metadata VALUES ('rollups', $version)`, {
         version: ROLLUPS_VERSION,
@@ -438,26 +455,29 @@ export class DuckDbInsightsStore implements InsightsStore {
 
   /**
    * An export's queries: parts of its first dimension, whose rows follow one another in the
-   * file, about `exportPartDays` days' worth of groups each. Dates go by whole periods, platforms
-   * in the request's order, accounts and campaigns by ranges of their ids (each range open
-   * towards the next, so a key written meanwhile still lands in one part). A date × platform
-   * grid, a short range and a single period are one query.
+   * file, of about `exportPartGroups` groups each, counted from the campaign rollup (a campaign's
+   * day is a group of the largest layouts, so the count bounds any layout's). Dates go by whole
+   * periods, platforms in the request's order, accounts and campaigns by ranges of their ids
+   * (each range open towards the next, so a key written meanwhile still lands in one part). A
+   * date × platform grid is one query.
    */
   private async exportPartsOf(request: ExportGroupsRequest): Promise<ExportPart[]> {
     if (isDatePlatformGrid(request.dimensions)) return [request];
-    const count = Math.ceil(request.days.length / this.exportPartDays);
+    const count = Math.ceil((await this.campaignDays(request)) / this.exportPartGroups);
+    if (count <= 1) return [request];
     const first = request.dimensions[0]!;
     switch (first) {
-      case 'date':
-        return exportParts(request.days, request.periodOf, this.exportPartDays).map((days) => ({
+      case 'date': {
+        const partDays = Math.ceil(request.days.length / count);
+        return exportParts(request.days, request.periodOf, partDays).map((days) => ({
           ...request,
           days,
         }));
+      }
       case 'platform':
         return evenChunks(request.platforms, count).map((platforms) => ({ ...request, platforms }));
       case 'account':
       case 'campaign': {
-        if (count <= 1) return [request];
         const column = first === 'account' ? 'account_id' : 'campaign_id';
         const chunks = evenChunks(await this.distinctKeys(request, column), count);
         return chunks.map((chunk, k) => ({
@@ -470,6 +490,20 @@ export class DuckDbInsightsStore implements InsightsStore {
         }));
       }
     }
+  }
+
+  /** How many campaign days (UTC) the request's days touch: the rollup's rows, a quick count. */
+  private async campaignDays({ workspaceId, platforms, days }: ExportGroupsRequest) {
+    const reader = await this.withConnection((c) =>
+      c.runAndReadAll(
+        `SELECT COUNT(*) FROM insights_campaign_daily
+         WHERE workspace_id = $workspace AND list_contains($platforms, platform)
+           AND day >= ${sqlTimestamp(days[0]!.startsAt)}::DATE
+           AND day <= ${sqlTimestamp(days[days.length - 1]!.endsAt)}::DATE`,
+        { workspace: workspaceId, platforms: listValue([...platforms]) },
+      ),
+    );
+    return Number(reader.getRows()[0]![0]);
   }
 
   /** The ids an export's hourly rows hold in its first dimension, sorted as its query sorts them. */
