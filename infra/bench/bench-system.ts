@@ -12,16 +12,21 @@ import {
 
 export const root = new URL('../../', import.meta.url).pathname;
 
-/** The benchmark store: 8 platforms × 250 campaigns × 180 days, hourly (8.64 M rows), built once; tiny with --smoke. */
-export function ensureBenchStore(): string {
+/**
+ * The benchmark store: 8 platforms × 250 campaigns × 180 days, hourly (8.64 M rows), built once;
+ * `scale` times the campaigns in a file of its own (the one `bench:aggregate --scale` uses); tiny
+ * with --smoke.
+ */
+export function ensureBenchStore(scale = 1): string {
   const storePath = SMOKE
     ? join(mkdtempSync(join(tmpdir(), 'wevion-bench-smoke-')), 'insights.duckdb')
-    : (process.env.BENCH_DUCKDB_PATH ?? join(root, 'data/bench-insights.duckdb'));
+    : (process.env.BENCH_DUCKDB_PATH ??
+      join(root, `data/bench-insights${scale === 1 ? '' : `-x${scale}`}.duckdb`));
   const flags = {
     seed: 2026,
     workspaces: 1,
     platforms: 8,
-    campaigns: SMOKE ? 2 : 250,
+    campaigns: SMOKE ? 2 : 250 * scale,
     days: 180,
     end: '2026-10-31',
   };

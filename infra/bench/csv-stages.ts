@@ -26,6 +26,10 @@ import { localDays } from '../../services/report-builder/src/domain/local-days.t
 import type { ClaimCheckWriter } from '../../services/report-builder/src/ports.ts';
 import { writeExportRows } from '../../services/report-builder/src/write-export-rows.ts';
 
+/** report-builder's default `INSIGHTS_DUCKDB_MEMORY_LIMIT`, and what DuckDB's own COPY gets. */
+const SERVICE_MEMORY_LIMIT = '48MB';
+const FLOOR_MEMORY_LIMIT = '128MB';
+
 export const STAGES = [
   'DuckDB COPY of the grouped rows (floor)',
   'store query (DuckDB → row groups)',
@@ -67,7 +71,10 @@ export async function timeCsvStages(
   },
   runs: number,
 ): Promise<{ ms: Record<Stage, number>; rows: number }> {
-  const store = await DuckDbInsightsStore.open(storePath, { memoryLimit: '48MB', threads: 2 });
+  const store = await DuckDbInsightsStore.open(storePath, {
+    memoryLimit: SERVICE_MEMORY_LIMIT,
+    threads: 2,
+  });
   const dir = mkdtempSync(join(tmpdir(), 'wevion-bench-copy-'));
   try {
     const { dimensions, granularity, ...report } = body;
@@ -107,11 +114,15 @@ export async function timeCsvStages(
     let rows = 0;
     for (let run = 0; run <= runs; run++) {
       const { sql, params } = store.exportGroupsQuery(request);
+      // The floor is DuckDB at its best: the whole grouping in one query, which needs more
+      // than the service's 48 MB (report-builder splits it into parts instead).
+      await store.withConnection((c) => c.run(`SET memory_limit = '${FLOOR_MEMORY_LIMIT}'`));
       const copy = await time(() =>
         store.withConnection((c) =>
           c.run(`COPY (${sql}) TO '${join(dir, 'rows.csv')}' (HEADER)`, params),
         ),
       );
+      await store.withConnection((c) => c.run(`SET memory_limit = '${SERVICE_MEMORY_LIMIT}'`));
       const scan = await time(async () => {
         for await (const batch of store.exportGroups(request)) void batch;
       });
