@@ -10,12 +10,7 @@ export class S3ExportFileStore implements ExportFileStore {
     private readonly bucket: string,
   ) {}
 
-  writeStream(
-    key: string,
-    contentType: string,
-    body: AsyncIterable<Buffer>,
-    signal: AbortSignal,
-  ) {
+  writeStream(key: string, contentType: string, body: AsyncIterable<Buffer>, signal: AbortSignal) {
     return uploadStream(
       this.s3,
       { Bucket: this.bucket, Key: key, ContentType: contentType },

@@ -17,7 +17,11 @@ export class S3ClaimCheckWriter implements ClaimCheckWriter {
     private readonly bucket: string,
   ) {}
 
-  async writeStream(key: string, chunks: AsyncIterable<Buffer>, signal: AbortSignal): Promise<void> {
+  async writeStream(
+    key: string,
+    chunks: AsyncIterable<Buffer>,
+    signal: AbortSignal,
+  ): Promise<void> {
     await uploadStream(
       this.s3,
       {
