@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
@@ -64,17 +64,32 @@ export interface LocalSystem {
 }
 
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+  return (await freePorts(1))[0]!;
 }
 
-const resolvePort = async (port = 0) => (port === 0 ? freePort() : port);
+/**
+ * `count` ports free on loopback, all different: each is held open until every one is found,
+ * since a port released before the next is asked for can come back a second time (two services
+ * were once given the same one).
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<Server>((resolve, reject) => {
+          const server = createServer();
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
+  );
+  const ports = servers.map((server) => (server.address() as { port: number }).port);
+  await Promise.all(
+    servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+  );
+  return ports;
+}
 
 /** Brands the demo workspace through the real API, as an admin would. */
 async function uploadDemoLogo(root: string, apiUrl: string, token: string): Promise<void> {
@@ -234,11 +249,12 @@ function keepProvisioned(
  */
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
   const wanted = options.ports ?? {};
+  const [api, apiOps, reportBuilderOps, rendererOps] = await freePorts(4);
   const ports = {
-    api: await resolvePort(wanted.api),
-    apiOps: await resolvePort(wanted.apiOps),
-    reportBuilderOps: await resolvePort(wanted.reportBuilderOps),
-    rendererOps: await resolvePort(wanted.rendererOps),
+    api: wanted.api || api!,
+    apiOps: wanted.apiOps || apiOps!,
+    reportBuilderOps: wanted.reportBuilderOps || reportBuilderOps!,
+    rendererOps: wanted.rendererOps || rendererOps!,
   };
   const emulators = await startLocalEmulators({
     sqsPort: wanted.sqs ?? 0,
@@ -397,7 +413,7 @@ export async function startExportApiReplica(
   root: string,
   onLog: (line: string) => void,
 ): Promise<{ apiUrl: string; stop(): Promise<void> }> {
-  const [port, opsPort] = [await freePort(), await freePort()];
+  const [port, opsPort] = await freePorts(2);
   const child = spawn(process.execPath, serviceCommand(root, 'export-api'), {
     cwd: root,
     env: {
