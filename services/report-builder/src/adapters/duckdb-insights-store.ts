@@ -147,6 +147,17 @@ interface KeyRange {
 /** One query of an export: the request, with fewer days or platforms, or a range of ids. */
 type ExportPart = ExportGroupsRequest & { keyRange?: KeyRange };
 
+/** The five sums every grouped query ends with (`HOURLY.metrics`), from column `at` on. */
+function metricSums(r: DuckDBValue[], at: number) {
+  return {
+    spend_micros: r[at] as bigint,
+    impressions: r[at + 1] as bigint,
+    clicks: r[at + 2] as bigint,
+    conversions_micros: r[at + 3] as bigint,
+    conversion_value_micros: r[at + 4] as bigint,
+  };
+}
+
 /** A row of the export query: dates and platforms come as indexes into the part's lists. */
 function rowGroup(
   r: DuckDBValue[],
@@ -161,11 +172,7 @@ function rowGroup(
     campaign_name: r[4] as string | null,
     date: dates[r[5] as number]!,
     currency: r[6] as string,
-    spend_micros: r[7] as bigint,
-    impressions: r[8] as bigint,
-    clicks: r[9] as bigint,
-    conversions_micros: r[10] as bigint,
-    conversion_value_micros: r[11] as bigint,
+    ...metricSums(r, 7),
   };
 }
 
@@ -239,8 +246,9 @@ export class DuckDbInsightsStore implements InsightsStore {
       }
       // A week of hourly rows at a time: each rollup row is one UTC hour or day, so the slices'
       // rows never meet, and no grouping holds more than a week within DuckDB's memory limit.
-      const [first, last] = bounds.map(Number) as [number, number]; // both 0 when empty
-      for (let from = first; bounds[0] !== null && from <= last; from += REBUILD_SLICE_MS) {
+      // An empty table has no bounds (NULL) and no slices.
+      const [first, last] = bounds[0] === null ? [1, 0] : bounds.map(Number);
+      for (let from = first!; from <= last!; from += REBUILD_SLICE_MS) {
         const slice = `(SELECT * FROM insights_hourly WHERE ts >= ${sqlTimestamp(new Date(from))}
                           AND ts < ${sqlTimestamp(new Date(from + REBUILD_SLICE_MS))})`;
         for (const rollup of ROLLUPS) {
@@ -384,11 +392,7 @@ export class DuckDbInsightsStore implements InsightsStore {
       campaign_id: r[2] as string | null,
       campaign_name: r[3] as string | null,
       currency: r[4] as string,
-      spend_micros: r[5] as bigint,
-      impressions: r[6] as bigint,
-      clicks: r[7] as bigint,
-      conversions_micros: r[8] as bigint,
-      conversion_value_micros: r[9] as bigint,
+      ...metricSums(r, 5),
       row_count: r[10] as number,
     }));
   }
