@@ -21,13 +21,13 @@ import { median } from '../../services/report-builder/bench/record.ts';
 import { claimCheckGunzip } from '../../services/renderer/src/adapters/s3-claim-check-reader.ts';
 import { CsvWriter } from '../../services/renderer/src/domain/csv.ts';
 import { DuckDbInsightsStore } from '../../services/report-builder/src/adapters/duckdb-insights-store.ts';
+import { DEFAULT_DUCKDB_MEMORY_LIMIT } from '../../services/report-builder/src/config.ts';
 import { claimCheckGzip } from '../../services/report-builder/src/adapters/s3-claim-check-writer.ts';
 import { localDays } from '../../services/report-builder/src/domain/local-days.ts';
 import type { ClaimCheckWriter } from '../../services/report-builder/src/ports.ts';
 import { writeExportRows } from '../../services/report-builder/src/write-export-rows.ts';
 
-/** report-builder's default `INSIGHTS_DUCKDB_MEMORY_LIMIT`, and what DuckDB's own COPY gets. */
-const SERVICE_MEMORY_LIMIT = '48MB';
+/** What DuckDB's own COPY gets: one grouping of the whole range needs more than the service's cap. */
 const FLOOR_MEMORY_LIMIT = '128MB';
 
 export const STAGES = [
@@ -72,7 +72,7 @@ export async function timeCsvStages(
   runs: number,
 ): Promise<{ ms: Record<Stage, number>; rows: number }> {
   const store = await DuckDbInsightsStore.open(storePath, {
-    memoryLimit: SERVICE_MEMORY_LIMIT,
+    memoryLimit: DEFAULT_DUCKDB_MEMORY_LIMIT,
     threads: 2,
   });
   const dir = mkdtempSync(join(tmpdir(), 'wevion-bench-copy-'));
@@ -115,14 +115,16 @@ export async function timeCsvStages(
     for (let run = 0; run <= runs; run++) {
       const { sql, params } = store.exportGroupsQuery(request);
       // The floor is DuckDB at its best: the whole grouping in one query, which needs more
-      // than the service's 48 MB (report-builder splits it into parts instead).
+      // than the service's cap (report-builder splits it into parts instead).
       await store.withConnection((c) => c.run(`SET memory_limit = '${FLOOR_MEMORY_LIMIT}'`));
       const copy = await time(() =>
         store.withConnection((c) =>
           c.run(`COPY (${sql}) TO '${join(dir, 'rows.csv')}' (HEADER)`, params),
         ),
       );
-      await store.withConnection((c) => c.run(`SET memory_limit = '${SERVICE_MEMORY_LIMIT}'`));
+      await store.withConnection((c) =>
+        c.run(`SET memory_limit = '${DEFAULT_DUCKDB_MEMORY_LIMIT}'`),
+      );
       const scan = await time(async () => {
         for await (const batch of store.exportGroups(request)) void batch;
       });

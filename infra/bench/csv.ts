@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceName } from '../src/services.ts';
+import { DEFAULT_DUCKDB_MEMORY_LIMIT } from '../../services/report-builder/src/config.ts';
 import { topFunctions } from './cpu-profile.ts';
 import { STAGES, timeCsvStages } from './csv-stages.ts';
 import {
@@ -125,8 +126,7 @@ if (profileDir) {
   rmSync(profileDir, { recursive: true, force: true });
 }
 console.table(figures);
-const DESCRIPTION =
-  'The whole local system on the 8.64 M-row benchmark store, all 8 platforms, EUR from EUR/GBP/USD accounts, Europe/Berlin. Timed from the POST to the first poll that sees COMPLETED (polling every 20 ms), after one warm-up export; median of 3. Peak RSS is each service process’s VmHWM during the timed exports (reset before each). Rows stream from DuckDB through report-builder into a gzip NDJSON claim check and through the renderer into the CSV (or XLSX) upload, so memory should stay flat as rows grow. The XLSX reads the claim check twice (column widths and totals first) and streams the workbook into the multipart upload. The stages of the 90-day CSV are timed in the bench process on the same store before the system starts (median of 3 after a warm-up; each stage alone, the renderer’s from the claim check report-builder wrote in memory): their sum against the end-to-end median leaves what the system adds. The stages run with report-builder’s 48 MB DuckDB limit; the `COPY` floor gets 128 MB, as one grouping of the whole range needs more than 48 MB.';
+const DESCRIPTION = `The whole local system on the 8.64 M-row benchmark store, all 8 platforms, EUR from EUR/GBP/USD accounts, Europe/Berlin. Timed from the POST to the first poll that sees COMPLETED (polling every 20 ms), after one warm-up export; median of 3. Peak RSS is each service process’s VmHWM during the timed exports (reset before each). Rows stream from DuckDB through report-builder into a gzip NDJSON claim check and through the renderer into the CSV (or XLSX) upload, so memory should stay flat as rows grow. The XLSX reads the claim check twice (column widths and totals first) and streams the workbook into the multipart upload. The stages of the 90-day CSV are timed in the bench process on the same store before the system starts (median of 3 after a warm-up; each stage alone, the renderer’s from the claim check report-builder wrote in memory): their sum against the end-to-end median leaves what the system adds. The stages run with report-builder’s default DuckDB limit (${DEFAULT_DUCKDB_MEMORY_LIMIT}); the \`COPY\` floor gets 128 MB, as one grouping of the whole range needs more than that.`;
 const rowsInStore = `${(8.64 * scale).toFixed(2)} M`;
 recordBenchmark(scale === 1 ? 'csv' : `csv-x${scale}`, {
   title:

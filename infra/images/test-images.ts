@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startLocalEmulators } from '../src/local-emulators.ts';
-import { freePort } from '../src/local-system.ts';
+import { freePorts } from '../src/local-system.ts';
 import { exportBoth } from './export-through-api.ts';
 import { eventually } from '@wevion/testing/polling.ts';
 
@@ -219,11 +219,13 @@ async function main() {
     console.log(`provisioned ${Object.keys(resources).length} resources, seeded /data`);
 
     // 3. Each service's image, on the host network, production settings.
+    // Found together: ports asked for one at a time can come back twice (see freePorts).
+    const [api, exportApi, reportBuilder, renderer] = await freePorts(4);
     const ports = {
-      api: await freePort(),
-      'export-api': await freePort(),
-      'report-builder': await freePort(),
-      renderer: await freePort(),
+      api: api!,
+      'export-api': exportApi!,
+      'report-builder': reportBuilder!,
+      renderer: renderer!,
     };
     const secrets = {
       JWT_SECRET: randomBytes(32).toString('hex'),
@@ -300,7 +302,8 @@ async function main() {
 
     // export-api on its default store, inside the image (data/ under /app): only starting.
     const defaultStore = `${RUN_ID}-export-api-default-store`;
-    const defaultPorts = { api: await freePort(), ops: await freePort() };
+    const [defaultApi, defaultOps] = await freePorts(2);
+    const defaultPorts = { api: defaultApi!, ops: defaultOps! };
     await start(
       'export-api',
       defaultStore,

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDbInsightsStore } from '../src/adapters/duckdb-insights-store.ts';
 import { aggregateReport } from '../src/aggregate-report.ts';
+import { DEFAULT_DUCKDB_MEMORY_LIMIT } from '../src/config.ts';
 import { localDays } from '../src/domain/local-days.ts';
 import { machineSummary, median, recordBenchmark, SMOKE } from './record.ts';
 
@@ -82,7 +83,7 @@ if (!(await storeIsBuilt())) {
 }
 
 // The service's defaults (INSIGHTS_DUCKDB_MEMORY_LIMIT, INSIGHTS_DUCKDB_THREADS).
-const memoryLimit = process.env.BENCH_MEMORY_LIMIT ?? '48MB';
+const memoryLimit = process.env.BENCH_MEMORY_LIMIT ?? DEFAULT_DUCKDB_MEMORY_LIMIT;
 const store = await DuckDbInsightsStore.open(storePath, { memoryLimit, threads: 2 });
 const query = parseReportQuery(
   {

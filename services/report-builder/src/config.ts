@@ -10,6 +10,12 @@ import {
 } from '@wevion/shared';
 import Joi from 'joi';
 
+/**
+ * DuckDB's default memory cap: an export's parts fit in it (docs/operations.md). The benchmarks
+ * read it from here, so they measure what the service runs with.
+ */
+export const DEFAULT_DUCKDB_MEMORY_LIMIT = '48MB';
+
 export interface ReportBuilderConfig extends AwsEnvironment, OpsEnvironment, WorkerEnvironment {
   EXPORT_JOBS_QUEUE_URL: string;
   EXPORT_JOBS_DLQ_URL: string;
@@ -46,7 +52,7 @@ export function loadReportBuilderConfig(
       // worker's memory would grow with the data it has read rather than with its work.
       INSIGHTS_DUCKDB_MEMORY_LIMIT: Joi.string()
         .pattern(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i)
-        .default('48MB'),
+        .default(DEFAULT_DUCKDB_MEMORY_LIMIT),
       INSIGHTS_DUCKDB_THREADS: Joi.number().integer().min(1).max(64).default(2),
     }),
     env,
