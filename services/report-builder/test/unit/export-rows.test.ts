@@ -181,6 +181,42 @@ describe('export rows (the CSV engine)', () => {
     assert.ok(rows.every((r) => !('date' in r) && !('platform' in r)));
   });
 
+  it('when a row’s groups are in two currencies, then only an account layout splits them', async () => {
+    const euroAndDollar = [
+      rowGroup({ account_id: 'a1', period: '2026-03-02', platform: 'meta', spend: '10.00' }),
+      rowGroup({
+        account_id: 'a1',
+        period: '2026-03-02',
+        platform: 'meta',
+        currency: 'USD',
+        spend: '54.25',
+      }),
+    ];
+    const byAccount = await rowsOf(euroAndDollar, {
+      dimensions: ['account'],
+      granularity: 'total',
+    });
+    assert.deepEqual(
+      byAccount.rows.map((r) => [r.account_id, r.account_currency, r.spend]),
+      [
+        ['a1', 'EUR', '10.00'],
+        ['a1', 'USD', '50.00'],
+      ],
+      'an account is listed once per currency it spends in',
+    );
+    // The store leaves out the dimensions a layout lacks, so these groups differ by currency alone.
+    const grid = await rowsOf(
+      euroAndDollar.map((g) => ({ ...g, account_id: null })),
+      { dimensions: ['date', 'platform'] },
+      { platforms: ['meta'], until: '2026-03-02' },
+    );
+    assert.deepEqual(
+      grid.rows.map((r) => [r.date, r.platform, r.spend]),
+      [['2026-03-02', 'meta', '60.00']],
+      'a date × platform row sums every currency, converted',
+    );
+  });
+
   it('when many rows each hold half a cent, then the money column adds up to the report total exactly', async () => {
     const groups = Array.from({ length: 101 }, (_, i) =>
       rowGroup({
