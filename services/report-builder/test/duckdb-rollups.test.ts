@@ -209,6 +209,24 @@ describe('DuckDB rollups', () => {
     await assertAgrees('Europe/Berlin');
   });
 
+  it('when the rollups are rebuilt under a raised memory cap, then the store’s own cap applies again after', async () => {
+    const capped = await DuckDbInsightsStore.open(':memory:', { memoryLimit: '32MB' });
+    const cap = () =>
+      capped.withConnection(
+        async (c) =>
+          (await c.runAndReadAll(`SELECT current_setting('memory_limit')`)).getRows()[0]![0],
+      );
+    try {
+      const configured = await cap();
+      await capped.insertHourly(batches[0]!);
+      await capped.rebuildRollups();
+      assert.equal(await cap(), configured);
+      assert.match(String(configured), /^30\.5 MiB$/, 'DuckDB shows 32 MB in MiB');
+    } finally {
+      await capped.close();
+    }
+  });
+
   it('when two writes add to the same hours at once, then both land in the rows and the rollups', async () => {
     const concurrent = await DuckDbInsightsStore.open(':memory:');
     try {

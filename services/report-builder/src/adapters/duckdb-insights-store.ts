@@ -137,6 +137,15 @@ const DEFAULT_EXPORT_PART_GROUPS = 16_000;
 /** Hourly rows per step of a rollup rebuild: a week. */
 const REBUILD_SLICE_MS = 7 * 86_400_000;
 
+/**
+ * DuckDB's cap while the rollups are rebuilt. The rebuild is one transaction, and DuckDB keeps
+ * its uncommitted rows in memory whatever the slice: at the service's 48 MB the rebuild of the
+ * 35-million-row benchmark store failed, so report-builder could not have opened it after a
+ * rollup change; at 256 MB it took 32 s. It runs alone, when a store opens or after a bulk load,
+ * and the store's own cap applies again to everything after it.
+ */
+const REBUILD_MEMORY_LIMIT = '256MB';
+
 /** The ids an export part is limited to: from `from` (inclusive) to `before` (exclusive). */
 interface KeyRange {
   column: 'account_id' | 'campaign_id';
@@ -202,6 +211,8 @@ export class DuckDbInsightsStore implements InsightsStore {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly exportPartGroups: number,
+    /** The configured cap, restored after a rebuild; `null`: DuckDB's own default, never changed. */
+    private readonly memoryLimit: string | null,
   ) {}
 
   static async open(
@@ -224,6 +235,7 @@ export class DuckDbInsightsStore implements InsightsStore {
     const store = new DuckDbInsightsStore(
       instance,
       options.exportPartGroups ?? DEFAULT_EXPORT_PART_GROUPS,
+      options.memoryLimit ?? null,
     );
     await store.withConnection((c) => c.run(SCHEMA));
     const built = await store.withConnection(
@@ -239,6 +251,18 @@ export class DuckDbInsightsStore implements InsightsStore {
 
   /** Sums every rollup again from the hourly rows (after a bulk load past insertHourly). */
   async rebuildRollups(): Promise<void> {
+    const cap = this.memoryLimit;
+    if (cap === null) return this.rebuildRollupsInOneTransaction();
+    // The cap is the instance's, not the connection's: it is raised for the rebuild alone.
+    await this.withConnection((c) => c.run(`SET memory_limit = '${REBUILD_MEMORY_LIMIT}'`));
+    try {
+      await this.rebuildRollupsInOneTransaction();
+    } finally {
+      await this.withConnection((c) => c.run(`SET memory_limit = '${cap}'`));
+    }
+  }
+
+  private async rebuildRollupsInOneTransaction(): Promise<void> {
     await this.inTransaction(async (c) => {
       const bounds = (
         await c.runAndReadAll(
