@@ -10,6 +10,7 @@ import { FX_BASE_CURRENCY, type CalendarDate, type Dimension, type Platform } fr
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MICRO_DIGITS, parseDecimal } from '../domain/exact-money.ts';
+import { KnownCampaigns } from './duckdb-campaign-names.ts';
 import { evenChunks, exportParts } from '../domain/export-parts.ts';
 import { isDatePlatformGrid } from '../domain/export-rows.ts';
 import {
@@ -167,18 +168,28 @@ function metricSums(r: DuckDBValue[], at: number) {
   };
 }
 
-/** A row of the export query: dates and platforms come as indexes into the part's lists. */
+/**
+ * A row of the export query: dates and platforms come as indexes into the part's lists, a
+ * campaign the export has read before as its number in `known` (and is noted there when not).
+ */
 function rowGroup(
   r: DuckDBValue[],
   dates: readonly CalendarDate[],
   platforms: readonly Platform[],
+  known: KnownCampaigns | null,
 ): RowGroup {
+  let campaignId = r[3] as string | null;
+  let campaignName = r[4] as string | null;
+  if (r[12] !== null) {
+    campaignId = known!.ids[r[12] as number]!;
+    campaignName = known!.names[r[12] as number]!;
+  } else if (known && campaignId !== null) known.add(campaignId, campaignName!);
   return {
     period: r[0] === null ? null : dates[r[0] as number]!,
     platform: r[1] === null ? null : platforms[(r[1] as number) - 1]!,
     account_id: r[2] as string | null,
-    campaign_id: r[3] as string | null,
-    campaign_name: r[4] as string | null,
+    campaign_id: campaignId,
+    campaign_name: campaignName,
     date: dates[r[5] as number]!,
     currency: r[6] as string,
     // Written out rather than spread from metricSums: one object fewer per row of an export.
@@ -190,13 +201,15 @@ function rowGroup(
   };
 }
 
-/** Per dimension: the grouped columns and their sort order (platforms as the request lists them). */
+/**
+ * Per dimension: the grouped columns, and the sort order as columns of the grouped rows
+ * (`platform` is the platform's position in the request, dates' indexes ascend with the dates).
+ */
 const DIMENSION_SQL: Record<Dimension, { columns: string[]; order: string[] }> = {
-  // Date indexes ascend with the dates they stand for.
-  date: { columns: ['p.period'], order: ['p.period'] },
-  platform: { columns: ['i.platform'], order: ['list_position($platforms, i.platform)'] },
-  account: { columns: ['i.account_id'], order: ['i.account_id', 'i.currency'] },
-  campaign: { columns: ['i.campaign_id'], order: ['i.campaign_id'] },
+  date: { columns: ['p.period'], order: ['period'] },
+  platform: { columns: ['i.platform'], order: ['platform'] },
+  account: { columns: ['i.account_id'], order: ['account_id', 'currency'] },
+  campaign: { columns: ['i.campaign_id'], order: ['campaign_id'] },
 };
 
 /**
@@ -428,17 +441,13 @@ export class DuckDbInsightsStore implements InsightsStore {
 
   /**
    * The grouped query of `exportGroups`, with its parameters: also what a benchmark hands to
-   * DuckDB's own `COPY … TO` as the floor of an export.
+   * DuckDB's own `COPY … TO` as the floor of an export. Its rows end with a campaign's number
+   * in `known` where the pair is there, its id and name then left null; without `known`, null.
    */
-  exportGroupsQuery({
-    workspaceId,
-    platforms,
-    timezone,
-    days,
-    dimensions,
-    periodOf,
-    keyRange,
-  }: ExportPart) {
+  exportGroupsQuery(
+    { workspaceId, platforms, timezone, days, dimensions, periodOf, keyRange }: ExportPart,
+    known?: { ids: readonly string[]; names: readonly string[] },
+  ) {
     const { from, to, localDayNumber } = localDayOf(days, timezone);
     const has = (d: Dimension) => dimensions.includes(d);
     // Dates and platforms cross as small integers (an index into `dates` and `platforms`):
@@ -456,6 +465,17 @@ export class DuckDbInsightsStore implements InsightsStore {
     const source = isDatePlatformGrid(dimensions) ? PLATFORM_HOURLY : HOURLY;
     const keyColumns = dimensions.flatMap((d) => DIMENSION_SQL[d].columns);
     const order = dimensions.flatMap((d) => DIMENSION_SQL[d].order);
+    const campaign = known
+      ? {
+          columns: `CASE WHEN n.number IS NULL THEN g.campaign_id END,
+                    CASE WHEN n.number IS NULL THEN g.campaign_name END`,
+          number: 'n.number::INTEGER',
+          join: `LEFT JOIN (
+                   SELECT unnest($known_ids) AS campaign_id, unnest($known_names) AS campaign_name,
+                          generate_subscripts($known_ids, 1) - 1 AS number
+                 ) n ON n.campaign_id = g.campaign_id AND n.campaign_name = g.campaign_name`,
+        }
+      : { columns: 'g.campaign_id, g.campaign_name', number: 'NULL::INTEGER', join: '' };
     const sql = `
       WITH local AS (
         SELECT ${localDayNumber} AS day_number, i.* FROM ${source.table} i
@@ -465,15 +485,22 @@ export class DuckDbInsightsStore implements InsightsStore {
           ${keyRange?.from != null ? `AND i.${keyRange.column} >= $range_from` : ''}
           ${keyRange?.before != null ? `AND i.${keyRange.column} < $range_before` : ''}
       ),
-      periods(day_number, day_index, period) AS (VALUES ${periods})
-      SELECT ${has('date') ? 'p.period' : 'NULL'}::INTEGER,
-             ${has('platform') ? 'list_position($platforms, i.platform)' : 'NULL'}::INTEGER,
-             ${has('account') ? 'i.account_id' : 'NULL'},
-             ${has('campaign') ? 'i.campaign_id, arg_max(i.campaign_name, i.ts)' : 'NULL, NULL'},
-             p.day_index::INTEGER, i.currency, ${source.metrics}
-      FROM local i JOIN periods p USING (day_number)
-      GROUP BY ${[...keyColumns, 'p.day_index', 'i.currency'].join(', ')}
-      ORDER BY ${[...order, 'p.day_index', 'i.currency'].join(', ')}`;
+      periods(day_number, day_index, period) AS (VALUES ${periods}),
+      grouped(period, platform, account_id, campaign_id, campaign_name, day_index, currency,
+              spend_micros, impressions, clicks, conversions_micros, conversion_value_micros) AS (
+        SELECT ${has('date') ? 'p.period' : 'NULL'}::INTEGER,
+               ${has('platform') ? 'list_position($platforms, i.platform)' : 'NULL'}::INTEGER,
+               ${has('account') ? 'i.account_id' : 'NULL'},
+               ${has('campaign') ? 'i.campaign_id, arg_max(i.campaign_name, i.ts)' : 'NULL, NULL'},
+               p.day_index::INTEGER, i.currency, ${source.metrics}
+        FROM local i JOIN periods p USING (day_number)
+        GROUP BY ${[...keyColumns, 'p.day_index', 'i.currency'].join(', ')}
+      )
+      SELECT g.period, g.platform, g.account_id, ${campaign.columns}, g.day_index, g.currency,
+             g.spend_micros, g.impressions, g.clicks, g.conversions_micros,
+             g.conversion_value_micros, ${campaign.number}
+      FROM grouped g ${campaign.join}
+      ORDER BY ${[...order, 'day_index', 'currency'].map((c) => `g.${c}`).join(', ')}`;
     return {
       sql,
       params: {
@@ -481,6 +508,9 @@ export class DuckDbInsightsStore implements InsightsStore {
         platforms: listValue([...platforms]),
         ...(keyRange?.from != null ? { range_from: keyRange.from } : {}),
         ...(keyRange?.before != null ? { range_before: keyRange.before } : {}),
+        ...(known
+          ? { known_ids: listValue([...known.ids]), known_names: listValue([...known.names]) }
+          : {}),
       },
       dates,
     };
@@ -566,15 +596,23 @@ export class DuckDbInsightsStore implements InsightsStore {
    * An export runs as one query per part (`exportPartsOf`), each on the next of two
    * connections: DuckDB groups and sorts part k + 1 on its own threads while JavaScript converts
    * part k. Each part's grouping is a fraction of the whole in memory, which is what lets
-   * DuckDB's memory limit stay small (docs/operations.md).
+   * DuckDB's memory limit stay small (docs/operations.md). Parts by date hold the same
+   * campaigns, so from the third on they return the pairs the first ones read as numbers.
    */
   async *exportGroups(request: ExportGroupsRequest): AsyncGenerator<RowGroup[]> {
     if (request.days.length === 0 || request.platforms.length === 0) return;
     const parts = await this.exportPartsOf(request);
     if (parts.length === 0) return;
+    const known =
+      request.dimensions[0] === 'date' && request.dimensions.includes('campaign')
+        ? new KnownCampaigns()
+        : null;
     const connections = await Promise.all(parts.slice(0, 2).map(() => this.instance.connect()));
     const start = (k: number) => {
-      const { sql, params, dates } = this.exportGroupsQuery(parts[k]!);
+      const { sql, params, dates } = this.exportGroupsQuery(
+        parts[k]!,
+        known?.size ? known : undefined,
+      );
       const result = connections[k % connections.length]!.stream(sql, params);
       // Awaited on its turn; until then a failure must not count as unhandled.
       result.catch(() => undefined);
@@ -587,7 +625,7 @@ export class DuckDbInsightsStore implements InsightsStore {
         const rows = await result;
         if (k + 1 < parts.length) next = start(k + 1);
         for await (const chunk of rows.yieldRows())
-          yield chunk.map((r) => rowGroup(r, dates, platforms));
+          yield chunk.map((r) => rowGroup(r, dates, platforms, known));
       }
     } finally {
       // A reader that stopped early leaves the next part running: stop it before closing.
