@@ -10,7 +10,6 @@ import { FX_BASE_CURRENCY, type CalendarDate, type Dimension, type Platform } fr
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MICRO_DIGITS, parseDecimal } from '../domain/exact-money.ts';
-import { KnownCampaigns } from './duckdb-campaign-names.ts';
 import { evenChunks, exportParts } from '../domain/export-parts.ts';
 import { isDatePlatformGrid } from '../domain/export-rows.ts';
 import {
@@ -20,6 +19,7 @@ import {
 } from '../domain/campaign-ranking.ts';
 import type { FxRate, InsightGroup, RankingWeight, RowGroup } from '../domain/insight-group.ts';
 import { offsetSegments, type LocalDay } from '../domain/local-days.ts';
+import { KnownCampaigns } from './duckdb-known-campaigns.ts';
 import {
   HOURLY,
   hourlySpendSigns,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { KnownCampaigns } from '../src/adapters/duckdb-campaign-names.ts';
+import { KnownCampaigns } from '../src/adapters/duckdb-known-campaigns.ts';
 
 describe('campaigns an export has read (DuckDB)', () => {
   it('when pairs repeat or a campaign is renamed, then each distinct pair gets one number, in order', () => {
