@@ -1,6 +1,6 @@
-import type { ExportRow, ExportRowsHeader, ExportRowsTrailer } from './export-rows.ts';
+import type { ClaimCheckRow, ExportRowsHeader, ExportRowsTrailer } from './export-rows.ts';
 import { REPORT_DATASET_SCHEMA_VERSION, type ReportDataset } from './report-dataset.ts';
-import { EXPORT_ROWS_SCHEMA_VERSION } from './export-rows.ts';
+import { READABLE_EXPORT_ROWS_VERSIONS, rowFromLine } from './export-rows.ts';
 
 /**
  * The claim checks' text, written by report-builder and read by the renderer through this one
@@ -18,7 +18,7 @@ export type RowValues = readonly unknown[];
  */
 export async function* encodeExportRows(
   header: ExportRowsHeader,
-  batches: AsyncGenerator<readonly Partial<ExportRow>[], ExportRowsTrailer['totals']>,
+  batches: AsyncGenerator<readonly Partial<ClaimCheckRow>[], ExportRowsTrailer['totals']>,
   written: { rows: number } = { rows: 0 },
   /** What the trailer adds once every row is written (the rates used). */
   finish: () => Pick<ExportRowsTrailer, 'fx_notes'> = () => ({}),
@@ -48,7 +48,10 @@ export async function* encodeExportRows(
 /** An export's claim check being read: its header, then its rows in batches, then the trailer. */
 export interface ExportRowsReader {
   header: ExportRowsHeader;
-  /** Each batch is the rows of one chunk of text; returns the trailer. */
+  /**
+   * Each batch is the rows of one chunk of text, each row the values of `exportRowFields` of the
+   * header's layout (its ratios derived from the line's sums); returns the trailer.
+   */
   batches: AsyncGenerator<RowValues[], ExportRowsTrailer>;
 }
 
@@ -76,11 +79,15 @@ export async function decodeExportRows(
   const lines = lineBatches(text);
   const first = await lines.next();
   const header = (first.done ? null : JSON.parse(first.value[0]!)) as ExportRowsHeader | null;
-  if (header?.type !== 'header' || header.schema_version !== EXPORT_ROWS_SCHEMA_VERSION) {
+  if (
+    header?.type !== 'header' ||
+    !(READABLE_EXPORT_ROWS_VERSIONS as readonly number[]).includes(header.schema_version)
+  ) {
     throw new Error(
-      `${key} is not export rows of schema ${EXPORT_ROWS_SCHEMA_VERSION}; this renderer cannot read it`,
+      `${key} is not export rows of schema ${READABLE_EXPORT_ROWS_VERSIONS.join(' or ')}; this renderer cannot read it`,
     );
   }
+  const toRow = rowFromLine(header);
   async function* batches(): AsyncGenerator<RowValues[], ExportRowsTrailer> {
     let trailer: ExportRowsTrailer | null = null;
     let batch = first.done ? [] : first.value.slice(1);
@@ -88,7 +95,7 @@ export async function decodeExportRows(
       const rows: RowValues[] = [];
       for (const line of batch) {
         const parsed = JSON.parse(line) as RowValues | ExportRowsTrailer;
-        if (Array.isArray(parsed) && !trailer) rows.push(parsed as RowValues);
+        if (Array.isArray(parsed) && !trailer) rows.push(toRow(parsed as RowValues));
         else if (!trailer && (parsed as ExportRowsTrailer).type === 'end')
           trailer = parsed as ExportRowsTrailer;
         else throw new Error(`${key} has a line that is neither a row nor its one trailer`);

@@ -4,26 +4,34 @@ import { DIMENSION_COLUMNS } from './csv-layout.ts';
 import type { Platform } from './platforms.ts';
 import type { ReportQuery } from './report-query.ts';
 import type { CurrencyNote, PlatformFreshness } from './report-dataset.ts';
+import { isRatio, ratioOf, RATIOS, type RatioInputs, type RatioName } from './ratios.ts';
 
 /**
  * The claim check of a CSV export: gzip NDJSON that report-builder streams to S3 and the renderer
  * streams into the CSV, so no process ever holds the whole result. Line 1 is the header, then one
  * line per row in file order (a JSON array of the header's `fields`, so 180,000 rows do not repeat
  * their keys 180,000 times), then the trailer; a file without its trailer was cut short.
+ * Version 2: a line carries the sums a row's ratios divide, not the ratios (`ClaimCheckRow`).
  * Bump the version on any change a renderer of the previous one could misread.
  */
-export const EXPORT_ROWS_SCHEMA_VERSION = 1;
+export const EXPORT_ROWS_SCHEMA_VERSION = 2;
+
+/**
+ * What a renderer reads: this version and the one before, whose lines carried the ratios
+ * themselves, so a renderer deployed first reads what a previous report-builder still writes.
+ */
+export const READABLE_EXPORT_ROWS_VERSIONS = [1, EXPORT_ROWS_SCHEMA_VERSION] as const;
 
 export interface ExportRowsHeader {
   type: 'header';
-  schema_version: typeof EXPORT_ROWS_SCHEMA_VERSION;
+  schema_version: (typeof READABLE_EXPORT_ROWS_VERSIONS)[number];
   generated_at: string;
   query: ReportQuery;
   layout: CsvLayout;
   currency: { code: string; minor_units: number };
   period: { since: CalendarDate; until: CalendarDate; timezone: string };
-  /** What each row line holds, in order (`exportRowFields` of the layout). */
-  fields: ExportRowField[];
+  /** What each row line holds, in order (`claimCheckFields` of the layout). */
+  fields: ClaimCheckField[];
   /** Where the exchange rates come from, and each platform's latest data (a workbook's About sheet). */
   fx_source?: string;
   freshness?: PlatformFreshness[];
@@ -56,12 +64,80 @@ export interface ExportRow {
 
 export type ExportRowField = keyof ExportRow;
 
-/** A row line's fields: the layout's dimension columns, then its metrics, in the layout's order. */
+/** A decoded row's fields: the layout's dimension columns, then its metrics, in the layout's order. */
 export function exportRowFields(layout: CsvLayout): ExportRowField[] {
   return [
     ...layout.dimensions.flatMap((d) => DIMENSION_COLUMNS[d] as readonly ExportRowField[]),
     ...layout.metrics,
   ];
+}
+
+/**
+ * One row as report-builder writes it: no ratios, but the sums they divide, money unrounded.
+ * Printing and parsing the five ratios was a third of each line and the dearest part of it;
+ * the reader derives them by the one arithmetic of `ratios.ts`, bit for bit what report-builder
+ * would have computed (a double survives JSON unchanged).
+ */
+export interface ClaimCheckRow extends Omit<ExportRow, RatioName> {
+  /** The row's exact spend as a double, before rounding: the ratios' spend. */
+  spend_unrounded: number;
+  /** The row's exact conversion value as a double, before rounding: ROAS's numerator. */
+  conversion_value_unrounded: number;
+}
+
+export type ClaimCheckField = keyof ClaimCheckRow;
+
+/** Where a line carries each ratio input: money unrounded, counts as the row shows them. */
+const RATIO_INPUT_FIELDS: Readonly<Record<keyof RatioInputs, ClaimCheckField>> = {
+  spend: 'spend_unrounded',
+  conversion_value: 'conversion_value_unrounded',
+  impressions: 'impressions',
+  clicks: 'clicks',
+  conversions: 'conversions',
+};
+
+/**
+ * A line's fields: the row's fields without its ratios, then each input of the layout's ratios
+ * that is not there yet. A layout showing CPC alone still carries spend and clicks.
+ */
+export function claimCheckFields(layout: CsvLayout): ClaimCheckField[] {
+  const shown = exportRowFields(layout).filter((f) => !isRatio(f)) as ClaimCheckField[];
+  const inputs = layout.metrics
+    .filter(isRatio)
+    .flatMap((r) => [RATIOS[r].numerator, RATIOS[r].denominator])
+    .map((input) => RATIO_INPUT_FIELDS[input]);
+  return [...new Set([...shown, ...inputs])];
+}
+
+/**
+ * How a line becomes a decoded row (`exportRowFields` of the header's layout): each field the
+ * line has copied from its place (a version 1 line has the ratios too), each ratio it lacks
+ * divided from its inputs'. Throws when the line lacks a field it needs.
+ */
+export function rowFromLine(header: Pick<ExportRowsHeader, 'layout' | 'fields'>) {
+  const at = (field: string) => {
+    const index = (header.fields as readonly string[]).indexOf(field);
+    if (index < 0) throw new Error(`the claim check has no ${field} field`);
+    return index;
+  };
+  const onLine = new Set<string>(header.fields);
+  const steps = exportRowFields(header.layout).map((field) => {
+    if (!isRatio(field) || onLine.has(field)) return { ratio: null, from: at(field), by: -1 };
+    const ratio = RATIOS[field];
+    return {
+      ratio,
+      from: at(RATIO_INPUT_FIELDS[ratio.numerator]),
+      by: at(RATIO_INPUT_FIELDS[ratio.denominator]),
+    };
+  });
+  return (line: readonly unknown[]): unknown[] => {
+    const row = new Array<unknown>(steps.length);
+    for (let i = 0; i < steps.length; i++) {
+      const { ratio, from, by } = steps[i]!;
+      row[i] = ratio ? ratioOf(ratio, line[from] as number, line[by] as number) : line[from];
+    }
+    return row;
+  };
 }
 
 export interface ExportRowsTrailer {

@@ -7,6 +7,7 @@ export * from './errors.ts';
 export * from './http-errors.ts';
 export * from './platforms.ts';
 export * from './report-dataset.ts';
+export * from './ratios.ts';
 export * from './report-query.ts';
 export * from './aws.ts';
 export * from './s3-upload-stream.ts';

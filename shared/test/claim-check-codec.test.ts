@@ -1,19 +1,24 @@
 import assert from 'node:assert/strict';
 import {
+  claimCheckFields,
   decodeExportRows,
   decodeReportDataset,
   encodeExportRows,
   encodeReportDataset,
-  type ExportRow,
+  type ClaimCheckRow,
+  type CsvLayout,
   type ExportRowsHeader,
   type ExportRowsTrailer,
   type ReportDataset,
   type RowValues,
+  RATIO_NAMES,
+  ratiosOf,
+  SPEC_METRICS,
 } from '../src/index.ts';
 
 const header: ExportRowsHeader = {
   type: 'header',
-  schema_version: 1,
+  schema_version: 2,
   generated_at: '2026-12-06T10:00:00.000Z',
   query: {
     workspace_id: 'ws_acme',
@@ -33,18 +38,19 @@ const header: ExportRowsHeader = {
   },
   currency: { code: 'EUR', minor_units: 2 },
   period: { since: '2026-11-01', until: '2026-11-02', timezone: 'Europe/Berlin' },
-  fields: ['date', 'platform', 'spend', 'clicks', 'ctr'],
+  fields: ['date', 'platform', 'spend', 'clicks', 'impressions'],
 };
-const rows: Partial<ExportRow>[] = [
-  { date: '2026-11-01', platform: 'meta', spend: '10.05', clicks: 7, ctr: null },
-  { date: '2026-11-02', platform: 'meta', spend: '0.00', clicks: 0, ctr: 0.0125 },
+const rows: Partial<ClaimCheckRow>[] = [
+  { date: '2026-11-01', platform: 'meta', spend: '10.05', clicks: 7, impressions: 0 },
+  { date: '2026-11-02', platform: 'meta', spend: '0.00', clicks: 1, impressions: 80 },
 ];
 const totals = { spend: '10.05', conversion_value: '0.00' };
 
 /** The rows in two batches, as a store's chunks would bring them. */
-async function* source(): AsyncGenerator<Partial<ExportRow>[], ExportRowsTrailer['totals']> {
-  yield rows.slice(0, 1);
-  yield rows.slice(1);
+async function* source(
+  batches = [rows.slice(0, 1), rows.slice(1)],
+): AsyncGenerator<Partial<ClaimCheckRow>[], ExportRowsTrailer['totals']> {
+  for (const batch of batches) yield batch;
   return totals;
 }
 
@@ -68,7 +74,7 @@ async function decodeAll(text: AsyncIterable<string>) {
 }
 
 describe('the claim-check codec', () => {
-  it('when rows are encoded and decoded, then header, every row and the trailer come back', async () => {
+  it('when rows are encoded and decoded, then header, every row (its ratios derived) and the trailer come back', async () => {
     const written = { rows: 0 };
     let text = '';
     for await (const lines of encodeExportRows(header, source(), written)) text += lines.join('');
@@ -78,7 +84,7 @@ describe('the claim-check codec', () => {
       assert.deepEqual(items[0], header);
       assert.deepEqual(items.slice(1), [
         ['2026-11-01', 'meta', '10.05', 7, null],
-        ['2026-11-02', 'meta', '0.00', 0, 0.0125],
+        ['2026-11-02', 'meta', '0.00', 1, 0.0125],
       ]);
       assert.deepEqual(trailer, { type: 'end', rows: 2, totals });
     }
@@ -89,8 +95,95 @@ describe('the claim-check codec', () => {
     for await (const lines of encodeExportRows(header, source())) text += lines.join('');
     const cut = text.slice(0, text.lastIndexOf('{"type":"end"'));
     await assert.rejects(decodeAll(rechunked(cut, 64)), /cut short/);
-    const future = text.replace('"schema_version":1', '"schema_version":99');
-    await assert.rejects(decodeAll(rechunked(future, 64)), /not export rows of schema 1/);
+    const future = text.replace('"schema_version":2', '"schema_version":99');
+    await assert.rejects(decodeAll(rechunked(future, 64)), /not export rows of schema 1 or 2/);
+  });
+
+  it('when a claim check of version 1 (the ratios on each line) is read, then its rows come back as written', async () => {
+    const text = [
+      { ...header, schema_version: 1, fields: ['date', 'platform', 'spend', 'clicks', 'ctr'] },
+      ['2026-11-01', 'meta', '10.05', 7, null],
+      ['2026-11-02', 'meta', '0.00', 1, 0.0125],
+      { type: 'end', rows: 2, totals },
+    ]
+      .map((line) => `${JSON.stringify(line)}\n`)
+      .join('');
+    const { items } = await decodeAll(rechunked(text, 4096));
+    assert.deepEqual(items.slice(1), [
+      ['2026-11-01', 'meta', '10.05', 7, null],
+      ['2026-11-02', 'meta', '0.00', 1, 0.0125],
+    ]);
+  });
+
+  it('when a layout shows ratios, then its lines carry their inputs and not the ratios', () => {
+    const layout = (metrics: CsvLayout['metrics']): CsvLayout => ({
+      dimensions: ['campaign'],
+      granularity: 'total',
+      metrics,
+      include_currency: false,
+    });
+    assert.deepEqual(claimCheckFields(layout(['cpc'])), [
+      'campaign_id',
+      'campaign_name',
+      'spend_unrounded',
+      'clicks',
+    ]);
+    assert.deepEqual(claimCheckFields(layout(['roas', 'conversion_value'])), [
+      'campaign_id',
+      'campaign_name',
+      'conversion_value',
+      'conversion_value_unrounded',
+      'spend_unrounded',
+    ]);
+    assert.deepEqual(claimCheckFields(layout(['spend', 'clicks'])), [
+      'campaign_id',
+      'campaign_name',
+      'spend',
+      'clicks',
+    ]);
+  });
+
+  it('when ratios are derived from a line, then each is bit for bit the one computed from the sums', async () => {
+    const layout: CsvLayout = {
+      dimensions: ['platform'],
+      granularity: 'total',
+      metrics: [...SPEC_METRICS, 'conversion_value'],
+      include_currency: false,
+    };
+    // Awkward doubles (a third, a millionth, 10^15) and zero denominators.
+    const pick = (i: number, values: number[]) => values[i % values.length]!;
+    const sums = Array.from({ length: 200 }, (_, i) => ({
+      spend: pick(i, [0, 1 / 3, 1234.567891234567, 1e15 + 0.5, 0.000001]),
+      impressions: pick(i, [0, 7, 1_000_003]),
+      clicks: pick(i, [0, 3, 99_991, 1]),
+      conversions: pick(i, [0, 0.333333, 12.5]),
+      conversion_value: pick(i, [0, 2 / 7, 98_765.4321]),
+    }));
+    const lines: Partial<ClaimCheckRow>[] = sums.map((s) => ({
+      platform: 'meta',
+      spend: '0.00',
+      conversion_value: '0.00',
+      impressions: s.impressions,
+      clicks: s.clicks,
+      conversions: s.conversions,
+      spend_unrounded: s.spend,
+      conversion_value_unrounded: s.conversion_value,
+    }));
+    const rowsHeader = { ...header, layout, fields: claimCheckFields(layout) };
+    let text = '';
+    for await (const batch of encodeExportRows(rowsHeader, source([lines]))) text += batch.join('');
+    const { items } = await decodeAll(rechunked(text, 4096));
+    const decoded = items.slice(1) as RowValues[];
+    const at = (ratio: string) => layout.metrics.indexOf(ratio as never) + 1;
+    sums.forEach((s, i) => {
+      const expected = ratiosOf(s);
+      for (const ratio of RATIO_NAMES) {
+        const value = decoded[i]![at(ratio)];
+        assert.ok(Object.is(value, expected[ratio]), `${ratio} of row ${i}: ${String(value)}`);
+      }
+    });
+    assert.ok(decoded.some((row) => row[at('cpm')] === null));
+    assert.ok(decoded.some((row) => typeof row[at('cpm')] === 'number'));
   });
 
   it('when a dataset is encoded and decoded, then it is the same; another version is refused', () => {

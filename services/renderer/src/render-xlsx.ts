@@ -15,7 +15,7 @@ import type ExcelJS from 'exceljs';
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import {
-  addToCounts,
+  countsAdder,
   EXCEL_MAX_ROWS,
   minorOf,
   xlsxColumns,
@@ -45,6 +45,7 @@ async function measure(
 ) {
   const widths = columns.map((c) => c.minWidth);
   const counts: Counts = { impressions: 0, clicks: 0, conversions: 0 };
+  const addToCounts = countsAdder(header);
   let rows = 0;
   let next = await batches.next();
   while (!next.done) {
@@ -52,7 +53,7 @@ async function measure(
       columns.forEach((column, i) => {
         widths[i] = Math.max(widths[i]!, column.width(column.cell(values)));
       });
-      addToCounts(counts, header, values);
+      addToCounts(counts, values);
     }
     rows += next.value.length;
     next = await batches.next();

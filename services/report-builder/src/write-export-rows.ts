@@ -1,7 +1,7 @@
 import {
   encodeExportRows,
   EXPORT_ROWS_SCHEMA_VERSION,
-  exportRowFields,
+  claimCheckFields,
   minorUnits,
   periodStart,
   type CalendarDate,
@@ -82,7 +82,7 @@ export async function writeExportRows(
     layout,
     currency: { code: query.target_currency, minor_units: minor },
     period: { since: query.since, until: query.until, timezone: query.timezone },
-    fields: exportRowFields(layout),
+    fields: claimCheckFields(layout),
     fx_source: fxSource,
     freshness,
   };

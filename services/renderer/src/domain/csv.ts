@@ -1,5 +1,6 @@
 import {
   csvColumns,
+  exportRowFields,
   METRIC_NAMES,
   periodEnd,
   type ExportRowsHeader,
@@ -66,10 +67,11 @@ export class CsvWriter {
     private readonly header: ExportRowsHeader,
     private readonly options: { bom: boolean },
   ) {
-    const { layout, currency, period, fields } = header;
+    const { layout, currency, period } = header;
+    const fields: readonly string[] = exportRowFields(layout);
     const interval = `${period.since}/${period.until}`;
     const at = (column: string) => {
-      const index = fields.indexOf(column as ExportRowsHeader['fields'][number]);
+      const index = fields.indexOf(column);
       if (index < 0) throw new Error(`the claim check has no ${column} field`);
       return index;
     };

@@ -1,7 +1,10 @@
 import {
   csvColumns,
+  exportRowFields,
   METRIC_NAMES,
   periodEnd,
+  ratioOf,
+  RATIOS,
   type ExportRowsHeader,
   type MetricName,
   type RowValues,
@@ -76,16 +79,14 @@ const dateOf = (value: string) => new Date(`${value}T00:00:00Z`);
 const digitsWidth = (value: number, decimals: number) =>
   Math.abs(value).toFixed(decimals).length + Math.floor(Math.log10(Math.abs(value) || 1) / 3) + 2;
 
-const ratio = (numerator: number, denominator: number) =>
-  denominator === 0 ? null : numerator / denominator;
-
 export function xlsxColumns(header: ExportRowsHeader): XlsxColumn[] {
-  const { layout, currency, period, fields } = header;
+  const { layout, currency, period } = header;
+  const fields: readonly string[] = exportRowFields(layout);
   const minor = currency.minor_units;
   const money = moneyFormat(currency.code, minor);
   const symbol = currencySymbol(currency.code).length;
   const at = (column: string) => {
-    const index = fields.indexOf(column as ExportRowsHeader['fields'][number]);
+    const index = fields.indexOf(column);
     if (index < 0) throw new Error(`the claim check has no ${column} field`);
     return index;
   };
@@ -99,8 +100,7 @@ export function xlsxColumns(header: ExportRowsHeader): XlsxColumn[] {
   const interval = `${period.since}/${period.until}`;
   // A ratio's total needs its inputs' sums; a layout without them leaves that total empty.
   // Money sums come from the report totals and are always there.
-  const has = (...inputs: string[]) =>
-    inputs.every((f) => (fields as readonly string[]).includes(f));
+  const has = (...inputs: string[]) => inputs.every((f) => fields.includes(f));
   const ratioTotal =
     (inputs: string[], compute: (s: Sums) => number | null): XlsxColumn['total'] =>
     (s) =>
@@ -149,12 +149,12 @@ export function xlsxColumns(header: ExportRowsHeader): XlsxColumn[] {
       total,
     });
     /** Spend per click, per thousand impressions or per conversion, in the currency's format. */
-    const unitCost = (per: 'clicks' | 'impressions' | 'conversions', scale = 1) =>
+    const unitCost = (cost: 'cpc' | 'cpm' | 'cpa', per: 'clicks' | 'impressions' | 'conversions') =>
       metricColumn(
         money,
         number,
         minor,
-        ratioTotal([per], (s) => ratio(scale * fromMinor(s.spend, minor), s[per])),
+        ratioTotal([per], (s) => ratioOf(RATIOS[cost], fromMinor(s.spend, minor), s[per])),
         symbol,
       );
     switch (metric) {
@@ -178,28 +178,35 @@ export function xlsxColumns(header: ExportRowsHeader): XlsxColumn[] {
           PERCENT_FORMAT,
           number,
           2,
-          ratioTotal(['clicks', 'impressions'], (s) => ratio(s.clicks, s.impressions)),
+          ratioTotal(['clicks', 'impressions'], (s) =>
+            ratioOf(RATIOS.ctr, s.clicks, s.impressions),
+          ),
           3,
         );
       case 'roas':
         return metricColumn(ROAS_FORMAT, number, 2, (s) =>
-          ratio(fromMinor(s.conversion_value, minor), fromMinor(s.spend, minor)),
+          ratioOf(RATIOS.roas, fromMinor(s.conversion_value, minor), fromMinor(s.spend, minor)),
         );
       case 'cpc':
-        return unitCost('clicks');
+        return unitCost('cpc', 'clicks');
       case 'cpm':
-        return unitCost('impressions', 1000);
+        return unitCost('cpm', 'impressions');
       case 'cpa':
-        return unitCost('conversions');
+        return unitCost('cpa', 'conversions');
     }
   });
 }
 
-/** Adds one row's counts to `counts` (money totals come from the claim check's trailer). */
-export function addToCounts(counts: Counts, header: ExportRowsHeader, values: RowValues): void {
-  for (const count of ['impressions', 'clicks', 'conversions'] as const) {
-    const index = header.fields.indexOf(count);
-    const v = index < 0 ? null : values[index];
-    if (typeof v === 'number') counts[count] += v;
-  }
+/** Adds a row's counts to the sums (money totals come from the claim check's trailer). */
+export function countsAdder(header: ExportRowsHeader): (counts: Counts, values: RowValues) => void {
+  const fields = exportRowFields(header.layout);
+  const at = (['impressions', 'clicks', 'conversions'] as const)
+    .map((count) => ({ count, index: fields.indexOf(count) }))
+    .filter(({ index }) => index >= 0);
+  return (counts, values) => {
+    for (const { count, index } of at) {
+      const v = values[index];
+      if (typeof v === 'number') counts[count] += v;
+    }
+  };
 }

@@ -1,4 +1,5 @@
 import {
+  claimCheckFields,
   csvLayoutOf,
   exportRowFields,
   type CsvLayoutInput,
@@ -30,7 +31,7 @@ function header(
   const layout = csvLayoutOf(input);
   return {
     type: 'header',
-    schema_version: 1,
+    schema_version: 2,
     generated_at: '2026-08-03T10:00:00.000Z',
     query: {
       workspace_id: 'ws_test',
@@ -45,7 +46,7 @@ function header(
     layout,
     currency,
     period: { since: '2026-08-01', until: '2026-08-02', timezone: 'UTC' },
-    fields: exportRowFields(layout),
+    fields: claimCheckFields(layout),
   };
 }
 
@@ -60,9 +61,10 @@ const defaultRows: ExportRow[] = [
 
 function render(h: ExportRowsHeader, rows: readonly ExportRow[], bom = false): string {
   const writer = new CsvWriter(h, { bom });
-  // Rows as the claim check carries them: arrays of the header's fields.
+  // Rows as the claim check's reader yields them: arrays of the layout's row fields.
+  const fields = exportRowFields(h.layout);
   return (
-    writer.headerLine() + writer.lines(rows.map((r) => h.fields.map((f) => r[f] ?? null))).join('')
+    writer.headerLine() + writer.lines(rows.map((r) => fields.map((f) => r[f] ?? null))).join('')
   );
 }
 

@@ -2,7 +2,7 @@ import {
   claimCheckKey,
   encodeExportRows,
   encodeReportDataset,
-  type ExportRow,
+  type ClaimCheckRow,
 } from '@wevion/shared';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -17,7 +17,7 @@ describe('rendering an export (renderer on fakes)', () => {
   async function rowsText(count: number): Promise<string> {
     // In batches of up to 1,000 rows, as report-builder writes them.
     async function* rows(): AsyncGenerator<
-      Partial<ExportRow>[],
+      Partial<ClaimCheckRow>[],
       { spend: string; conversion_value: string }
     > {
       for (let start = 0; start < count; start += 1_000)

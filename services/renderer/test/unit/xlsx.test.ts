@@ -1,9 +1,9 @@
 import {
+  claimCheckFields,
   csvLayoutOf,
   encodeExportRows,
   EXPORT_ROWS_SCHEMA_VERSION,
-  exportRowFields,
-  type ExportRow,
+  type ClaimCheckRow,
   type ExportRowsHeader,
 } from '@wevion/shared';
 import { excelDate, readXlsx } from '@wevion/testing/xlsx-reader.ts';
@@ -44,24 +44,14 @@ describe('an XLSX export (renderer on fakes, read back independently)', () => {
       layout,
       currency,
       period: { since: '2026-08-01', until: '2026-08-02', timezone: 'Europe/Berlin' },
-      fields: [
-        'date',
-        'campaign_id',
-        'campaign_name',
-        'spend',
-        'impressions',
-        'clicks',
-        'ctr',
-        'roas',
-        'conversion_value',
-        'cpc',
-      ],
+      fields: claimCheckFields(layout),
       fx_source: 'ECB reference rates',
       freshness: [{ platform: 'meta', latest_ts: '2026-12-06T08:00:00.000Z' }],
     };
   };
 
-  const ROWS: Partial<ExportRow>[] = [
+  // Lines as report-builder writes them: the ratios' sums, not the ratios.
+  const ROWS: Partial<ClaimCheckRow>[] = [
     {
       date: '2026-08-01',
       campaign_id: '000123',
@@ -69,10 +59,9 @@ describe('an XLSX export (renderer on fakes, read back independently)', () => {
       spend: '10.01',
       impressions: 1000,
       clicks: 20,
-      ctr: 0.02,
-      roas: 2.5,
       conversion_value: '25.03',
-      cpc: 0.5005,
+      spend_unrounded: 10.01,
+      conversion_value_unrounded: 25.03,
     },
     {
       date: '2026-08-01',
@@ -81,10 +70,9 @@ describe('an XLSX export (renderer on fakes, read back independently)', () => {
       spend: '0.00',
       impressions: 0,
       clicks: 0,
-      ctr: null,
-      roas: null,
       conversion_value: '0.00',
-      cpc: null,
+      spend_unrounded: 0,
+      conversion_value_unrounded: 0,
     },
     {
       date: '2026-08-02',
@@ -93,10 +81,9 @@ describe('an XLSX export (renderer on fakes, read back independently)', () => {
       spend: '5.00',
       impressions: 500,
       clicks: 10,
-      ctr: 0.02,
-      roas: 1,
       conversion_value: '5.00',
-      cpc: 0.5,
+      spend_unrounded: 5,
+      conversion_value_unrounded: 5,
     },
   ];
 
@@ -105,7 +92,7 @@ describe('an XLSX export (renderer on fakes, read back independently)', () => {
     rows = ROWS,
     totals = { spend: '15.01', conversion_value: '30.03' },
   ) {
-    async function* source(): AsyncGenerator<Partial<ExportRow>[], typeof totals> {
+    async function* source(): AsyncGenerator<Partial<ClaimCheckRow>[], typeof totals> {
       yield rows;
       return totals;
     }
@@ -194,8 +181,11 @@ describe('an XLSX export (renderer on fakes, read back independently)', () => {
     assert.match(moneyFormat('EUR', 2), /^"€"#,##0\.00;/);
     assert.deepEqual([cell(first, 5).value, cell(first, 5).numFmt], [1000, '#,##0']);
     assert.deepEqual([cell(first, 7).value, cell(first, 7).numFmt], [0.02, '0.00%']);
-    assert.deepEqual([cell(first, 8).value, cell(first, 8).numFmt], [2.5, '0.00']);
-    assert.equal(cell(first, 10).numFmt, moneyFormat('EUR', 2));
+    assert.deepEqual([cell(first, 8).value, cell(first, 8).numFmt], [25.03 / 10.01, '0.00']);
+    assert.deepEqual(
+      [cell(first, 10).value, cell(first, 10).numFmt],
+      [0.5005, moneyFormat('EUR', 2)],
+    );
     assert.equal(cell(first, 3).value, 'EUR');
     // A ratio without a denominator is an empty cell, not a zero.
     assert.equal(second![7]?.value ?? null, null);
@@ -249,7 +239,7 @@ describe('an XLSX export (renderer on fakes, read back independently)', () => {
     const columns = xlsxColumns({
       ...header({ code: 'EUR', minor_units: 2 }),
       layout,
-      fields: exportRowFields(layout),
+      fields: claimCheckFields(layout),
     });
     const sums = {
       spend: minorOf('15.01', 2),
@@ -266,7 +256,15 @@ describe('an XLSX export (renderer on fakes, read back independently)', () => {
   it('when the currency is JPY, then money has no decimals and the yen sign', async () => {
     const { deps } = await render(
       { code: 'JPY', minor_units: 0 },
-      [{ ...ROWS[0]!, spend: '1001', conversion_value: '2503', cpc: 50.05 }],
+      [
+        {
+          ...ROWS[0]!,
+          spend: '1001',
+          conversion_value: '2503',
+          spend_unrounded: 1001,
+          conversion_value_unrounded: 2503,
+        },
+      ],
       { spend: '1001', conversion_value: '2503' },
     );
     const key = deps.events.events.find((e) => e.status === 'COMPLETED')!.file!.key;

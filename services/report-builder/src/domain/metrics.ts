@@ -1,4 +1,4 @@
-import type { Metrics } from '@wevion/shared';
+import { ratiosOf, type Metrics, type RatioInputs } from '@wevion/shared';
 import { exactToNumber, microsToNumber, roundExact } from './exact-money.ts';
 import { RunningTotalRounding } from './running-total.ts';
 
@@ -23,26 +23,22 @@ export function addInto(target: Sums, add: Sums): void {
   target.conversion_value += add.conversion_value;
 }
 
-function ratio(numerator: number, denominator: number): number | null {
-  return denominator === 0 ? null : numerator / denominator;
+/** The exact sums as the doubles the ratios divide: counts, and money unrounded. */
+export function ratioInputs(sums: Sums): RatioInputs {
+  return {
+    spend: exactToNumber(sums.spend),
+    impressions: Number(sums.impressions),
+    clicks: Number(sums.clicks),
+    conversions: microsToNumber(sums.conversions),
+    conversion_value: exactToNumber(sums.conversion_value),
+  };
 }
 
 /** Counts and the ratios, derived from the exact sums; `null` on a zero denominator. */
 export function unroundedMetrics(sums: Sums): Omit<Metrics, 'spend' | 'conversion_value'> {
-  const spend = exactToNumber(sums.spend);
-  const impressions = Number(sums.impressions);
-  const clicks = Number(sums.clicks);
-  const conversions = microsToNumber(sums.conversions);
-  return {
-    impressions,
-    clicks,
-    conversions,
-    ctr: ratio(clicks, impressions),
-    cpc: ratio(spend, clicks),
-    cpm: impressions === 0 ? null : (1000 * spend) / impressions,
-    roas: ratio(exactToNumber(sums.conversion_value), spend),
-    cpa: ratio(spend, conversions),
-  };
+  const inputs = ratioInputs(sums);
+  const { impressions, clicks, conversions } = inputs;
+  return { impressions, clicks, conversions, ...ratiosOf(inputs) };
 }
 
 /** One figure on its own (a total, a top campaign): money rounded once, half-even. */

@@ -3,6 +3,7 @@ import {
   createMetrics,
   decodeExportRows,
   decodeReportDataset,
+  exportRowFields,
   DEFAULT_CSV_LAYOUT,
   type ExportUnifiedReportMessage,
   type RowValues,
@@ -95,7 +96,7 @@ describe('building an export (report-builder on fakes)', () => {
     // 7 days × 2 platforms, a row for each even where a day had no spend.
     assert.equal(rows.length, 14);
     assert.equal(render!.dataset_rows, 14);
-    const spend = header.fields.indexOf('spend');
+    const spend = exportRowFields(header.layout).indexOf('spend');
     const cents = rows.reduce((sum, r) => sum + Math.round(Number(r[spend]) * 100), 0);
     assert.equal(
       (cents / 100).toFixed(2),

@@ -4,7 +4,7 @@ import {
   eachDate,
   periodStart,
   type CsvLayoutInput,
-  type ExportRow,
+  type ClaimCheckRow,
   type Platform,
 } from '@wevion/shared';
 import { CurrencyConverter } from '../../src/domain/currency-converter.ts';
@@ -46,7 +46,7 @@ async function rowsOf(
   const layout = csvLayoutOf(layoutInput);
   const since = options.since ?? '2026-03-02';
   const dates = eachDate(since, options.until ?? '2026-03-03');
-  const rows: ExportRow[] = [];
+  const rows: ClaimCheckRow[] = [];
   const generator = exportRows(batchesOf(groups), {
     layout,
     platforms: options.platforms ?? ['meta', 'google'],
@@ -65,7 +65,7 @@ async function rowsOf(
   return { rows, totals: next.value };
 }
 
-const cents = (rows: ExportRow[], key: 'spend' | 'conversion_value') =>
+const cents = (rows: ClaimCheckRow[], key: 'spend' | 'conversion_value') =>
   rows.reduce((sum, r) => sum + Math.round(Number(r[key]) * 100), 0);
 
 describe('export rows (the CSV engine)', () => {
@@ -114,20 +114,18 @@ describe('export rows (the CSV engine)', () => {
       ],
       'tiktok has no data at all, so it has no rows; the others have one per day',
     );
-    assert.equal(rows[0]!.cpc, null);
+    // A row carries the sums its ratios divide, not the ratios: the reader derives them.
+    assert.deepEqual([rows[0]!.spend_unrounded, rows[0]!.clicks], [0, 0]);
     assert.deepEqual(Object.keys(rows[0]!).sort(), [
       'clicks',
       'conversion_value',
+      'conversion_value_unrounded',
       'conversions',
-      'cpa',
-      'cpc',
-      'cpm',
-      'ctr',
       'date',
       'impressions',
       'platform',
-      'roas',
       'spend',
+      'spend_unrounded',
     ]);
   });
 
@@ -175,7 +173,7 @@ describe('export rows (the CSV engine)', () => {
       ],
     );
     assert.equal(rows[1]!.conversion_value, '100.00');
-    assert.equal(rows[1]!.roas, 2);
+    assert.deepEqual([rows[1]!.spend_unrounded, rows[1]!.conversion_value_unrounded], [50, 100]);
     assert.equal(rows[0]!.impressions, 200);
     assert.deepEqual(totals, { spend: '65.00', conversion_value: '100.00' });
     assert.ok(rows.every((r) => !('date' in r) && !('platform' in r)));
