@@ -1,7 +1,7 @@
 import {
+  claimCheckFields,
   encodeExportRows,
   EXPORT_ROWS_SCHEMA_VERSION,
-  claimCheckFields,
   minorUnits,
   periodStart,
   type CalendarDate,
