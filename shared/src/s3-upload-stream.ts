@@ -14,6 +14,10 @@ import { pipeline } from 'node:stream/promises';
 /** Multipart parts of 5 MiB (S3's minimum), two in flight: memory stays bounded whatever the size. */
 export const PART_SIZE = 5 * 1024 * 1024;
 const PARTS_IN_FLIGHT = 2;
+/** S3's limit on parts: 50 GB at 5 MiB each, far beyond any export. */
+const MAX_PARTS = 10_000;
+/** Dropping a failed upload's parts must not hold the failure up for long. */
+const ABORT_TIMEOUT_MS = 10_000;
 
 /**
  * Part buffers, reused from one part and one upload to the next. lib-storage's `Upload` gathered
@@ -79,6 +83,7 @@ async function putChunks(
   const sendPart = async () => {
     uploadId ??= (await s3.send(new CreateMultipartUploadCommand(object), options)).UploadId;
     const PartNumber = parts.length + inFlight.size + 1;
+    if (PartNumber > MAX_PARTS) throw new Error(`${Key} would need more than ${MAX_PARTS} parts`);
     const sending = buffer;
     const sent = s3
       .send(
@@ -135,7 +140,10 @@ async function putChunks(
     failed.abort(error);
     if (uploadId !== undefined) {
       await s3
-        .send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId: uploadId }))
+        .send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId: uploadId }), {
+          abortSignal: AbortSignal.timeout(ABORT_TIMEOUT_MS),
+        })
+        // Not dropped now, S3 drops it by the bucket's lifecycle rule for incomplete uploads.
         .catch(() => undefined);
     }
     // The buffers of a failed upload are left to the collector: a request may still read them.
