@@ -12,10 +12,16 @@ describe('campaigns an export has read (DuckDB)', () => {
     assert.deepEqual(known.names, ['Spring', 'Summer', 'Spring, renamed']);
   });
 
-  it('when the bound is reached, then later pairs are not kept (they stay text in the query)', () => {
+  it('when more pairs come than the limit, then no more are joined, and the numbers given stay valid', () => {
     const known = new KnownCampaigns(2);
-    for (const id of ['c1', 'c2', 'c3']) known.add(id, `name of ${id}`);
-    assert.equal(known.size, 2);
+    assert.equal(known.worthJoining, false, 'nothing read yet');
+    for (const id of ['c1', 'c2']) known.add(id, `name of ${id}`);
+    known.add('c1', 'name of c1');
+    assert.equal(known.worthJoining, true, 'at the limit, a pair read again changes nothing');
+    known.add('c3', 'name of c3');
+    assert.equal(known.worthJoining, false, 'past it: the rest of the export reads text');
+    known.add('c4', 'name of c4');
     assert.deepEqual(known.ids, ['c1', 'c2']);
+    assert.deepEqual(known.names, ['name of c1', 'name of c2']);
   });
 });

@@ -607,7 +607,7 @@ export class DuckDbInsightsStore implements InsightsStore {
     const start = (k: number) => {
       const { sql, params, dates } = this.exportGroupsQuery(
         parts[k]!,
-        known?.size ? known : undefined,
+        known?.worthJoining ? known : undefined,
       );
       const result = connections[k % connections.length]!.stream(sql, params);
       // Awaited on its turn; until then a failure must not count as unhandled.
