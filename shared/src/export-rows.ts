@@ -109,17 +109,22 @@ export function claimCheckFields(layout: CsvLayout): ClaimCheckField[] {
   return [...new Set([...shown, ...inputs])];
 }
 
+/** Where each named field sits in `fields`; a field that is not there is a claim check this code cannot read. */
+export function fieldIndex(fields: readonly string[]): (field: string) => number {
+  return (field) => {
+    const index = fields.indexOf(field);
+    if (index < 0) throw new Error(`the claim check has no ${field} field`);
+    return index;
+  };
+}
+
 /**
  * How a line becomes a decoded row (`exportRowFields` of the header's layout): each field the
  * line has copied from its place (a version 1 line has the ratios too), each ratio it lacks
  * divided from its inputs'. Throws when the line lacks a field it needs.
  */
 export function rowFromLine(header: Pick<ExportRowsHeader, 'layout' | 'fields'>) {
-  const at = (field: string) => {
-    const index = (header.fields as readonly string[]).indexOf(field);
-    if (index < 0) throw new Error(`the claim check has no ${field} field`);
-    return index;
-  };
+  const at = fieldIndex(header.fields);
   const onLine = new Set<string>(header.fields);
   const steps = exportRowFields(header.layout).map((field) => {
     if (!isRatio(field) || onLine.has(field)) return { ratio: null, from: at(field), by: -1 };

@@ -1,6 +1,7 @@
 import {
   csvColumns,
   exportRowFields,
+  fieldIndex,
   METRIC_NAMES,
   periodEnd,
   type ExportRowsHeader,
@@ -68,13 +69,8 @@ export class CsvWriter {
     private readonly options: { bom: boolean },
   ) {
     const { layout, currency, period } = header;
-    const fields: readonly string[] = exportRowFields(layout);
+    const at = fieldIndex(exportRowFields(layout));
     const interval = `${period.since}/${period.until}`;
-    const at = (column: string) => {
-      const index = fields.indexOf(column);
-      if (index < 0) throw new Error(`the claim check has no ${column} field`);
-      return index;
-    };
     this.cells = csvColumns(layout).map((column): ((values: RowValues) => string) => {
       if (column === 'currency') return () => currency.code;
       if (column === 'date_end') {

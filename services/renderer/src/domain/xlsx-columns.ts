@@ -1,12 +1,15 @@
 import {
   csvColumns,
   exportRowFields,
+  fieldIndex,
   METRIC_NAMES,
   periodEnd,
   ratioOf,
   RATIOS,
   type ExportRowsHeader,
   type MetricName,
+  type RatioInputs,
+  type RatioName,
   type RowValues,
 } from '@wevion/shared';
 
@@ -85,11 +88,7 @@ export function xlsxColumns(header: ExportRowsHeader): XlsxColumn[] {
   const minor = currency.minor_units;
   const money = moneyFormat(currency.code, minor);
   const symbol = currencySymbol(currency.code).length;
-  const at = (column: string) => {
-    const index = fields.indexOf(column);
-    if (index < 0) throw new Error(`the claim check has no ${column} field`);
-    return index;
-  };
+  const at = fieldIndex(fields);
   const text = (header: string, read: (v: RowValues) => string): XlsxColumn => ({
     header,
     minWidth: header.length,
@@ -98,13 +97,20 @@ export function xlsxColumns(header: ExportRowsHeader): XlsxColumn[] {
     total: () => null,
   });
   const interval = `${period.since}/${period.until}`;
-  // A ratio's total needs its inputs' sums; a layout without them leaves that total empty.
-  // Money sums come from the report totals and are always there.
-  const has = (...inputs: string[]) => inputs.every((f) => fields.includes(f));
-  const ratioTotal =
-    (inputs: string[], compute: (s: Sums) => number | null): XlsxColumn['total'] =>
-    (s) =>
-      has(...inputs) ? compute(s) : null;
+  // A ratio's total divides its inputs' sums; a layout without an input count leaves that total
+  // empty. Money sums come from the report totals and are always there.
+  const isMoney = (input: keyof RatioInputs): input is 'spend' | 'conversion_value' =>
+    input === 'spend' || input === 'conversion_value';
+  const sumOf = (s: Sums, input: keyof RatioInputs) =>
+    isMoney(input) ? fromMinor(s[input], minor) : s[input];
+  const ratioTotal = (name: RatioName): XlsxColumn['total'] => {
+    const ratio = RATIOS[name];
+    const summed = [ratio.numerator, ratio.denominator].every(
+      (i) => isMoney(i) || fields.includes(i),
+    );
+    return (s) =>
+      summed ? ratioOf(ratio, sumOf(s, ratio.numerator), sumOf(s, ratio.denominator)) : null;
+  };
   return csvColumns(layout).map((column): XlsxColumn => {
     if (column === 'currency') return text(column, () => currency.code);
     if (column === 'date' || column === 'date_end') {
@@ -149,14 +155,8 @@ export function xlsxColumns(header: ExportRowsHeader): XlsxColumn[] {
       total,
     });
     /** Spend per click, per thousand impressions or per conversion, in the currency's format. */
-    const unitCost = (cost: 'cpc' | 'cpm' | 'cpa', per: 'clicks' | 'impressions' | 'conversions') =>
-      metricColumn(
-        money,
-        number,
-        minor,
-        ratioTotal([per], (s) => ratioOf(RATIOS[cost], fromMinor(s.spend, minor), s[per])),
-        symbol,
-      );
+    const unitCost = (cost: 'cpc' | 'cpm' | 'cpa') =>
+      metricColumn(money, number, minor, ratioTotal(cost), symbol);
     switch (metric) {
       case 'spend':
       case 'conversion_value':
@@ -174,25 +174,15 @@ export function xlsxColumns(header: ExportRowsHeader): XlsxColumn[] {
         // Attribution gives fractions of a conversion: shown to two places, stored exactly.
         return metricColumn('#,##0.00', number, 2, (s) => Number(s.conversions.toFixed(6)));
       case 'ctr':
-        return metricColumn(
-          PERCENT_FORMAT,
-          number,
-          2,
-          ratioTotal(['clicks', 'impressions'], (s) =>
-            ratioOf(RATIOS.ctr, s.clicks, s.impressions),
-          ),
-          3,
-        );
+        return metricColumn(PERCENT_FORMAT, number, 2, ratioTotal('ctr'), 3);
       case 'roas':
-        return metricColumn(ROAS_FORMAT, number, 2, (s) =>
-          ratioOf(RATIOS.roas, fromMinor(s.conversion_value, minor), fromMinor(s.spend, minor)),
-        );
+        return metricColumn(ROAS_FORMAT, number, 2, ratioTotal('roas'));
       case 'cpc':
-        return unitCost('cpc', 'clicks');
+        return unitCost('cpc');
       case 'cpm':
-        return unitCost('cpm', 'impressions');
+        return unitCost('cpm');
       case 'cpa':
-        return unitCost('cpa', 'conversions');
+        return unitCost('cpa');
     }
   });
 }
