@@ -1,4 +1,4 @@
-import type { ClaimCheckRow, ExportRowsHeader, ExportRowsTrailer } from './export-rows.ts';
+import type { ExportRowsHeader, ExportRowsTrailer } from './export-rows.ts';
 import { REPORT_DATASET_SCHEMA_VERSION, type ReportDataset } from './report-dataset.ts';
 import { READABLE_EXPORT_ROWS_VERSIONS, rowFromLine } from './export-rows.ts';
 
@@ -12,26 +12,22 @@ export type RowValues = readonly unknown[];
 
 /**
  * The NDJSON lines of an export's rows, a batch at a time. `batches` yields the rows in batches
- * (a store chunk's worth: per-row async steps would cost more than the rows) and returns the
- * money totals; `written` counts the rows as they pass, for progress. The lines stay separate
- * strings: `utf8Chunks` encodes each into its chunk.
+ * (a store chunk's worth: per-row async steps would cost more than the rows), each row the
+ * values of the header's `fields` in order, and returns the money totals; `written` counts the
+ * rows as they pass, for progress. The lines stay separate strings: `utf8Chunks` encodes each
+ * into its chunk.
  */
 export async function* encodeExportRows(
   header: ExportRowsHeader,
-  batches: AsyncGenerator<readonly Partial<ClaimCheckRow>[], ExportRowsTrailer['totals']>,
+  batches: AsyncGenerator<readonly RowValues[], ExportRowsTrailer['totals']>,
   written: { rows: number } = { rows: 0 },
   /** What the trailer adds once every row is written (the rates used). */
   finish: () => Pick<ExportRowsTrailer, 'fx_notes'> = () => ({}),
 ): AsyncGenerator<string[]> {
-  const { fields } = header;
   yield [`${JSON.stringify(header)}\n`];
-  const values: unknown[] = new Array(fields.length);
   let next = await batches.next();
   while (!next.done) {
-    const lines = next.value.map((row) => {
-      for (let i = 0; i < fields.length; i++) values[i] = row[fields[i]!] ?? null;
-      return `${JSON.stringify(values)}\n`;
-    });
+    const lines = next.value.map((row) => `${JSON.stringify(row)}\n`);
     written.rows += lines.length;
     yield lines;
     next = await batches.next();

@@ -5,6 +5,7 @@ import {
   decodeReportDataset,
   encodeExportRows,
   encodeReportDataset,
+  type ClaimCheckField,
   type ClaimCheckRow,
   type CsvLayout,
   type ExportRowsHeader,
@@ -46,11 +47,15 @@ const rows: Partial<ClaimCheckRow>[] = [
 ];
 const totals = { spend: '10.05', conversion_value: '0.00' };
 
-/** The rows in two batches, as a store's chunks would bring them. */
+/**
+ * The rows in two batches, as a store's chunks would bring them, each row the values of
+ * `fields` in order, as report-builder writes them.
+ */
 async function* source(
   batches = [rows.slice(0, 1), rows.slice(1)],
-): AsyncGenerator<Partial<ClaimCheckRow>[], ExportRowsTrailer['totals']> {
-  for (const batch of batches) yield batch;
+  fields: readonly ClaimCheckField[] = header.fields,
+): AsyncGenerator<RowValues[], ExportRowsTrailer['totals']> {
+  for (const batch of batches) yield batch.map((row) => fields.map((f) => row[f] ?? null));
   return totals;
 }
 
@@ -171,7 +176,8 @@ describe('the claim-check codec', () => {
     }));
     const rowsHeader = { ...header, layout, fields: claimCheckFields(layout) };
     let text = '';
-    for await (const batch of encodeExportRows(rowsHeader, source([lines]))) text += batch.join('');
+    for await (const batch of encodeExportRows(rowsHeader, source([lines], rowsHeader.fields)))
+      text += batch.join('');
     const { items } = await decodeAll(rechunked(text, 4096));
     const decoded = items.slice(1) as RowValues[];
     const at = (ratio: string) => layout.metrics.indexOf(ratio as never) + 1;

@@ -5,7 +5,9 @@ import {
   type RenderReportMessage,
   csvLayoutOf,
   EXPORT_ROWS_SCHEMA_VERSION,
+  type ClaimCheckRow,
   type ExportRowsHeader,
+  type RowValues,
   METRIC_NAMES,
   PLATFORMS,
   type Metrics,
@@ -288,3 +290,9 @@ export function renderMessage(overrides: Partial<RenderReportMessage> = {}): Ren
     ...overrides,
   };
 }
+
+/** Rows as report-builder writes them: each row's values in the order of the header's fields. */
+export const lineValues = (
+  header: Pick<ExportRowsHeader, 'fields'>,
+  rows: readonly Partial<ClaimCheckRow>[],
+): RowValues[] => rows.map((row) => header.fields.map((field) => row[field] ?? null));

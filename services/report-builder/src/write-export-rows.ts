@@ -72,6 +72,7 @@ export async function writeExportRows(
     periods: [...new Set(periodOf.values())],
     converter,
     minorUnits: minor,
+    fields: claimCheckFields(layout),
   });
 
   const header: ExportRowsHeader = {

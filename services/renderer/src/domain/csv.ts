@@ -10,6 +10,9 @@ import {
 } from '@wevion/shared';
 
 const FORMULA_TRIGGERS = /^[=+\-@\t\r]/;
+const NEEDS_QUOTES = /[",\r\n]/;
+/** Either: most cells (ids, names) have neither, and one test of them is half the cost of two. */
+const NEEDS_CARE = /^[=+\-@\t\r]|[",\r\n]/;
 
 /**
  * A text cell: neutralised against spreadsheet formula injection (a leading = + - @ tab or CR
@@ -17,13 +20,18 @@ const FORMULA_TRIGGERS = /^[=+\-@\t\r]/;
  * Numbers never pass through here, so a negative number stays a number.
  */
 export function textCell(value: string): string {
+  if (!NEEDS_CARE.test(value)) return value;
   const safe = FORMULA_TRIGGERS.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
+
+/** A plain decimal with at most six places: what most conversions print as already. */
+const SIX_PLACES = /^-?\d+(?:\.\d{1,6})?$/;
 
 /** Up to six decimals without trailing zeros (fractional conversions from attribution models). */
 function compact(value: number): string {
-  return String(Number(value.toFixed(6)));
+  const shortest = String(value);
+  return SIX_PLACES.test(shortest) ? shortest : String(Number(value.toFixed(6)));
 }
 
 type Format = (value: unknown) => string;

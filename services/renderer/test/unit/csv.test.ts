@@ -88,6 +88,17 @@ describe('CSV rendering', () => {
     );
   });
 
+  it('when conversions are fractional, then they show at most six decimals, without trailing zeros', () => {
+    const h = header({ dimensions: ['date'], metrics: ['conversions'] });
+    const cells = [2.5, 1 / 3, 2 / 3, 0.1 + 0.2, 1e-7, -1.25, 1e21, 123456.000001].map(
+      (conversions) => render(h, [{ date: '2026-08-01', ...metrics({ conversions }) }]),
+    );
+    assert.deepEqual(
+      cells.map((text) => text.split('\r\n')[1]!.split(',')[1]),
+      ['2.5', '0.333333', '0.666667', '0.3', '0', '-1.25', '1e+21', '123456.000001'],
+    );
+  });
+
   it('when the currency is JPY, then money is as rounded (no decimals) and unit costs have two', () => {
     const text = render(header({}, { code: 'JPY', minor_units: 0 }), [
       { date: '2026-08-01', platform: 'meta', ...metrics({ spend: '16240', cpc: 13.16 }) },

@@ -2,12 +2,17 @@ import {
   claimCheckKey,
   encodeExportRows,
   encodeReportDataset,
-  type ClaimCheckRow,
+  type RowValues,
 } from '@wevion/shared';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { renderExport } from '../../src/render-export.ts';
-import { campaignRowsHeader, fixtureDataset, renderMessage as message } from '../datasets.ts';
+import {
+  campaignRowsHeader,
+  fixtureDataset,
+  lineValues,
+  renderMessage as message,
+} from '../datasets.ts';
 import { fakeRenderDeps } from '../fakes/recording-ports.ts';
 
 /** The renderer's use case against fakes of every port: no emulator, no Chromium. */
@@ -17,16 +22,19 @@ describe('rendering an export (renderer on fakes)', () => {
   async function rowsText(count: number): Promise<string> {
     // In batches of up to 1,000 rows, as report-builder writes them.
     async function* rows(): AsyncGenerator<
-      Partial<ClaimCheckRow>[],
+      RowValues[],
       { spend: string; conversion_value: string }
     > {
       for (let start = 0; start < count; start += 1_000)
-        yield Array.from({ length: Math.min(1_000, count - start) }, (_, j) => ({
-          campaign_id: `c${start + j}`,
-          campaign_name: `=Campaign ${start + j}, "q"`,
-          spend: '0.01',
-          clicks: start + j,
-        }));
+        yield lineValues(
+          header,
+          Array.from({ length: Math.min(1_000, count - start) }, (_, j) => ({
+            campaign_id: `c${start + j}`,
+            campaign_name: `=Campaign ${start + j}, "q"`,
+            spend: '0.01',
+            clicks: start + j,
+          })),
+        );
       return { spend: (count / 100).toFixed(2), conversion_value: '0.00' };
     }
     let text = '';

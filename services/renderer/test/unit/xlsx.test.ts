@@ -4,13 +4,14 @@ import {
   encodeExportRows,
   EXPORT_ROWS_SCHEMA_VERSION,
   type ClaimCheckRow,
+  type RowValues,
   type ExportRowsHeader,
 } from '@wevion/shared';
 import { excelDate, readXlsx } from '@wevion/testing/xlsx-reader.ts';
 import assert from 'node:assert/strict';
 import { minorOf, moneyFormat, xlsxColumns } from '../../src/domain/xlsx-columns.ts';
 import { renderExport } from '../../src/render-export.ts';
-import { renderMessage } from '../datasets.ts';
+import { lineValues, renderMessage } from '../datasets.ts';
 import { fakeRenderDeps } from '../fakes/recording-ports.ts';
 
 /**
@@ -92,8 +93,8 @@ describe('an XLSX export (renderer on fakes, read back independently)', () => {
     rows = ROWS,
     totals = { spend: '15.01', conversion_value: '30.03' },
   ) {
-    async function* source(): AsyncGenerator<Partial<ClaimCheckRow>[], typeof totals> {
-      yield rows;
+    async function* source(): AsyncGenerator<RowValues[], typeof totals> {
+      yield lineValues(header(currency), rows);
       return totals;
     }
     let text = '';

@@ -28,7 +28,8 @@ export type ConvertibleGroup = Pick<
  */
 export class CurrencyConverter {
   private readonly notes = new Map<string, NoteBuilder>();
-  private readonly factors = new Map<string, bigint>();
+  /** Per currency, per date: no key string to build for each of 180,000 groups. */
+  private readonly factors = new Map<string, Map<CalendarDate, bigint>>();
 
   constructor(
     private readonly fx: FxTable,
@@ -48,8 +49,9 @@ export class CurrencyConverter {
 
   /** Target exact units per source micro on a local date; notes the rate and any fallback once. */
   private factorFor(currency: string, date: CalendarDate): bigint {
-    const key = `${currency}|${date}`;
-    let factor = this.factors.get(key);
+    let byDate = this.factors.get(currency);
+    if (!byDate) this.factors.set(currency, (byDate = new Map()));
+    let factor = byDate.get(date);
     if (factor !== undefined) return factor;
     const note = this.noteFor(currency);
     if (currency === this.target) {
@@ -73,7 +75,7 @@ export class CurrencyConverter {
       }
       factor = conversionFactor(source.rate, target.rate);
     }
-    this.factors.set(key, factor);
+    byDate.set(date, factor);
     return factor;
   }
 

@@ -1,15 +1,16 @@
 import {
   type CalendarDate,
-  type ClaimCheckRow,
+  type ClaimCheckField,
   type CsvLayout,
   type Dimension,
   type ExportRowsTrailer,
   type Platform,
+  type RowValues,
 } from '@wevion/shared';
 import type { CurrencyConverter } from './currency-converter.ts';
 import type { RowGroup } from './insight-group.ts';
-import { minorToDecimal } from './exact-money.ts';
-import { addInto, emptySums, ratioInputs, type Sums } from './metrics.ts';
+import { exactToNumber, microsToNumber, minorToDecimal } from './exact-money.ts';
+import { addInto, emptySums, type Sums } from './metrics.ts';
 import { RunningTotalRounding } from './running-total.ts';
 
 /**
@@ -35,6 +36,28 @@ export interface ExportRowsContext {
   periods: readonly (CalendarDate | null)[];
   converter: CurrencyConverter;
   minorUnits: number;
+  /** What a claim-check line holds, in order (`claimCheckFields` of the layout). */
+  fields: readonly ClaimCheckField[];
+}
+
+/** Where each value of a row goes on a line of `fields`; -1 for one the line does not carry. */
+function lineSlots(fields: readonly ClaimCheckField[]) {
+  const at = (field: ClaimCheckField) => fields.indexOf(field);
+  return {
+    date: at('date'),
+    platform: at('platform'),
+    account: at('account_id'),
+    currency: at('account_currency'),
+    campaign: at('campaign_id'),
+    name: at('campaign_name'),
+    spend: at('spend'),
+    impressions: at('impressions'),
+    clicks: at('clicks'),
+    conversions: at('conversions'),
+    value: at('conversion_value'),
+    spendUnrounded: at('spend_unrounded'),
+    valueUnrounded: at('conversion_value_unrounded'),
+  };
 }
 
 /** Which dimensions a layout has, looked up once rather than per row. */
@@ -130,44 +153,44 @@ export const isDatePlatformGrid = (dimensions: readonly Dimension[]) =>
 /**
  * The rows of a CSV export, in file order and in batches, from the store's sorted groups: exact
  * sums per row, money rounded by the running-total rule (so each money column adds up to the
- * report total), and the unrounded money the reader derives the ratios from. Holds one batch at
- * a time, except for the small date × platform grid. Returns the money columns' sums, which are
- * the report totals rounded once.
+ * report total), and the unrounded money the reader derives the ratios from. Each row is the
+ * values of a claim-check line, in `fields` order: an object per row, then an array of its
+ * values, cost a tenth of the encoding. Holds one batch at a time, except for the small
+ * date × platform grid. Returns the money columns' sums, which are the report totals rounded once.
  */
 export async function* exportRows(
   groups: AsyncIterable<readonly RowGroup[]>,
   context: ExportRowsContext,
-): AsyncGenerator<ClaimCheckRow[], ExportRowsTrailer['totals']> {
-  const { layout, minorUnits } = context;
+): AsyncGenerator<RowValues[], ExportRowsTrailer['totals']> {
+  const { layout, minorUnits, fields } = context;
   const spend = new RunningTotalRounding(minorUnits);
   const value = new RunningTotalRounding(minorUnits);
   const merged = mergeAdjacent(groups, context);
-  const { date, platform, account, campaign } = dimensionsOf(layout);
+  const slot = lineSlots(fields);
   for await (const batch of isDatePlatformGrid(layout.dimensions)
     ? completeGrid(merged, context)
     : merged) {
     yield batch.map(({ key, campaignName, sums }) => {
-      const inputs = ratioInputs(sums);
-      const row: ClaimCheckRow = {
-        spend: minorToDecimal(spend.next(sums.spend), minorUnits),
-        impressions: inputs.impressions,
-        clicks: inputs.clicks,
-        conversions: inputs.conversions,
-        conversion_value: minorToDecimal(value.next(sums.conversion_value), minorUnits),
-        spend_unrounded: inputs.spend,
-        conversion_value_unrounded: inputs.conversion_value,
-      };
-      if (date) row.date = key.period;
-      if (platform) row.platform = key.platform!;
-      if (account) {
-        row.account_id = key.account_id!;
-        row.account_currency = key.currency!;
-      }
-      if (campaign) {
-        row.campaign_id = key.campaign_id!;
-        row.campaign_name = campaignName ?? '';
-      }
-      return row;
+      // Both running totals see every row, whether or not the line shows its money.
+      const spendCell = minorToDecimal(spend.next(sums.spend), minorUnits);
+      const valueCell = minorToDecimal(value.next(sums.conversion_value), minorUnits);
+      const line = new Array<unknown>(fields.length);
+      if (slot.date >= 0) line[slot.date] = key.period;
+      if (slot.platform >= 0) line[slot.platform] = key.platform;
+      if (slot.account >= 0) line[slot.account] = key.account_id;
+      if (slot.currency >= 0) line[slot.currency] = key.currency;
+      if (slot.campaign >= 0) line[slot.campaign] = key.campaign_id;
+      if (slot.name >= 0) line[slot.name] = campaignName ?? '';
+      if (slot.spend >= 0) line[slot.spend] = spendCell;
+      if (slot.impressions >= 0) line[slot.impressions] = Number(sums.impressions);
+      if (slot.clicks >= 0) line[slot.clicks] = Number(sums.clicks);
+      if (slot.conversions >= 0) line[slot.conversions] = microsToNumber(sums.conversions);
+      if (slot.value >= 0) line[slot.value] = valueCell;
+      // The ratios' inputs as `ratioInputs` gives them.
+      if (slot.spendUnrounded >= 0) line[slot.spendUnrounded] = exactToNumber(sums.spend);
+      if (slot.valueUnrounded >= 0)
+        line[slot.valueUnrounded] = exactToNumber(sums.conversion_value);
+      return line;
     });
   }
   return {

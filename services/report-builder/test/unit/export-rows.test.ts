@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {
+  claimCheckFields,
   csvLayoutOf,
   eachDate,
   periodStart,
@@ -47,6 +48,7 @@ async function rowsOf(
   const since = options.since ?? '2026-03-02';
   const dates = eachDate(since, options.until ?? '2026-03-03');
   const rows: ClaimCheckRow[] = [];
+  const fields = claimCheckFields(layout);
   const generator = exportRows(batchesOf(groups), {
     layout,
     platforms: options.platforms ?? ['meta', 'google'],
@@ -56,10 +58,13 @@ async function rowsOf(
       'EUR',
     ),
     minorUnits: 2,
+    fields,
   });
   let next = await generator.next();
   while (!next.done) {
-    rows.push(...next.value);
+    // Each line's values back under their names, as the assertions read them.
+    for (const line of next.value)
+      rows.push(Object.fromEntries(fields.map((f, i) => [f, line[i]])) as unknown as ClaimCheckRow);
     next = await generator.next();
   }
   return { rows, totals: next.value };
@@ -114,11 +119,11 @@ describe('export rows (the CSV engine)', () => {
       ],
       'tiktok has no data at all, so it has no rows; the others have one per day',
     );
-    // A row carries the sums its ratios divide, not the ratios: the reader derives them.
+    // A row carries the sums its ratios divide, not the ratios: the reader derives them. Money
+    // the layout does not show (conversion value) is there only unrounded, for ROAS.
     assert.deepEqual([rows[0]!.spend_unrounded, rows[0]!.clicks], [0, 0]);
     assert.deepEqual(Object.keys(rows[0]!).sort(), [
       'clicks',
-      'conversion_value',
       'conversion_value_unrounded',
       'conversions',
       'date',
@@ -163,7 +168,11 @@ describe('export rows (the CSV engine)', () => {
           value: '108.50',
         }),
       ],
-      { dimensions: ['account', 'campaign'], granularity: 'total' },
+      {
+        dimensions: ['account', 'campaign'],
+        granularity: 'total',
+        metrics: ['spend', 'impressions', 'conversion_value', 'roas'],
+      },
     );
     assert.deepEqual(
       rows.map((r) => [r.account_id, r.account_currency, r.campaign_id, r.campaign_name, r.spend]),
@@ -223,10 +232,12 @@ describe('export rows (the CSV engine)', () => {
         value: '1.005',
       }),
     );
-    const { rows, totals } = await rowsOf(groups, {
+    const layout = {
       dimensions: ['campaign'],
       granularity: 'total',
-    });
+      metrics: ['spend', 'conversion_value'],
+    } as const;
+    const { rows, totals } = await rowsOf(groups, layout);
     // 101 × 0.125 = 12.625 → 12.62 (half-even); rounded alone, 101 × 0.12 = 12.12.
     assert.equal(totals.spend, '12.62');
     assert.equal(cents(rows, 'spend'), 1262);
@@ -234,7 +245,7 @@ describe('export rows (the CSV engine)', () => {
     assert.equal(totals.conversion_value, '101.50');
     assert.equal(cents(rows, 'conversion_value'), 10150);
     assert.ok(rows.every((r) => Math.abs(Number(r.spend) - 0.125) <= 0.01));
-    const again = await rowsOf(groups, { dimensions: ['campaign'], granularity: 'total' });
+    const again = await rowsOf(groups, layout);
     assert.deepEqual(again.rows, rows, 'the same query always gives the same file');
   });
 
