@@ -232,11 +232,11 @@ describe('export rows (the CSV engine)', () => {
         value: '1.005',
       }),
     );
-    const layout = {
+    const layout: CsvLayoutInput = {
       dimensions: ['campaign'],
       granularity: 'total',
       metrics: ['spend', 'conversion_value'],
-    } as const;
+    };
     const { rows, totals } = await rowsOf(groups, layout);
     // 101 × 0.125 = 12.625 → 12.62 (half-even); rounded alone, 101 × 0.12 = 12.12.
     assert.equal(totals.spend, '12.62');
