@@ -1,4 +1,4 @@
-import type { ExportRowsHeader, ExportRowsTrailer } from './export-rows.ts';
+import type { CampaignLine, ExportRowsHeader, ExportRowsTrailer } from './export-rows.ts';
 import { REPORT_DATASET_SCHEMA_VERSION, type ReportDataset } from './report-dataset.ts';
 import { READABLE_EXPORT_ROWS_VERSIONS, rowFromLine } from './export-rows.ts';
 
@@ -13,13 +13,14 @@ export type RowValues = readonly unknown[];
 /**
  * The NDJSON lines of an export's rows, a batch at a time. `batches` yields the rows in batches
  * (a store chunk's worth: per-row async steps would cost more than the rows), each row the
- * values of the header's `fields` in order, and returns the money totals; `written` counts the
+ * values of the header's `fields` in order, each campaign's line before its first row, and
+ * returns the money totals; `written` counts the
  * rows as they pass, for progress. The lines stay separate strings: `utf8Chunks` encodes each
  * into its chunk.
  */
 export async function* encodeExportRows(
   header: ExportRowsHeader,
-  batches: AsyncGenerator<readonly RowValues[], ExportRowsTrailer['totals']>,
+  batches: AsyncGenerator<readonly (RowValues | CampaignLine)[], ExportRowsTrailer['totals']>,
   written: { rows: number } = { rows: 0 },
   /** What the trailer adds once every row is written (the rates used). */
   finish: () => Pick<ExportRowsTrailer, 'fx_notes'> = () => ({}),
@@ -28,7 +29,7 @@ export async function* encodeExportRows(
   let next = await batches.next();
   while (!next.done) {
     const lines = next.value.map((row) => `${JSON.stringify(row)}\n`);
-    written.rows += lines.length;
+    for (const row of next.value) if (Array.isArray(row)) written.rows += 1;
     yield lines;
     next = await batches.next();
   }
@@ -39,6 +40,17 @@ export async function* encodeExportRows(
     ...finish(),
   };
   yield [`${JSON.stringify(trailer)}\n`];
+}
+
+/** A campaign line, numbered next: campaigns are numbered from 0 in the order they are named. */
+function isCampaignLine(parsed: unknown, next: number): parsed is CampaignLine {
+  const line = parsed as Partial<CampaignLine>;
+  return (
+    line.type === 'campaign' &&
+    line.ref === next &&
+    typeof line.id === 'string' &&
+    typeof line.name === 'string'
+  );
 }
 
 /** An export's claim check being read: its header, then its rows in batches, then the trailer. */
@@ -83,18 +95,22 @@ export async function decodeExportRows(
       `${key} is not export rows of schema ${READABLE_EXPORT_ROWS_VERSIONS.join(' or ')}; this renderer cannot read it`,
     );
   }
-  const toRow = rowFromLine(header);
+  const campaigns: Pick<CampaignLine, 'id' | 'name'>[] = [];
+  const toRow = rowFromLine(header, campaigns);
   async function* batches(): AsyncGenerator<RowValues[], ExportRowsTrailer> {
     let trailer: ExportRowsTrailer | null = null;
     let batch = first.done ? [] : first.value.slice(1);
     for (;;) {
       const rows: RowValues[] = [];
       for (const line of batch) {
-        const parsed = JSON.parse(line) as RowValues | ExportRowsTrailer;
-        if (Array.isArray(parsed) && !trailer) rows.push(toRow(parsed as RowValues));
-        else if (!trailer && (parsed as ExportRowsTrailer).type === 'end')
+        const parsed = JSON.parse(line) as RowValues | CampaignLine | ExportRowsTrailer;
+        if (trailer) throw new Error(`${key} has a line after its trailer`);
+        if (Array.isArray(parsed)) rows.push(toRow(parsed as RowValues));
+        else if (isCampaignLine(parsed, campaigns.length))
+          campaigns.push({ id: parsed.id, name: parsed.name });
+        else if ((parsed as ExportRowsTrailer).type === 'end')
           trailer = parsed as ExportRowsTrailer;
-        else throw new Error(`${key} has a line that is neither a row nor its one trailer`);
+        else throw new Error(`${key} has a line that is neither a row, a campaign nor its trailer`);
       }
       if (rows.length) yield rows;
       const next = await lines.next();

@@ -12,15 +12,18 @@ import { isRatio, ratioOf, RATIOS, type RatioInputs, type RatioName } from './ra
  * line per row in file order (a JSON array of the header's `fields`, so 180,000 rows do not repeat
  * their keys 180,000 times), then the trailer; a file without its trailer was cut short.
  * Version 2: a line carries the sums a row's ratios divide, not the ratios (`ClaimCheckRow`).
+ * Version 3: a campaign's id and name are written once, on a `CampaignLine` before the first row
+ * of it, and rows refer to it by number: a 90-day export names each campaign on 90 days.
  * Bump the version on any change a renderer of the previous one could misread.
  */
-export const EXPORT_ROWS_SCHEMA_VERSION = 2;
+export const EXPORT_ROWS_SCHEMA_VERSION = 3;
 
 /**
- * What a renderer reads: this version and the one before, whose lines carried the ratios
- * themselves, so a renderer deployed first reads what a previous report-builder still writes.
+ * What a renderer reads: this version and the ones before (version 1 lines carried the ratios
+ * themselves, version 2 lines the campaigns' ids and names), so a renderer deployed first reads
+ * what a previous report-builder still writes.
  */
-export const READABLE_EXPORT_ROWS_VERSIONS = [1, EXPORT_ROWS_SCHEMA_VERSION] as const;
+export const READABLE_EXPORT_ROWS_VERSIONS = [1, 2, EXPORT_ROWS_SCHEMA_VERSION] as const;
 
 export interface ExportRowsHeader {
   type: 'header';
@@ -76,16 +79,34 @@ export function exportRowFields(layout: CsvLayout): ExportRowField[] {
  * One row as report-builder writes it: no ratios, but the sums they divide, money unrounded.
  * Printing and parsing the five ratios was a third of each line and the dearest part of it;
  * the reader derives them by the one arithmetic of `ratios.ts`, bit for bit what report-builder
- * would have computed (a double survives JSON unchanged).
+ * would have computed (a double survives JSON unchanged). A campaign is a number, `ref` of the
+ * `CampaignLine` that named it.
  */
-export interface ClaimCheckRow extends Omit<ExportRow, RatioName> {
+export interface ClaimCheckRow extends Omit<
+  ExportRow,
+  RatioName | 'campaign_id' | 'campaign_name'
+> {
   /** The row's exact spend as a double, before rounding: the ratios' spend. */
   spend_unrounded: number;
   /** The row's exact conversion value as a double, before rounding: ROAS's numerator. */
   conversion_value_unrounded: number;
+  /** The row's campaign id and name, as a `CampaignLine` before it numbered them. */
+  campaign?: number;
 }
 
-export type ClaimCheckField = keyof ClaimCheckRow;
+/**
+ * A campaign id and name, written once before the first row of them. A campaign renamed within
+ * the range is a second pair with its own number. Numbers count up from 0 in the order written.
+ */
+export interface CampaignLine {
+  type: 'campaign';
+  ref: number;
+  id: string;
+  name: string;
+}
+
+/** A field of a line: what `ClaimCheckRow` holds, or (before version 3) the campaign itself. */
+export type ClaimCheckField = keyof ClaimCheckRow | 'campaign_id' | 'campaign_name';
 
 /** Where a line carries each ratio input: money unrounded, counts as the row shows them. */
 const RATIO_INPUT_FIELDS: Readonly<Record<keyof RatioInputs, ClaimCheckField>> = {
@@ -101,12 +122,14 @@ const RATIO_INPUT_FIELDS: Readonly<Record<keyof RatioInputs, ClaimCheckField>> =
  * that is not there yet. A layout showing CPC alone still carries spend and clicks.
  */
 export function claimCheckFields(layout: CsvLayout): ClaimCheckField[] {
-  const shown = exportRowFields(layout).filter((f) => !isRatio(f)) as ClaimCheckField[];
+  const shown = exportRowFields(layout)
+    .filter((f) => !isRatio(f))
+    .map((f) => (f === 'campaign_id' || f === 'campaign_name' ? 'campaign' : f));
   const inputs = layout.metrics
     .filter(isRatio)
     .flatMap((r) => [RATIOS[r].numerator, RATIOS[r].denominator])
     .map((input) => RATIO_INPUT_FIELDS[input]);
-  return [...new Set([...shown, ...inputs])];
+  return [...new Set<ClaimCheckField>([...shown, ...inputs])];
 }
 
 /** Where each named field sits in `fields`; a field that is not there is a claim check this code cannot read. */
@@ -118,28 +141,45 @@ export function fieldIndex(fields: readonly string[]): (field: string) => number
   };
 }
 
+/** The campaigns a claim check has named so far (version 3), by number. */
+export type NamedCampaigns = readonly Pick<CampaignLine, 'id' | 'name'>[];
+
 /**
  * How a line becomes a decoded row (`exportRowFields` of the header's layout): each field the
- * line has copied from its place (a version 1 line has the ratios too), each ratio it lacks
- * divided from its inputs'. Throws when the line lacks a field it needs.
+ * line has copied from its place (a version 1 line has the ratios too), a campaign's id and name
+ * looked up by its number in `campaigns`, each ratio the line lacks divided from its inputs'.
+ * Throws when the line lacks a field it needs.
  */
-export function rowFromLine(header: Pick<ExportRowsHeader, 'layout' | 'fields'>) {
+export function rowFromLine(
+  header: Pick<ExportRowsHeader, 'layout' | 'fields'>,
+  campaigns: NamedCampaigns,
+) {
   const at = fieldIndex(header.fields);
   const onLine = new Set<string>(header.fields);
   const steps = exportRowFields(header.layout).map((field) => {
-    if (!isRatio(field) || onLine.has(field)) return { ratio: null, from: at(field), by: -1 };
+    if ((field === 'campaign_id' || field === 'campaign_name') && !onLine.has(field))
+      return { ratio: null, from: at('campaign'), by: -1, named: field };
+    if (!isRatio(field) || onLine.has(field))
+      return { ratio: null, from: at(field), by: -1, named: null };
     const ratio = RATIOS[field];
     return {
       ratio,
       from: at(RATIO_INPUT_FIELDS[ratio.numerator]),
       by: at(RATIO_INPUT_FIELDS[ratio.denominator]),
+      named: null,
     };
   });
   return (line: readonly unknown[]): unknown[] => {
     const row = new Array<unknown>(steps.length);
     for (let i = 0; i < steps.length; i++) {
-      const { ratio, from, by } = steps[i]!;
-      row[i] = ratio ? ratioOf(ratio, line[from] as number, line[by] as number) : line[from];
+      const { ratio, from, by, named } = steps[i]!;
+      if (ratio) row[i] = ratioOf(ratio, line[from] as number, line[by] as number);
+      else if (named) {
+        const campaign = campaigns[line[from] as number];
+        if (!campaign)
+          throw new Error(`a row refers to campaign ${String(line[from])}, not named before it`);
+        row[i] = named === 'campaign_id' ? campaign.id : campaign.name;
+      } else row[i] = line[from];
     }
     return row;
   };

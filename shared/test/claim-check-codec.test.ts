@@ -5,8 +5,8 @@ import {
   decodeReportDataset,
   encodeExportRows,
   encodeReportDataset,
+  type CampaignLine,
   type ClaimCheckField,
-  type ClaimCheckRow,
   type CsvLayout,
   type ExportRowsHeader,
   type ExportRowsTrailer,
@@ -41,7 +41,7 @@ const header: ExportRowsHeader = {
   period: { since: '2026-11-01', until: '2026-11-02', timezone: 'Europe/Berlin' },
   fields: ['date', 'platform', 'spend', 'clicks', 'impressions'],
 };
-const rows: Partial<ClaimCheckRow>[] = [
+const rows: Partial<Record<ClaimCheckField, unknown>>[] = [
   { date: '2026-11-01', platform: 'meta', spend: '10.05', clicks: 7, impressions: 0 },
   { date: '2026-11-02', platform: 'meta', spend: '0.00', clicks: 1, impressions: 80 },
 ];
@@ -120,6 +120,70 @@ describe('the claim-check codec', () => {
     ]);
   });
 
+  it('when rows are by campaign, then each id and name is written once and every row gets them back', async () => {
+    const layout: CsvLayout = {
+      dimensions: ['date', 'campaign'],
+      granularity: 'day',
+      metrics: ['clicks'],
+      include_currency: false,
+    };
+    const campaignHeader = { ...header, layout, fields: claimCheckFields(layout) };
+    assert.deepEqual(campaignHeader.fields, ['date', 'campaign', 'clicks']);
+    const day = (date: string) => [
+      { type: 'campaign', ref: date === '2026-11-01' ? 0 : 2, id: 'c1', name: `Sale ${date}` },
+      [date, date === '2026-11-01' ? 0 : 2, 3],
+      ...(date === '2026-11-01'
+        ? [{ type: 'campaign', ref: 1, id: 'c2', name: 'Brand, "B"' }]
+        : []),
+      [date, 1, 4],
+    ];
+    async function* batches(): AsyncGenerator<(RowValues | CampaignLine)[], typeof totals> {
+      yield day('2026-11-01') as (RowValues | CampaignLine)[];
+      // c1 renamed on the second day: a second pair; c2 is named already.
+      yield day('2026-11-02').filter((l) => Array.isArray(l) || l.id !== 'c2') as (
+        RowValues | CampaignLine
+      )[];
+      return totals;
+    }
+    const written = { rows: 0 };
+    let text = '';
+    for await (const lines of encodeExportRows(campaignHeader, batches(), written))
+      text += lines.join('');
+    assert.equal(written.rows, 4, 'campaign lines are not rows');
+    assert.equal(text.split('"c2"').length, 2, 'c2 is named once');
+    const { items } = await decodeAll(rechunked(text, 5));
+    assert.deepEqual(items.slice(1), [
+      ['2026-11-01', 'c1', 'Sale 2026-11-01', 3],
+      ['2026-11-01', 'c2', 'Brand, "B"', 4],
+      ['2026-11-02', 'c1', 'Sale 2026-11-02', 3],
+      ['2026-11-02', 'c2', 'Brand, "B"', 4],
+    ]);
+    // A row before its campaign is named, or campaigns numbered out of order, are refused.
+    const lines = text.split('\n');
+    const unnamed = [lines[0], lines[2], ...lines.slice(3)].join('\n');
+    await assert.rejects(decodeAll(rechunked(unnamed, 64)), /refers to campaign 0, not named/);
+    const skipped = text.replace('"ref":1,', '"ref":5,');
+    await assert.rejects(decodeAll(rechunked(skipped, 64)), /neither a row, a campaign nor/);
+  });
+
+  it('when a claim check of version 2 (ids and names on each line) is read, then its rows come back as written', async () => {
+    const layout: CsvLayout = {
+      dimensions: ['campaign'],
+      granularity: 'total',
+      metrics: ['clicks'],
+      include_currency: false,
+    };
+    const text = [
+      { ...header, schema_version: 2, layout, fields: ['campaign_id', 'campaign_name', 'clicks'] },
+      ['c1', 'Sale', 3],
+      { type: 'end', rows: 1, totals },
+    ]
+      .map((line) => `${JSON.stringify(line)}\n`)
+      .join('');
+    const { items } = await decodeAll(rechunked(text, 4096));
+    assert.deepEqual(items.slice(1), [['c1', 'Sale', 3]]);
+  });
+
   it('when a layout shows ratios, then its lines carry their inputs and not the ratios', () => {
     const layout = (metrics: CsvLayout['metrics']): CsvLayout => ({
       dimensions: ['campaign'],
@@ -127,22 +191,15 @@ describe('the claim-check codec', () => {
       metrics,
       include_currency: false,
     });
-    assert.deepEqual(claimCheckFields(layout(['cpc'])), [
-      'campaign_id',
-      'campaign_name',
-      'spend_unrounded',
-      'clicks',
-    ]);
+    assert.deepEqual(claimCheckFields(layout(['cpc'])), ['campaign', 'spend_unrounded', 'clicks']);
     assert.deepEqual(claimCheckFields(layout(['roas', 'conversion_value'])), [
-      'campaign_id',
-      'campaign_name',
+      'campaign',
       'conversion_value',
       'conversion_value_unrounded',
       'spend_unrounded',
     ]);
     assert.deepEqual(claimCheckFields(layout(['spend', 'clicks'])), [
-      'campaign_id',
-      'campaign_name',
+      'campaign',
       'spend',
       'clicks',
     ]);
@@ -164,7 +221,7 @@ describe('the claim-check codec', () => {
       conversions: pick(i, [0, 0.333333, 12.5]),
       conversion_value: pick(i, [0, 2 / 7, 98_765.4321]),
     }));
-    const lines: Partial<ClaimCheckRow>[] = sums.map((s) => ({
+    const lines: Partial<Record<ClaimCheckField, unknown>>[] = sums.map((s) => ({
       platform: 'meta',
       spend: '0.00',
       conversion_value: '0.00',

@@ -5,7 +5,8 @@ import {
   type RenderReportMessage,
   csvLayoutOf,
   EXPORT_ROWS_SCHEMA_VERSION,
-  type ClaimCheckRow,
+  type CampaignLine,
+  type ClaimCheckField,
   type ExportRowsHeader,
   type RowValues,
   METRIC_NAMES,
@@ -291,8 +292,28 @@ export function renderMessage(overrides: Partial<RenderReportMessage> = {}): Ren
   };
 }
 
-/** Rows as report-builder writes them: each row's values in the order of the header's fields. */
-export const lineValues = (
+/**
+ * Rows as report-builder writes them: each row's values in the order of the header's fields and,
+ * where the lines number campaigns, each id and name pair named once before its first row (from
+ * 0: call it once per claim check).
+ */
+export function lineValues(
   header: Pick<ExportRowsHeader, 'fields'>,
-  rows: readonly Partial<ClaimCheckRow>[],
-): RowValues[] => rows.map((row) => header.fields.map((field) => row[field] ?? null));
+  rows: readonly Partial<Record<ClaimCheckField, unknown>>[],
+): (RowValues | CampaignLine)[] {
+  const lines: (RowValues | CampaignLine)[] = [];
+  const refs = new Map<string, number>();
+  for (const row of rows) {
+    const id = String(row.campaign_id);
+    const name = String(row.campaign_name);
+    const pair = JSON.stringify([id, name]);
+    if (header.fields.includes('campaign') && !refs.has(pair)) {
+      refs.set(pair, refs.size);
+      lines.push({ type: 'campaign', ref: refs.get(pair)!, id, name });
+    }
+    lines.push(
+      header.fields.map((field) => (field === 'campaign' ? refs.get(pair) : (row[field] ?? null))),
+    );
+  }
+  return lines;
+}

@@ -2,6 +2,7 @@ import {
   claimCheckKey,
   encodeExportRows,
   encodeReportDataset,
+  type CampaignLine,
   type RowValues,
 } from '@wevion/shared';
 import assert from 'node:assert/strict';
@@ -22,7 +23,7 @@ describe('rendering an export (renderer on fakes)', () => {
   async function rowsText(count: number): Promise<string> {
     // In batches of up to 1,000 rows, as report-builder writes them.
     async function* rows(): AsyncGenerator<
-      RowValues[],
+      (RowValues | CampaignLine)[],
       { spend: string; conversion_value: string }
     > {
       for (let start = 0; start < count; start += 1_000)

@@ -3,7 +3,8 @@ import {
   csvLayoutOf,
   encodeExportRows,
   EXPORT_ROWS_SCHEMA_VERSION,
-  type ClaimCheckRow,
+  type ClaimCheckField,
+  type CampaignLine,
   type RowValues,
   type ExportRowsHeader,
 } from '@wevion/shared';
@@ -52,7 +53,7 @@ describe('an XLSX export (renderer on fakes, read back independently)', () => {
   };
 
   // Lines as report-builder writes them: the ratios' sums, not the ratios.
-  const ROWS: Partial<ClaimCheckRow>[] = [
+  const ROWS: Partial<Record<ClaimCheckField, unknown>>[] = [
     {
       date: '2026-08-01',
       campaign_id: '000123',
@@ -93,7 +94,7 @@ describe('an XLSX export (renderer on fakes, read back independently)', () => {
     rows = ROWS,
     totals = { spend: '15.01', conversion_value: '30.03' },
   ) {
-    async function* source(): AsyncGenerator<RowValues[], typeof totals> {
+    async function* source(): AsyncGenerator<(RowValues | CampaignLine)[], typeof totals> {
       yield lineValues(header(currency), rows);
       return totals;
     }

@@ -1,5 +1,6 @@
 import {
   type CalendarDate,
+  type CampaignLine,
   type ClaimCheckField,
   type CsvLayout,
   type Dimension,
@@ -48,8 +49,7 @@ function lineSlots(fields: readonly ClaimCheckField[]) {
     platform: at('platform'),
     account: at('account_id'),
     currency: at('account_currency'),
-    campaign: at('campaign_id'),
-    name: at('campaign_name'),
+    campaign: at('campaign'),
     spend: at('spend'),
     impressions: at('impressions'),
     clicks: at('clicks'),
@@ -58,6 +58,25 @@ function lineSlots(fields: readonly ClaimCheckField[]) {
     spendUnrounded: at('spend_unrounded'),
     valueUnrounded: at('conversion_value_unrounded'),
   };
+}
+
+/**
+ * The numbers of an export's campaigns (id and name pairs) on its lines, from 0 in the order
+ * first written; `first` is the line that names a pair, due before its first row.
+ */
+class CampaignNumbers {
+  private readonly byId = new Map<string, Map<string, number>>();
+  private count = 0;
+
+  numberOf(id: string, name: string): { ref: number; first: CampaignLine | null } {
+    let byName = this.byId.get(id);
+    if (!byName) this.byId.set(id, (byName = new Map()));
+    const known = byName.get(name);
+    if (known !== undefined) return { ref: known, first: null };
+    const ref = this.count++;
+    byName.set(name, ref);
+    return { ref, first: { type: 'campaign', ref, id, name } };
+  }
 }
 
 /** Which dimensions a layout has, looked up once rather than per row. */
@@ -154,23 +173,25 @@ export const isDatePlatformGrid = (dimensions: readonly Dimension[]) =>
  * The rows of a CSV export, in file order and in batches, from the store's sorted groups: exact
  * sums per row, money rounded by the running-total rule (so each money column adds up to the
  * report total), and the unrounded money the reader derives the ratios from. Each row is the
- * values of a claim-check line, in `fields` order: an object per row, then an array of its
- * values, cost a tenth of the encoding. Holds one batch at a time, except for the small
- * date × platform grid. Returns the money columns' sums, which are the report totals rounded once.
+ * values of a claim-check line, in `fields` order (an object per row, then an array of its
+ * values, cost a tenth of the encoding), a campaign's line before its first row. Holds one
+ * batch at a time, except for the small date × platform grid. Returns the money columns' sums, which are the report totals rounded once.
  */
 export async function* exportRows(
   groups: AsyncIterable<readonly RowGroup[]>,
   context: ExportRowsContext,
-): AsyncGenerator<RowValues[], ExportRowsTrailer['totals']> {
+): AsyncGenerator<(RowValues | CampaignLine)[], ExportRowsTrailer['totals']> {
   const { layout, minorUnits, fields } = context;
   const spend = new RunningTotalRounding(minorUnits);
   const value = new RunningTotalRounding(minorUnits);
   const merged = mergeAdjacent(groups, context);
   const slot = lineSlots(fields);
+  const campaigns = new CampaignNumbers();
   for await (const batch of isDatePlatformGrid(layout.dimensions)
     ? completeGrid(merged, context)
     : merged) {
-    yield batch.map(({ key, campaignName, sums }) => {
+    const lines: (RowValues | CampaignLine)[] = [];
+    for (const { key, campaignName, sums } of batch) {
       // Both running totals see every row, whether or not the line shows its money.
       const spendCell = minorToDecimal(spend.next(sums.spend), minorUnits);
       const valueCell = minorToDecimal(value.next(sums.conversion_value), minorUnits);
@@ -179,8 +200,11 @@ export async function* exportRows(
       if (slot.platform >= 0) line[slot.platform] = key.platform;
       if (slot.account >= 0) line[slot.account] = key.account_id;
       if (slot.currency >= 0) line[slot.currency] = key.currency;
-      if (slot.campaign >= 0) line[slot.campaign] = key.campaign_id;
-      if (slot.name >= 0) line[slot.name] = campaignName ?? '';
+      if (slot.campaign >= 0) {
+        const named = campaigns.numberOf(key.campaign_id!, campaignName ?? '');
+        if (named.first) lines.push(named.first);
+        line[slot.campaign] = named.ref;
+      }
       if (slot.spend >= 0) line[slot.spend] = spendCell;
       if (slot.impressions >= 0) line[slot.impressions] = Number(sums.impressions);
       if (slot.clicks >= 0) line[slot.clicks] = Number(sums.clicks);
@@ -190,8 +214,9 @@ export async function* exportRows(
       if (slot.spendUnrounded >= 0) line[slot.spendUnrounded] = exactToNumber(sums.spend);
       if (slot.valueUnrounded >= 0)
         line[slot.valueUnrounded] = exactToNumber(sums.conversion_value);
-      return line;
-    });
+      lines.push(line);
+    }
+    yield lines;
   }
   return {
     spend: minorToDecimal(spend.total, minorUnits),

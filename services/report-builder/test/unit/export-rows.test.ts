@@ -5,8 +5,10 @@ import {
   eachDate,
   periodStart,
   type CsvLayoutInput,
+  type CampaignLine,
   type ClaimCheckRow,
   type Platform,
+  type RowValues,
 } from '@wevion/shared';
 import { CurrencyConverter } from '../../src/domain/currency-converter.ts';
 import { parseDecimal } from '../../src/domain/exact-money.ts';
@@ -39,6 +41,9 @@ async function* batchesOf<T>(items: readonly T[]): AsyncGenerator<T[]> {
   for (let i = 0; i < items.length; i += 2) yield items.slice(i, i + 2);
 }
 
+/** A row as the file shows it: the campaign by id and name, not by its number on the lines. */
+type Row = Omit<ClaimCheckRow, 'campaign'> & { campaign_id?: string; campaign_name?: string };
+
 async function rowsOf(
   groups: RowGroup[],
   layoutInput: CsvLayoutInput,
@@ -47,7 +52,8 @@ async function rowsOf(
   const layout = csvLayoutOf(layoutInput);
   const since = options.since ?? '2026-03-02';
   const dates = eachDate(since, options.until ?? '2026-03-03');
-  const rows: ClaimCheckRow[] = [];
+  const rows: Row[] = [];
+  const campaigns: CampaignLine[] = [];
   const fields = claimCheckFields(layout);
   const generator = exportRows(batchesOf(groups), {
     layout,
@@ -62,15 +68,24 @@ async function rowsOf(
   });
   let next = await generator.next();
   while (!next.done) {
-    // Each line's values back under their names, as the assertions read them.
-    for (const line of next.value)
-      rows.push(Object.fromEntries(fields.map((f, i) => [f, line[i]])) as unknown as ClaimCheckRow);
+    // Each line's values back under their names, its campaign's too, as the assertions read them.
+    for (const item of next.value) {
+      if (!Array.isArray(item)) {
+        campaigns.push(item as CampaignLine);
+        continue;
+      }
+      const { campaign, ...row } = Object.fromEntries(
+        fields.map((f, k) => [f, (item as RowValues)[k]]),
+      ) as unknown as ClaimCheckRow;
+      const named = campaign === undefined ? null : campaigns[campaign]!;
+      rows.push(named ? { ...row, campaign_id: named.id, campaign_name: named.name } : row);
+    }
     next = await generator.next();
   }
-  return { rows, totals: next.value };
+  return { rows, totals: next.value, campaigns };
 }
 
-const cents = (rows: ClaimCheckRow[], key: 'spend' | 'conversion_value') =>
+const cents = (rows: Row[], key: 'spend' | 'conversion_value') =>
   rows.reduce((sum, r) => sum + Math.round(Number(r[key]) * 100), 0);
 
 describe('export rows (the CSV engine)', () => {
@@ -145,6 +160,40 @@ describe('export rows (the CSV engine)', () => {
     assert.deepEqual(
       rows.map((r) => `${r.platform} ${r.date}`),
       ['meta 2026-03-02', 'meta 2026-03-03', 'google 2026-03-02', 'google 2026-03-03'],
+    );
+  });
+
+  it('when a campaign has a row on each day, then its lines name it once, and once more when renamed', async () => {
+    const days = ['2026-03-02', '2026-03-03', '2026-03-04'];
+    const groups = days.flatMap((day) =>
+      ['c1', 'c2'].map((id) =>
+        rowGroup({
+          period: day,
+          date: day,
+          campaign_id: id,
+          campaign_name: id === 'c2' && day === '2026-03-04' ? 'c2 renamed' : `${id} name`,
+        }),
+      ),
+    );
+    const { rows, campaigns } = await rowsOf(
+      groups,
+      { dimensions: ['date', 'campaign'] },
+      { until: '2026-03-04' },
+    );
+    assert.deepEqual(
+      campaigns.map(({ ref, id, name }) => [ref, id, name]),
+      [
+        [0, 'c1', 'c1 name'],
+        [1, 'c2', 'c2 name'],
+        [2, 'c2', 'c2 renamed'],
+      ],
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.date, r.campaign_id, r.campaign_name]),
+      days.flatMap((day) => [
+        [day, 'c1', 'c1 name'],
+        [day, 'c2', day === '2026-03-04' ? 'c2 renamed' : 'c2 name'],
+      ]),
     );
   });
 
