@@ -14,9 +14,8 @@ export type RowValues = readonly unknown[];
  * The NDJSON lines of an export's rows, a batch at a time. `batches` yields the rows in batches
  * (a store chunk's worth: per-row async steps would cost more than the rows), each row the
  * values of the header's `fields` in order, each campaign's line before its first row, and
- * returns the money totals; `written` counts the
- * rows as they pass, for progress. The lines stay separate strings: `utf8Chunks` encodes each
- * into its chunk.
+ * returns the money totals; `written` counts the rows as they pass, for progress. The lines
+ * stay separate strings: `utf8Chunks` encodes each into its chunk.
  */
 export async function* encodeExportRows(
   header: ExportRowsHeader,
@@ -28,8 +27,10 @@ export async function* encodeExportRows(
   yield [`${JSON.stringify(header)}\n`];
   let next = await batches.next();
   while (!next.done) {
-    const lines = next.value.map((row) => `${JSON.stringify(row)}\n`);
-    for (const row of next.value) if (Array.isArray(row)) written.rows += 1;
+    const lines = next.value.map((line) => {
+      if (Array.isArray(line)) written.rows += 1;
+      return `${JSON.stringify(line)}\n`;
+    });
     yield lines;
     next = await batches.next();
   }

@@ -302,18 +302,20 @@ export function lineValues(
   rows: readonly Partial<Record<ClaimCheckField, unknown>>[],
 ): (RowValues | CampaignLine)[] {
   const lines: (RowValues | CampaignLine)[] = [];
+  const numbered = header.fields.includes('campaign');
   const refs = new Map<string, number>();
   for (const row of rows) {
-    const id = String(row.campaign_id);
-    const name = String(row.campaign_name);
-    const pair = JSON.stringify([id, name]);
-    if (header.fields.includes('campaign') && !refs.has(pair)) {
-      refs.set(pair, refs.size);
-      lines.push({ type: 'campaign', ref: refs.get(pair)!, id, name });
+    let ref: number | undefined;
+    if (numbered) {
+      const [id, name] = [String(row.campaign_id), String(row.campaign_name)];
+      const pair = JSON.stringify([id, name]);
+      ref = refs.get(pair);
+      if (ref === undefined) {
+        refs.set(pair, (ref = refs.size));
+        lines.push({ type: 'campaign', ref, id, name });
+      }
     }
-    lines.push(
-      header.fields.map((field) => (field === 'campaign' ? refs.get(pair) : (row[field] ?? null))),
-    );
+    lines.push(header.fields.map((field) => (field === 'campaign' ? ref : (row[field] ?? null))));
   }
   return lines;
 }

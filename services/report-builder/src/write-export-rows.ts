@@ -48,6 +48,7 @@ export async function writeExportRows(
     days.map((d) => [d.date, periodStart(d.date, layout.granularity, query.since)]),
   );
   const minor = minorUnits(query.target_currency);
+  const fields = claimCheckFields(layout);
   // Counted on the way through: zero groups means the store had no data for the request, even
   // when the file has rows (the date × platform grid is filled with zeros).
   let storeGroups = 0;
@@ -72,7 +73,7 @@ export async function writeExportRows(
     periods: [...new Set(periodOf.values())],
     converter,
     minorUnits: minor,
-    fields: claimCheckFields(layout),
+    fields,
   });
 
   const header: ExportRowsHeader = {
@@ -83,7 +84,7 @@ export async function writeExportRows(
     layout,
     currency: { code: query.target_currency, minor_units: minor },
     period: { since: query.since, until: query.until, timezone: query.timezone },
-    fields: claimCheckFields(layout),
+    fields,
     fx_source: fxSource,
     freshness,
   };

@@ -1,3 +1,5 @@
+import { CampaignPairs } from '../domain/campaign-pairs.ts';
+
 /**
  * The campaign id and name pairs an export has read so far, numbered in the order they came.
  * Reading a text value out of a DuckDB result costs a native call and a copy when it is longer
@@ -6,9 +8,7 @@
  * join their groups to the pairs already read and return each pair's number instead.
  */
 export class KnownCampaigns {
-  readonly ids: string[] = [];
-  readonly names: string[] = [];
-  private readonly numbers = new Map<string, Map<string, number>>();
+  private readonly pairs = new CampaignPairs();
   private overflowed = false;
 
   /**
@@ -18,26 +18,27 @@ export class KnownCampaigns {
    */
   constructor(private readonly limit = 3_000) {}
 
+  /** The pairs read so far; a pair's number is its index in both. */
+  get ids(): readonly string[] {
+    return this.pairs.ids;
+  }
+
+  get names(): readonly string[] {
+    return this.pairs.names;
+  }
+
   /**
    * Whether the next part's query should join the pairs: some were read, and no more than the
    * limit. Past it, the rest of the export reads text; numbers already returned stay valid.
    */
   get worthJoining(): boolean {
-    return this.ids.length > 0 && !this.overflowed;
+    return this.pairs.size > 0 && !this.overflowed;
   }
 
-  /** Notes a pair read as text; its number is its index in `ids` and `names`. */
+  /** Notes a pair read as text. */
   add(id: string, name: string): void {
-    if (this.overflowed) return;
-    let byName = this.numbers.get(id);
-    if (byName?.has(name)) return;
-    if (this.ids.length >= this.limit) {
-      this.overflowed = true;
-      return;
-    }
-    if (!byName) this.numbers.set(id, (byName = new Map()));
-    byName.set(name, this.ids.length);
-    this.ids.push(id);
-    this.names.push(name);
+    if (this.overflowed || this.pairs.numberOf(id, name) !== undefined) return;
+    if (this.pairs.size >= this.limit) this.overflowed = true;
+    else this.pairs.add(id, name);
   }
 }

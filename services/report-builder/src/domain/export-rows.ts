@@ -10,6 +10,7 @@ import {
 } from '@wevion/shared';
 import type { CurrencyConverter } from './currency-converter.ts';
 import type { RowGroup } from './insight-group.ts';
+import { CampaignPairs } from './campaign-pairs.ts';
 import { exactToNumber, microsToNumber, minorToDecimal } from './exact-money.ts';
 import { addInto, emptySums, type Sums } from './metrics.ts';
 import { RunningTotalRounding } from './running-total.ts';
@@ -58,25 +59,6 @@ function lineSlots(fields: readonly ClaimCheckField[]) {
     spendUnrounded: at('spend_unrounded'),
     valueUnrounded: at('conversion_value_unrounded'),
   };
-}
-
-/**
- * The numbers of an export's campaigns (id and name pairs) on its lines, from 0 in the order
- * first written; `first` is the line that names a pair, due before its first row.
- */
-class CampaignNumbers {
-  private readonly byId = new Map<string, Map<string, number>>();
-  private count = 0;
-
-  numberOf(id: string, name: string): { ref: number; first: CampaignLine | null } {
-    let byName = this.byId.get(id);
-    if (!byName) this.byId.set(id, (byName = new Map()));
-    const known = byName.get(name);
-    if (known !== undefined) return { ref: known, first: null };
-    const ref = this.count++;
-    byName.set(name, ref);
-    return { ref, first: { type: 'campaign', ref, id, name } };
-  }
 }
 
 /** Which dimensions a layout has, looked up once rather than per row. */
@@ -175,7 +157,8 @@ export const isDatePlatformGrid = (dimensions: readonly Dimension[]) =>
  * report total), and the unrounded money the reader derives the ratios from. Each row is the
  * values of a claim-check line, in `fields` order (an object per row, then an array of its
  * values, cost a tenth of the encoding), a campaign's line before its first row. Holds one
- * batch at a time, except for the small date × platform grid. Returns the money columns' sums, which are the report totals rounded once.
+ * batch at a time, except for the small date × platform grid. Returns the money columns' sums,
+ * which are the report totals rounded once.
  */
 export async function* exportRows(
   groups: AsyncIterable<readonly RowGroup[]>,
@@ -186,7 +169,8 @@ export async function* exportRows(
   const value = new RunningTotalRounding(minorUnits);
   const merged = mergeAdjacent(groups, context);
   const slot = lineSlots(fields);
-  const campaigns = new CampaignNumbers();
+  // Each pair is named on a campaign line before its first row.
+  const campaigns = new CampaignPairs();
   for await (const batch of isDatePlatformGrid(layout.dimensions)
     ? completeGrid(merged, context)
     : merged) {
@@ -201,9 +185,12 @@ export async function* exportRows(
       if (slot.account >= 0) line[slot.account] = key.account_id;
       if (slot.currency >= 0) line[slot.currency] = key.currency;
       if (slot.campaign >= 0) {
-        const named = campaigns.numberOf(key.campaign_id!, campaignName ?? '');
-        if (named.first) lines.push(named.first);
-        line[slot.campaign] = named.ref;
+        const id = key.campaign_id!;
+        const name = campaignName ?? '';
+        const named = campaigns.size;
+        const ref = campaigns.add(id, name);
+        if (ref === named) lines.push({ type: 'campaign', ref, id, name });
+        line[slot.campaign] = ref;
       }
       if (slot.spend >= 0) line[slot.spend] = spendCell;
       if (slot.impressions >= 0) line[slot.impressions] = Number(sums.impressions);
