@@ -30,15 +30,18 @@ export function serviceCommand(root: string, name: ServiceName): string[] {
 }
 
 /**
- * The C allocator's settings a service's image sets (`ENV MALLOC_…=…` in its stage): they shape
- * its memory as much as the V8 flags do, so the local system starts it with them too. The
- * stage's other variables (ports, hosts) are the image's own business.
+ * The C allocators' settings a service's image sets (`ENV MALLOC_…=…` for glibc's,
+ * `DUCKDB_JE_MALLOC_CONF=…` for DuckDB's jemalloc, in its stage): they shape its memory as much
+ * as the V8 flags do, so the local system starts it with them too. The stage's other variables
+ * (ports, hosts) are the image's own business.
  */
 export function serviceAllocatorEnv(root: string, name: ServiceName): Record<string, string> {
   const pairs = [...(stageOf(root, name) ?? '').matchAll(/^ENV (.+)$/gm)].flatMap(([, line]) =>
     line!.trim().split(/\s+/),
   );
   return Object.fromEntries(
-    pairs.filter((pair) => pair.startsWith('MALLOC_')).map((pair) => pair.split('=', 2)),
+    pairs
+      .filter((pair) => /^(MALLOC_|DUCKDB_JE_MALLOC_CONF=)/.test(pair))
+      .map((pair) => pair.split('=', 2)),
   );
 }

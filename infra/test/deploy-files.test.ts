@@ -130,11 +130,18 @@ describe('deployment files, statically (npm run test:images builds and runs them
       '--max-semi-space-size=4',
       '--max-old-space-size=160',
     ]);
-    assert.equal(serviceCommand(root, 'report-builder')[0], '--no-allocation-site-pretenuring');
+    assert.deepEqual(serviceCommand(root, 'report-builder').slice(0, 3), [
+      '--no-allocation-site-pretenuring',
+      '--max-semi-space-size=8',
+      '--max-old-space-size=96',
+    ]);
   });
 
   it('when the local system starts a service, then it sets the allocator as its image does, and nothing else of the image', () => {
-    assert.deepEqual(serviceAllocatorEnv(root, 'report-builder'), { MALLOC_ARENA_MAX: '2' });
+    assert.deepEqual(serviceAllocatorEnv(root, 'report-builder'), {
+      MALLOC_ARENA_MAX: '2',
+      DUCKDB_JE_MALLOC_CONF: 'muzzy_decay_ms:0',
+    });
     assert.deepEqual(serviceAllocatorEnv(root, 'export-api'), {});
   });
 });

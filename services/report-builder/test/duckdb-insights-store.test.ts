@@ -98,6 +98,43 @@ describe('DuckDB export in parts', () => {
     }
   }
 
+  it('when a chunk of the result holds more groups than a batch, then they come 256 at most at a time, all of them in order', async () => {
+    const store = await DuckDbInsightsStore.open(':memory:');
+    try {
+      const campaigns = Array.from({ length: 700 }, (_, i) => `c${String(i).padStart(3, '0')}`);
+      await store.insertHourly(
+        campaigns.flatMap((campaign_id) =>
+          everyHour('2026-10-01T08:00:00Z', '2026-10-01T10:00:00Z', {
+            campaign_id,
+            workspace_id: 'ws_parts',
+          }),
+        ),
+      );
+      const days = localDays('2026-10-01', '2026-10-01', 'Europe/Berlin');
+      const batches: RowGroup[][] = [];
+      for await (const batch of store.exportGroups({
+        workspaceId: 'ws_parts',
+        platforms: ['meta'],
+        timezone: 'Europe/Berlin',
+        days,
+        dimensions: ['date', 'campaign'],
+        periodOf: new Map(days.map((d) => [d.date, d.date])),
+      })) {
+        batches.push(batch);
+      }
+      assert.deepEqual(
+        batches.map((b) => b.length),
+        [256, 256, 188],
+      );
+      assert.deepEqual(
+        batches.flat().map((g) => g.campaign_id),
+        campaigns,
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
   it('when a reader stops after the first batch, then the part running ahead is stopped and the store answers the next export', async () => {
     const store = stores.get(1)!;
     const dimensions: Dimension[] = ['date', 'campaign'];

@@ -5,19 +5,22 @@ import type { LocalDay } from './local-days.ts';
  * A date-first export's days cut into consecutive parts of whole row periods, each at least
  * `partDays` days long (the last may be shorter): the parts' rows, one after the other, are the
  * file's rows in order, and no row's period is split between two parts. A report whose days
- * all fall in one period (`total`) is one part.
+ * all fall in one period (`total`) is one part. With `leadAlone`, the first period is a part
+ * of its own however short (it names the campaigns the later parts join).
  */
 export function exportParts(
   days: readonly LocalDay[],
   periodOf: ReadonlyMap<CalendarDate, CalendarDate | null>,
   partDays: number,
+  { leadAlone = false } = {},
 ): LocalDay[][] {
   const parts: LocalDay[][] = [];
   let part: LocalDay[] = [];
   let period: CalendarDate | null | undefined;
   for (const day of days) {
     const next = periodOf.get(day.date) ?? null;
-    if (next !== period && part.length >= partDays) {
+    const full = part.length >= partDays || (leadAlone && parts.length === 0);
+    if (next !== period && part.length > 0 && full) {
       parts.push(part);
       part = [];
     }

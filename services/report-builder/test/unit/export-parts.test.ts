@@ -48,6 +48,29 @@ describe('export parts', () => {
     );
   });
 
+  it('when the first period leads alone, then it is a part of its own and the others are cut as before', () => {
+    const daily = exportParts(days, periodsOf('day'), 8, { leadAlone: true });
+    assert.deepEqual(
+      dates(daily).flat(),
+      days.map((d) => d.date),
+    );
+    assert.deepEqual(
+      daily.map((p) => p.length),
+      [1, 8, 8, 8, 8, 8, 8, 8, 2],
+    );
+    // Thursday 3 Sep to Sunday 6 Sep is the first week.
+    assert.deepEqual(
+      exportParts(days, periodsOf('week'), 10, { leadAlone: true }).map((p) => p.length),
+      [4, 14, 14, 14, 13],
+    );
+    // A first period already as long as a part is cut where it would be anyway.
+    assert.deepEqual(
+      exportParts(days, periodsOf('month'), 10, { leadAlone: true }).map((p) => p.length),
+      [28, 31],
+    );
+    assert.equal(exportParts(days, periodsOf('total'), 1, { leadAlone: true }).length, 1);
+  });
+
   it('when the whole range is one row, then it is one part', () => {
     assert.equal(exportParts(days, periodsOf('total'), 1).length, 1);
   });
