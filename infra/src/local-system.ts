@@ -174,12 +174,35 @@ function runTsx(
   });
 }
 
+/** The last lines each service process printed: a process that dies while starting says why. */
+const lastLines = new WeakMap<ChildProcess, string[]>();
+const LAST_LINES = 20;
+
+/** Passes each line `child` prints to `onLog`, and keeps the last ones for `waitUntilOk`. */
+function followOutput(child: ChildProcess, onLog: (line: string) => void): void {
+  const kept: string[] = [];
+  lastLines.set(child, kept);
+  for (const stream of [child.stdout!, child.stderr!]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      kept.push(line);
+      if (kept.length > LAST_LINES) kept.shift();
+      onLog(line);
+    });
+  }
+}
+
 /** Resolves once `url` answers 200: /healthz when the process is up, /readyz when it is ready. */
 async function waitUntilOk(url: string, child: ChildProcess, name: string, timeoutMs = 90_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null)
-      throw new Error(`${name} exited with code ${child.exitCode} while starting`);
+    if (child.exitCode !== null) {
+      // Its last words may still be in the pipe when the exit is seen.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const said = (lastLines.get(child) ?? []).join('\n');
+      throw new Error(
+        `${name} exited with code ${child.exitCode} while starting${said ? `; its last lines:\n${said}` : ''}`,
+      );
+    }
     try {
       if ((await fetch(url)).ok) return;
     } catch {
@@ -344,9 +367,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       children.set(name, child);
-      for (const stream of [child.stdout!, child.stderr!]) {
-        createInterface({ input: stream }).on('line', (line) => options.onLog(name, line));
-      }
+      followOutput(child, (line) => options.onLog(name, line));
       return child;
     };
     const launch = async (name: ServiceName) =>
@@ -426,8 +447,7 @@ export async function startExportApiReplica(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  for (const stream of [child.stdout!, child.stderr!])
-    createInterface({ input: stream }).on('line', onLog);
+  followOutput(child, onLog);
   try {
     await waitUntilOk(`http://127.0.0.1:${opsPort}/readyz`, child, 'export-api replica');
   } catch (error) {
