@@ -93,7 +93,7 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
 # V8 let it grow to twice that with what each export left over before collecting it, which
 # made report-builder's peak climb by about 15 MB over ten exports (issue 25). 64 and 80 MB
 # held it lower still, but their collections cost about a tenth more CPU per export.
-# `npm start` and the benchmarks run this same command line and allocator setting.
+# `npm start` and the benchmarks run this same command line and allocator settings.
 CMD ["node", "--no-allocation-site-pretenuring", "--max-semi-space-size=8", "--max-old-space-size=96", "--enable-source-maps", "services/report-builder/dist/main.js"]
 
 FROM deps AS renderer-deps

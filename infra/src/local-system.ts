@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { setTimeout as delay } from 'node:timers/promises';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { SignJWT } from 'jose';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '@wevion/shared';
@@ -174,18 +175,25 @@ function runTsx(
   });
 }
 
-/** The last lines each service process printed: a process that dies while starting says why. */
-const lastLines = new WeakMap<ChildProcess, string[]>();
+/**
+ * What each service process printed last, and when its output ended: a process that dies while
+ * starting says why.
+ */
+const outputs = new WeakMap<ChildProcess, { lastLines: string[]; ended: Promise<void> }>();
 const LAST_LINES = 20;
+/** How long a dead process's output may take to drain before it is quoted as it stands. */
+const DRAIN_MS = 2_000;
 
 /** Passes each line `child` prints to `onLog`, and keeps the last ones for `waitUntilOk`. */
 function followOutput(child: ChildProcess, onLog: (line: string) => void): void {
-  const kept: string[] = [];
-  lastLines.set(child, kept);
+  const lastLines: string[] = [];
+  // 'close' comes once the process has exited and its stdout and stderr are read to the end.
+  const ended = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  outputs.set(child, { lastLines, ended });
   for (const stream of [child.stdout!, child.stderr!]) {
     createInterface({ input: stream }).on('line', (line) => {
-      kept.push(line);
-      if (kept.length > LAST_LINES) kept.shift();
+      lastLines.push(line);
+      if (lastLines.length > LAST_LINES) lastLines.shift();
       onLog(line);
     });
   }
@@ -196,9 +204,10 @@ async function waitUntilOk(url: string, child: ChildProcess, name: string, timeo
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
+      const output = outputs.get(child);
       // Its last words may still be in the pipe when the exit is seen.
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      const said = (lastLines.get(child) ?? []).join('\n');
+      await Promise.race([output?.ended, delay(DRAIN_MS, undefined, { ref: false })]);
+      const said = output?.lastLines.join('\n');
       throw new Error(
         `${name} exited with code ${child.exitCode} while starting${said ? `; its last lines:\n${said}` : ''}`,
       );

@@ -1,4 +1,9 @@
-import type { CampaignLine, ExportRowsHeader, ExportRowsTrailer } from './export-rows.ts';
+import type {
+  CampaignLine,
+  ExportRowsHeader,
+  ExportRowsTrailer,
+  NamedCampaign,
+} from './export-rows.ts';
 import { REPORT_DATASET_SCHEMA_VERSION, type ReportDataset } from './report-dataset.ts';
 import { READABLE_EXPORT_ROWS_VERSIONS, rowFromLine } from './export-rows.ts';
 
@@ -96,7 +101,7 @@ export async function decodeExportRows(
       `${key} is not export rows of schema ${READABLE_EXPORT_ROWS_VERSIONS.join(' or ')}; this renderer cannot read it`,
     );
   }
-  const campaigns: Pick<CampaignLine, 'id' | 'name'>[] = [];
+  const campaigns: NamedCampaign[] = [];
   const toRow = rowFromLine(header, campaigns);
   async function* batches(): AsyncGenerator<RowValues[], ExportRowsTrailer> {
     let trailer: ExportRowsTrailer | null = null;

@@ -75,6 +75,11 @@ export function exportRowFields(layout: CsvLayout): ExportRowField[] {
   ];
 }
 
+/** A row's campaign: on a version 3 line both are one number, `campaign`. */
+type CampaignField = 'campaign_id' | 'campaign_name';
+const isCampaignField = (field: string): field is CampaignField =>
+  field === 'campaign_id' || field === 'campaign_name';
+
 /**
  * One row as report-builder writes it: no ratios, but the sums they divide, money unrounded.
  * Printing and parsing the five ratios was a third of each line and the dearest part of it;
@@ -82,10 +87,7 @@ export function exportRowFields(layout: CsvLayout): ExportRowField[] {
  * would have computed (a double survives JSON unchanged). A campaign is a number, `ref` of the
  * `CampaignLine` that named it.
  */
-export interface ClaimCheckRow extends Omit<
-  ExportRow,
-  RatioName | 'campaign_id' | 'campaign_name'
-> {
+export interface ClaimCheckRow extends Omit<ExportRow, RatioName | CampaignField> {
   /** The row's exact spend as a double, before rounding: the ratios' spend. */
   spend_unrounded: number;
   /** The row's exact conversion value as a double, before rounding: ROAS's numerator. */
@@ -106,7 +108,7 @@ export interface CampaignLine {
 }
 
 /** A field of a line: what `ClaimCheckRow` holds, or (before version 3) the campaign itself. */
-export type ClaimCheckField = keyof ClaimCheckRow | 'campaign_id' | 'campaign_name';
+export type ClaimCheckField = keyof ClaimCheckRow | CampaignField;
 
 /** Where a line carries each ratio input: money unrounded, counts as the row shows them. */
 const RATIO_INPUT_FIELDS: Readonly<Record<keyof RatioInputs, ClaimCheckField>> = {
@@ -124,7 +126,7 @@ const RATIO_INPUT_FIELDS: Readonly<Record<keyof RatioInputs, ClaimCheckField>> =
 export function claimCheckFields(layout: CsvLayout): ClaimCheckField[] {
   const shown = exportRowFields(layout)
     .filter((f) => !isRatio(f))
-    .map((f) => (f === 'campaign_id' || f === 'campaign_name' ? 'campaign' : f));
+    .map((f) => (isCampaignField(f) ? 'campaign' : f));
   const inputs = layout.metrics
     .filter(isRatio)
     .flatMap((r) => [RATIOS[r].numerator, RATIOS[r].denominator])
@@ -141,8 +143,8 @@ export function fieldIndex(fields: readonly string[]): (field: string) => number
   };
 }
 
-/** The campaigns a claim check has named so far (version 3), by number. */
-export type NamedCampaigns = readonly Pick<CampaignLine, 'id' | 'name'>[];
+/** A campaign as a claim check named it (version 3). */
+export type NamedCampaign = Pick<CampaignLine, 'id' | 'name'>;
 
 /**
  * How a line becomes a decoded row (`exportRowFields` of the header's layout): each field the
@@ -152,12 +154,13 @@ export type NamedCampaigns = readonly Pick<CampaignLine, 'id' | 'name'>[];
  */
 export function rowFromLine(
   header: Pick<ExportRowsHeader, 'layout' | 'fields'>,
-  campaigns: NamedCampaigns,
+  /** The campaigns named so far, by number. */
+  campaigns: readonly NamedCampaign[],
 ) {
   const at = fieldIndex(header.fields);
   const onLine = new Set<string>(header.fields);
   const steps = exportRowFields(header.layout).map((field) => {
-    if ((field === 'campaign_id' || field === 'campaign_name') && !onLine.has(field))
+    if (isCampaignField(field) && !onLine.has(field))
       return { ratio: null, from: at('campaign'), by: -1, named: field };
     if (!isRatio(field) || onLine.has(field))
       return { ratio: null, from: at(field), by: -1, named: null };
