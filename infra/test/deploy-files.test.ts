@@ -140,7 +140,7 @@ describe('deployment files, statically (npm run test:images builds and runs them
   it('when the local system starts a service, then it sets the allocator as its image does, and nothing else of the image', () => {
     assert.deepEqual(serviceAllocatorEnv(root, 'report-builder'), {
       MALLOC_ARENA_MAX: '2',
-      DUCKDB_JE_MALLOC_CONF: 'muzzy_decay_ms:0',
+      DUCKDB_JE_MALLOC_CONF: 'muzzy_decay_ms:0,narenas:1',
     });
     assert.deepEqual(serviceAllocatorEnv(root, 'export-api'), {});
   });

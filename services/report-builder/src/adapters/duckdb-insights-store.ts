@@ -20,7 +20,7 @@ import {
 } from '../domain/campaign-ranking.ts';
 import type { FxRate, InsightGroup, RankingWeight, RowGroup } from '../domain/insight-group.ts';
 import { offsetSegments, type LocalDay } from '../domain/local-days.ts';
-import { KnownCampaigns } from './duckdb-known-campaigns.ts';
+import { KNOWN_CAMPAIGNS_TABLE, KnownCampaigns } from './duckdb-known-campaigns.ts';
 import {
   HOURLY,
   hourlySpendSigns,
@@ -470,12 +470,13 @@ export class DuckDbInsightsStore implements InsightsStore {
 
   /**
    * The grouped query of `exportGroups`, with its parameters: also what a benchmark hands to
-   * DuckDB's own `COPY … TO` as the floor of an export. Its rows end with a campaign's number
-   * in `known` where the pair is there, its id and name then left null; without `known`, null.
+   * DuckDB's own `COPY … TO` as the floor of an export. With `joinKnown`, its rows end with a
+   * campaign's number in the connection's `KNOWN_CAMPAIGNS_TABLE` where the pair is there, its
+   * id and name then left null; otherwise, null.
    */
   exportGroupsQuery(
     { workspaceId, platforms, timezone, days, dimensions, periodOf, keyRange }: ExportPart,
-    known?: { ids: readonly string[]; names: readonly string[] },
+    joinKnown = false,
   ) {
     const { from, to, localDayNumber } = localDayOf(days, timezone);
     const has = (d: Dimension) => dimensions.includes(d);
@@ -494,14 +495,15 @@ export class DuckDbInsightsStore implements InsightsStore {
     const source = isDatePlatformGrid(dimensions) ? PLATFORM_HOURLY : HOURLY;
     const keyColumns = dimensions.flatMap((d) => DIMENSION_SQL[d].columns);
     const order = dimensions.flatMap((d) => DIMENSION_SQL[d].order);
-    const campaign = known
+    const campaign = joinKnown
       ? {
           columns: `CASE WHEN n.number IS NULL THEN g.campaign_id END,
                     CASE WHEN n.number IS NULL THEN g.campaign_name END`,
-          number: 'n.number::INTEGER',
+          number: 'n.number',
           join: `LEFT JOIN (
-                   SELECT unnest($known_ids) AS campaign_id, unnest($known_names) AS campaign_name,
-                          generate_subscripts($known_ids, 1) - 1 AS number
+                   SELECT unnest(known_ids) AS campaign_id, unnest(known_names) AS campaign_name,
+                          (generate_subscripts(known_ids, 1) - 1)::INTEGER AS number
+                   FROM ${KNOWN_CAMPAIGNS_TABLE}
                  ) n ON n.campaign_id = g.campaign_id AND n.campaign_name = g.campaign_name`,
         }
       : { columns: 'g.campaign_id, g.campaign_name', number: 'NULL::INTEGER', join: '' };
@@ -537,9 +539,6 @@ export class DuckDbInsightsStore implements InsightsStore {
         platforms: listValue([...platforms]),
         ...(keyRange?.from != null ? { range_from: keyRange.from } : {}),
         ...(keyRange?.before != null ? { range_before: keyRange.before } : {}),
-        ...(known
-          ? { known_ids: listValue([...known.ids]), known_names: listValue([...known.names]) }
-          : {}),
       },
       dates,
     };
@@ -628,8 +627,8 @@ export class DuckDbInsightsStore implements InsightsStore {
    * part k. Each part's grouping is a fraction of the whole in memory, which is what lets
    * DuckDB's memory limit stay small (docs/operations.md). Parts by date hold the same
    * campaigns: the first, one period long, is read before the second starts, so from the second
-   * on they return the pairs already read as numbers. Groups go on in batches of
-   * `EXPORT_BATCH_GROUPS`.
+   * on they return the pairs already read as numbers (each connection's copy of `known` is
+   * brought up to date before its next part). Groups go on in batches of `EXPORT_BATCH_GROUPS`.
    */
   async *exportGroups(request: ExportGroupsRequest): AsyncGenerator<RowGroup[]> {
     if (request.days.length === 0 || request.platforms.length === 0) return;
@@ -637,12 +636,16 @@ export class DuckDbInsightsStore implements InsightsStore {
     if (parts.length === 0) return;
     const known = namesCampaigns(request) ? new KnownCampaigns() : null;
     const connections = await Promise.all(parts.slice(0, 2).map(() => this.instance.connect()));
+    let stopping = false;
     const start = (k: number) => {
-      const { sql, params, dates } = this.exportGroupsQuery(
-        parts[k]!,
-        known?.worthJoining ? known : undefined,
-      );
-      const result = connections[k % connections.length]!.stream(sql, params);
+      const connection = connections[k % connections.length]!;
+      const joinKnown = known?.worthJoining ?? false;
+      const { sql, params, dates } = this.exportGroupsQuery(parts[k]!, joinKnown);
+      // The connection is idle: its last part was read to the end before this one starts.
+      const result = (joinKnown ? known!.syncTo(connection) : Promise.resolve()).then(() => {
+        if (stopping) throw new Error('the export stopped before this part started');
+        return connection.stream(sql, params);
+      });
       // Awaited on its turn; until then a failure must not count as unhandled.
       result.catch(() => undefined);
       return { result, dates, platforms: parts[k]!.platforms };
@@ -665,7 +668,8 @@ export class DuckDbInsightsStore implements InsightsStore {
         if (naming && k + 1 < parts.length) next = start(k + 1);
       }
     } finally {
-      // A reader that stopped early leaves the next part running: stop it before closing.
+      // A reader that stopped early leaves the next part running (or about to): stop it first.
+      stopping = true;
       for (const connection of connections) connection.interrupt();
       await next.result.catch(() => undefined);
       for (const connection of connections) connection.closeSync();
