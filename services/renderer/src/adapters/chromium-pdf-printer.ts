@@ -2,7 +2,7 @@ import chromium from '@sparticuz/chromium';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type CDPSession, type Page } from 'puppeteer-core';
 import type { Logger } from '@wevion/shared';
 import type { PdfPrinter, PrintRequest } from '../ports.ts';
 
@@ -27,10 +27,17 @@ export interface PrinterOptions {
  * A crashed browser is replaced, and every `relaunchAfter` renders a fresh one takes over while
  * the old one finishes its pages. Each browser has its own temp profile, removed when it exits.
  */
+/** A page kept for reports, with the DevTools session that sets its document. */
+interface ReportPage {
+  page: Page;
+  session: CDPSession;
+  frameId: string;
+}
+
 /** One browser process, its idle report pages and the pages printing; retired browsers close when their last page does. */
 interface Generation {
   browser: Promise<Browser>;
-  idle: Page[];
+  idle: ReportPage[];
   renders: number;
   active: number;
   retired: boolean;
@@ -76,7 +83,7 @@ export class ChromiumPdfPrinter implements PdfPrinter {
       } finally {
         clearTimeout(timer);
         if (printed && !generation.retired) generation.idle.push(page);
-        else await page.close().catch(() => undefined);
+        else await page.page.close().catch(() => undefined);
       }
     } finally {
       generation.active--;
@@ -92,15 +99,31 @@ export class ChromiumPdfPrinter implements PdfPrinter {
   }
 
   /** A page for reports: no JavaScript, no network. */
-  private async reportPage(browser: Browser): Promise<Page> {
+  private async reportPage(browser: Browser): Promise<ReportPage> {
     const page = await browser.newPage();
     await page.setJavaScriptEnabled(false);
     await page.setOfflineMode(true);
-    return page;
+    const session = await page.createCDPSession();
+    await session.send('Page.enable');
+    const { frameTree } = await session.send('Page.getFrameTree');
+    return { page, session, frameId: frameTree.frame.id };
   }
 
-  private async printOn(page: Page, request: PrintRequest): Promise<Uint8Array> {
-    await page.setContent(request.html, { waitUntil: 'load' });
+  /**
+   * The report's markup becomes the page's document as it is (`Page.setDocumentContent`), and
+   * the page prints once it has loaded (its fonts and logo are inline). puppeteer's `setContent`
+   * writes the markup from a script run in the page instead: 30 to 75 ms more per 90-day report
+   * (docs/benchmarks.md).
+   */
+  private async printOn(
+    { page, session, frameId }: ReportPage,
+    request: PrintRequest,
+  ): Promise<Uint8Array> {
+    const loaded = new Promise<void>((resolve) => {
+      session.once('Page.loadEventFired', () => resolve());
+    });
+    await session.send('Page.setDocumentContent', { frameId, html: request.html });
+    await loaded;
     return page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
   }
 
