@@ -17,16 +17,6 @@ export interface PrinterOptions {
   logger: Logger;
 }
 
-/**
- * HTML → PDF in headless Chromium. One warm browser per process, at most `concurrency` pages
- * printing at once. Report pages run without JavaScript and offline (fonts and images arrive
- * inline as data: URLs), so a report can neither phone home nor hang on a request. A page that
- * printed is kept for the next report: measured here, a new page per report with per-request
- * interception cost about 40 % more per PDF (docs/benchmarks.md). Without JavaScript nothing of
- * one report survives its replacement by the next. A page that failed or timed out is closed.
- * A crashed browser is replaced, and every `relaunchAfter` renders a fresh one takes over while
- * the old one finishes its pages. Each browser has its own temp profile, removed when it exits.
- */
 /** A page kept for reports, with the DevTools session that sets its document. */
 interface ReportPage {
   page: Page;
@@ -43,6 +33,16 @@ interface Generation {
   retired: boolean;
 }
 
+/**
+ * HTML → PDF in headless Chromium. One warm browser per process, at most `concurrency` pages
+ * printing at once. Report pages run without JavaScript and offline (fonts and images arrive
+ * inline as data: URLs), so a report can neither phone home nor hang on a request. A page that
+ * printed is kept for the next report: measured here, a new page per report with per-request
+ * interception cost about 40 % more per PDF (docs/benchmarks.md). Without JavaScript nothing of
+ * one report survives its replacement by the next. A page that failed or timed out is closed.
+ * A crashed browser is replaced, and every `relaunchAfter` renders a fresh one takes over while
+ * the old one finishes its pages. Each browser has its own temp profile, removed when it exits.
+ */
 export class ChromiumPdfPrinter implements PdfPrinter {
   private current: Generation | null = null;
   private active = 0;
@@ -67,7 +67,7 @@ export class ChromiumPdfPrinter implements PdfPrinter {
     generation.renders++;
     generation.active++;
     try {
-      const page = generation.idle.pop() ?? (await this.reportPage(await generation.browser));
+      const reportPage = generation.idle.pop() ?? (await this.reportPage(await generation.browser));
       let timer: NodeJS.Timeout | undefined;
       let printed = false;
       try {
@@ -77,13 +77,13 @@ export class ChromiumPdfPrinter implements PdfPrinter {
             this.options.timeoutMs,
           );
         });
-        const pdf = Buffer.from(await Promise.race([this.printOn(page, request), timeout]));
+        const pdf = Buffer.from(await Promise.race([this.printOn(reportPage, request), timeout]));
         printed = true;
         return pdf;
       } finally {
         clearTimeout(timer);
-        if (printed && !generation.retired) generation.idle.push(page);
-        else await page.page.close().catch(() => undefined);
+        if (printed && !generation.retired) generation.idle.push(reportPage);
+        else await reportPage.page.close().catch(() => undefined);
       }
     } finally {
       generation.active--;
