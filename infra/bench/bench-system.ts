@@ -9,6 +9,7 @@ import {
   type LocalSystem,
   type LocalSystemOptions,
 } from '../src/local-system.ts';
+import type { ServiceName } from '../src/services.ts';
 
 export const root = new URL('../../', import.meta.url).pathname;
 
@@ -118,6 +119,34 @@ export const NINETY_DAYS = {
   target_currency: 'EUR',
   timezone: 'Europe/Berlin',
 };
+
+/** Linux counts a process's CPU time in ticks of 1/100 s (USER_HZ) on every common architecture. */
+const TICKS_PER_SECOND = 100;
+
+/** The CPU time (user and system, every thread) a process has used so far, in ms. */
+export function processCpuMs(pid: number): number {
+  // The fields after the command name, which is in parentheses and may hold spaces.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const [utime, stime] = [Number(fields[11]), Number(fields[12])];
+  return ((utime + stime) * 1000) / TICKS_PER_SECOND;
+}
+
+/** The seconds a service's `wevion_stage_duration_seconds` histogram holds for `stage` so far. */
+export async function stageSeconds(
+  system: LocalSystem,
+  service: ServiceName,
+  stage: string,
+): Promise<number> {
+  const response = await fetch(`${system.opsUrls[service]}/metrics`, {
+    headers: { authorization: `Bearer ${system.opsToken}` },
+  });
+  if (!response.ok) throw new Error(`${service} /metrics answered ${response.status}`);
+  const sum = new RegExp(
+    `^wevion_stage_duration_seconds_sum\\{[^}]*stage="${stage}"[^}]*\\} (\\S+)$`,
+    'm',
+  ).exec(await response.text());
+  return sum ? Number(sum[1]) : 0;
+}
 
 /** Linux keeps each process's peak RSS (VmHWM); writing 5 to clear_refs starts it afresh. */
 export function resetPeakRss(pid: number): void {
