@@ -13,9 +13,8 @@ import {
   SMOKE,
 } from '../../services/report-builder/bench/record.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { availableParallelism } from 'node:os';
 import { SERVICES, type ServiceName } from '../src/services.ts';
 import { DEFAULT_DUCKDB_MEMORY_LIMIT } from '../../services/report-builder/src/config.ts';
 import { topFunctions } from './cpu-profile.ts';
