@@ -131,7 +131,11 @@ export function processCpuMs(pid: number): number {
   return ((utime + stime) * 1000) / TICKS_PER_SECOND;
 }
 
-/** The seconds a service's `wevion_stage_duration_seconds` histogram holds for `stage` so far. */
+/**
+ * The seconds a service's `wevion_stage_duration_seconds` histogram holds for `stage` so far.
+ * A stage the service has not reported is an error, not zero: a renamed stage would otherwise
+ * move its time silently into what the benchmark counts as the queues' share.
+ */
 export async function stageSeconds(
   system: LocalSystem,
   service: ServiceName,
@@ -145,7 +149,8 @@ export async function stageSeconds(
     `^wevion_stage_duration_seconds_sum\\{[^}]*stage="${stage}"[^}]*\\} (\\S+)$`,
     'm',
   ).exec(await response.text());
-  return sum ? Number(sum[1]) : 0;
+  if (!sum) throw new Error(`${service} has reported no ${stage} stage`);
+  return Number(sum[1]);
 }
 
 /** Linux keeps each process's peak RSS (VmHWM); writing 5 to clear_refs starts it afresh. */
