@@ -67,7 +67,7 @@ const figures: Record<string, string> = {};
 /**
  * What the services report and the processes have used so far: report-builder's and the
  * renderer's own time for the CSV (their stage metrics), and the CPU time of each service and of
- * this process, which runs the SQS and S3 emulators and the polling.
+ * this process, which runs the SQS and S3 emulators and the webhook receiver.
  */
 async function sampleSystem() {
   const cpu = Object.fromEntries(
@@ -159,7 +159,7 @@ function recordStages(stages: Awaited<ReturnType<typeof timeCsvStages>>, endToEn
   const total = ms((s) => Object.values(s.cpu).reduce((a, b) => a + b, 0)) / 1000;
   figures['CPU per 90-day CSV (medians)'] =
     `report-builder ${cpu('report-builder')} s, renderer ${cpu('renderer')} s, export-api ${cpu('export-api')} s, ` +
-    `this process (emulators, polling) ${cpu('bench')} s: ${total.toFixed(2)} s in ${(endToEnd / 1000).toFixed(2)} s on ${availableParallelism()} cores`;
+    `this process (emulators, webhook receiver) ${cpu('bench')} s: ${total.toFixed(2)} s in ${(endToEnd / 1000).toFixed(2)} s on ${availableParallelism()} cores`;
 }
 if (profileDir) {
   console.log('report-builder CPU profile over the whole run (self time, idle left out):');
@@ -170,7 +170,7 @@ if (profileDir) {
   rmSync(profileDir, { recursive: true, force: true });
 }
 console.table(figures);
-const DESCRIPTION = `The whole local system on the 8.64 M-row benchmark store, all 8 platforms, EUR from EUR/GBP/USD accounts, Europe/Berlin. Timed from the POST to the first poll that sees COMPLETED (polling every 20 ms), after one warm-up export; median of 3. Peak RSS is each service process’s VmHWM during the timed exports (reset before each). Rows stream from DuckDB through report-builder into a gzip NDJSON claim check and through the renderer into the CSV (or XLSX) upload, so memory should stay flat as rows grow. The XLSX reads the claim check twice (column widths and totals first) and streams the workbook into the multipart upload. The stages of the 90-day CSV are timed in the bench process on the same store before the system starts (median of 3 after a warm-up; each stage alone, the renderer’s from the claim check report-builder wrote in memory). In the running system, report-builder’s and the renderer’s own stage metrics time their part of each timed 90-day CSV, the rest is the queues, S3 and the job’s events, and each process’s CPU time is read from /proc (this process runs the SQS and S3 emulators and polls). The stages run with report-builder’s default DuckDB limit (${DEFAULT_DUCKDB_MEMORY_LIMIT}); the \`COPY\` floor gets 128 MB, as one grouping of the whole range needs more than that.`;
+const DESCRIPTION = `The whole local system on the 8.64 M-row benchmark store, all 8 platforms, EUR from EUR/GBP/USD accounts, Europe/Berlin. Timed from the POST to the job’s \`export.completed\` webhook reaching a receiver in the bench process (no polling: until issue 25’s eleventh session, a poll every 20 ms, which cost the 90-day CSV 6.5 % on 2 cores), after one warm-up export; median of 3. Peak RSS is each service process’s VmHWM during the timed exports (reset before each). Rows stream from DuckDB through report-builder into a gzip NDJSON claim check and through the renderer into the CSV (or XLSX) upload, so memory should stay flat as rows grow. The XLSX reads the claim check twice (column widths and totals first) and streams the workbook into the multipart upload. The stages of the 90-day CSV are timed in the bench process on the same store before the system starts (median of 3 after a warm-up; each stage alone, the renderer’s from the claim check report-builder wrote in memory). In the running system, report-builder’s and the renderer’s own stage metrics time their part of each timed 90-day CSV, the rest is the queues, S3 and the job’s events, and each process’s CPU time is read from /proc (this process runs the SQS and S3 emulators and receives the webhooks). The stages run with report-builder’s default DuckDB limit (${DEFAULT_DUCKDB_MEMORY_LIMIT}); the \`COPY\` floor gets 128 MB, as one grouping of the whole range needs more than that.`;
 const rowsInStore = `${(8.64 * scale).toFixed(2)} M`;
 recordBenchmark(scale === 1 ? 'csv' : `csv-x${scale}`, {
   title:
