@@ -12,7 +12,7 @@ import {
   periodStart,
   utf8Chunks,
 } from '@wevion/shared';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -57,18 +57,105 @@ function memoryClaimChecks(gzip: boolean): ClaimCheckWriter & { bytes: Buffer[] 
   };
 }
 
+/** The export a benchmark times, as the API takes it. */
+export interface CsvExportBody {
+  since: string;
+  until: string;
+  platforms: readonly string[];
+  target_currency: string;
+  timezone: string;
+  dimensions: string[];
+  granularity: string;
+}
+
+/** The export's query, layout and store request, as report-builder builds them. */
+async function exportRequest(store: DuckDbInsightsStore, body: CsvExportBody) {
+  const { dimensions, granularity, ...report } = body;
+  const query = parseReportQuery(
+    { workspace_id: 'ws_acme', ...report },
+    { currencies: await store.fxCurrencies() },
+  );
+  const layout = parseCsvLayout({ dimensions, granularity });
+  const days = localDays(query.since, query.until, query.timezone);
+  const request = {
+    workspaceId: query.workspace_id,
+    platforms: query.platforms,
+    timezone: query.timezone,
+    days,
+    dimensions: layout.dimensions,
+    periodOf: new Map(
+      days.map((d) => [d.date, periodStart(d.date, layout.granularity, query.since)]),
+    ),
+  };
+  return { query, layout, request };
+}
+
+async function time(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return performance.now() - started;
+}
+
+/**
+ * The floor: DuckDB at its best, the whole grouping in one query (which needs more than the
+ * service's cap; report-builder splits it into parts instead) written to a CSV file by `COPY`.
+ */
+async function timeCopy(
+  store: DuckDbInsightsStore,
+  request: Awaited<ReturnType<typeof exportRequest>>['request'],
+  dir: string,
+): Promise<number> {
+  const { sql, params } = store.exportGroupsQuery(request);
+  await store.withConnection((c) => c.run(`SET memory_limit = '${FLOOR_MEMORY_LIMIT}'`));
+  const ms = await time(() =>
+    store.withConnection((c) =>
+      c.run(`COPY (${sql}) TO '${join(dir, 'rows.csv')}' (HEADER)`, params),
+    ),
+  );
+  await store.withConnection((c) => c.run(`SET memory_limit = '${DEFAULT_DUCKDB_MEMORY_LIMIT}'`));
+  return ms;
+}
+
+/**
+ * The floor, timed between the system's timed exports rather than minutes before them: the
+ * machine's speed drifts (the same `COPY` took 1.06 to 1.41 s in one session), and a ratio of
+ * two figures taken at different times carries that drift. The running system holds the store
+ * (DuckDB has one writer), so this reads a copy of its file.
+ */
+export class CopyFloor {
+  private constructor(
+    private readonly store: DuckDbInsightsStore,
+    private readonly request: Awaited<ReturnType<typeof exportRequest>>['request'],
+    private readonly dir: string,
+  ) {}
+
+  static async open(storePath: string, body: CsvExportBody): Promise<CopyFloor> {
+    const dir = mkdtempSync(join(tmpdir(), 'wevion-bench-floor-'));
+    const copy = join(dir, 'insights.duckdb');
+    copyFileSync(storePath, copy);
+    const store = await DuckDbInsightsStore.open(copy, {
+      memoryLimit: DEFAULT_DUCKDB_MEMORY_LIMIT,
+      threads: 2,
+    });
+    const floor = new CopyFloor(store, (await exportRequest(store, body)).request, dir);
+    await floor.time(); // warm-up: the copy's pages
+    return floor;
+  }
+
+  time(): Promise<number> {
+    return timeCopy(this.store, this.request, this.dir);
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
 /** Medians over `runs` of each stage's own time (cumulative runs minus the stage before). */
 export async function timeCsvStages(
   storePath: string,
-  body: {
-    since: string;
-    until: string;
-    platforms: readonly string[];
-    target_currency: string;
-    timezone: string;
-    dimensions: string[];
-    granularity: string;
-  },
+  body: CsvExportBody,
   runs: number,
 ): Promise<{ ms: Record<Stage, number>; rows: number }> {
   const store = await DuckDbInsightsStore.open(storePath, {
@@ -77,28 +164,7 @@ export async function timeCsvStages(
   });
   const dir = mkdtempSync(join(tmpdir(), 'wevion-bench-copy-'));
   try {
-    const { dimensions, granularity, ...report } = body;
-    const query = parseReportQuery(
-      { workspace_id: 'ws_acme', ...report },
-      { currencies: await store.fxCurrencies() },
-    );
-    const layout = parseCsvLayout({ dimensions, granularity });
-    const days = localDays(query.since, query.until, query.timezone);
-    const request = {
-      workspaceId: query.workspace_id,
-      platforms: query.platforms,
-      timezone: query.timezone,
-      days,
-      dimensions: layout.dimensions,
-      periodOf: new Map(
-        days.map((d) => [d.date, periodStart(d.date, layout.granularity, query.since)]),
-      ),
-    };
-    const time = async (work: () => Promise<unknown>) => {
-      const started = performance.now();
-      await work();
-      return performance.now() - started;
-    };
+    const { query, layout, request } = await exportRequest(store, body);
     const signal = new AbortController().signal;
     const claimCheck = (claimChecks: ClaimCheckWriter) =>
       writeExportRows(query, layout, {
@@ -113,18 +179,7 @@ export async function timeCsvStages(
     ) as never;
     let rows = 0;
     for (let run = 0; run <= runs; run++) {
-      const { sql, params } = store.exportGroupsQuery(request);
-      // The floor is DuckDB at its best: the whole grouping in one query, which needs more
-      // than the service's cap (report-builder splits it into parts instead).
-      await store.withConnection((c) => c.run(`SET memory_limit = '${FLOOR_MEMORY_LIMIT}'`));
-      const copy = await time(() =>
-        store.withConnection((c) =>
-          c.run(`COPY (${sql}) TO '${join(dir, 'rows.csv')}' (HEADER)`, params),
-        ),
-      );
-      await store.withConnection((c) =>
-        c.run(`SET memory_limit = '${DEFAULT_DUCKDB_MEMORY_LIMIT}'`),
-      );
+      const copy = await timeCopy(store, request, dir);
       const scan = await time(async () => {
         for await (const batch of store.exportGroups(request)) void batch;
       });

@@ -48,7 +48,7 @@ describe('benchmarks in smoke mode', function () {
     [
       'bench:csv',
       'infra/bench/csv.ts',
-      /90-day CSV against DuckDB writing the same grouped rows[\s\S]*in the system: renderer[\s\S]*CPU per 90-day CSV/,
+      /90-day CSV against DuckDB writing the same grouped rows[^\n]*\d\.\d× \(\d+ ms against \d+ ms, the `COPY` timed between[\s\S]*in the system: renderer[\s\S]*CPU per 90-day CSV/,
     ],
     ['bench:load', 'infra/bench/load.ts', /5 exports \(2 PDF, 3 CSV\) at once/],
     [
