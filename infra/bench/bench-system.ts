@@ -75,9 +75,12 @@ class JobEndReceiver {
     req.on('end', () => {
       const at = performance.now();
       res.writeHead(204).end();
-      const { data } = JSON.parse(Buffer.concat(body).toString('utf8')) as {
+      const { type, data } = JSON.parse(Buffer.concat(body).toString('utf8')) as {
+        type: string;
         data: Omit<JobEnded, 'at'> & { job_id: string };
       };
+      // The workspace's other events (a schedule's) are not a job's end.
+      if (type !== 'export.completed' && type !== 'export.failed') return;
       const ended = { at, status: data.status, file: data.file, error: data.error };
       const waiter = this.waiting.get(data.job_id);
       if (waiter) waiter(ended);

@@ -50,6 +50,9 @@ const floor = stages ? await CopyFloor.open(storePath, { ...NINETY_DAYS, ...byCa
 const floors: number[] = [];
 const system = await startBenchSystem(storePath, {
   nodeFlags: profileDir ? { 'report-builder': ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {},
+}).catch(async (error: unknown) => {
+  await floor?.close();
+  throw error;
 });
 const ninetyDaysByCampaign = {
   name: '90 days by date, platform, campaign',
