@@ -12,10 +12,11 @@ import {
   type LocalEmulators,
 } from '@wevion/infra/local-emulators.ts';
 import { provision } from '@wevion/infra/provision.ts';
-import { freePort, signDevToken } from '@wevion/infra/local-system.ts';
+import { signDevToken } from '@wevion/infra/local-system.ts';
 import { queueDrained } from '@wevion/testing/queues.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAwsAdapters } from '../src/adapters/aws-adapters.ts';
@@ -71,6 +72,11 @@ export async function startHarness(
     LOCAL_CREDENTIALS,
   );
   const { env: resources } = await provision(clients, { prefix: `t${randomUUID().slice(0, 8)}-` });
+  // Report-builder is down: its port is held by a server that drops every connection, so summary
+  // calls fail the way an outage would. A port found free and let go could be handed to another
+  // server of the run, which would answer instead (once this test got export-api's own 401).
+  const reportBuilderDown = createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => reportBuilderDown.listen(0, '127.0.0.1', resolve));
   const config = loadExportApiConfig({
     ...emulators.env,
     ...resources,
@@ -79,8 +85,7 @@ export async function startHarness(
     OPS_TOKEN,
     QUEUE_WAIT_SECONDS: '1',
     HOST: '127.0.0.1',
-    // Nothing listens here: summary calls fail the way an outage would.
-    REPORT_BUILDER_URL: `http://127.0.0.1:${await freePort()}`,
+    REPORT_BUILDER_URL: `http://127.0.0.1:${(reportBuilderDown.address() as AddressInfo).port}`,
     RECONCILE_INTERVAL_SECONDS: '3600',
     LOG_LEVEL: 'silent',
     ...env,
@@ -138,6 +143,7 @@ export async function startHarness(
       destroyAwsClients(clients);
       await emulators.stop();
       await jobs.close();
+      await new Promise((resolve) => reportBuilderDown.close(resolve));
       rmSync(dir, { recursive: true, force: true });
     },
   };
