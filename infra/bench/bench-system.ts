@@ -163,6 +163,10 @@ export async function startBenchSystem(
   return { ...system, jobEnds, stop };
 }
 
+/** How `timeExport` times an export, in the words each benchmark's description uses. */
+export const EXPORT_TIMING =
+  'from the POST to the job’s `export.completed` webhook reaching a receiver in the bench process (nothing polls)';
+
 /** Longer than any export the benchmarks run, a workbook in a burst included. */
 const EXPORT_TIMEOUT_MS = (SMOKE ? 1 : 10) * 60_000;
 

@@ -10,7 +10,7 @@ import {
   SMOKE,
 } from '../../services/report-builder/bench/record.ts';
 import { PLATFORMS } from '@wevion/shared';
-import { ensureBenchStore, startBenchSystem, timeExport } from './bench-system.ts';
+import { ensureBenchStore, EXPORT_TIMING, startBenchSystem, timeExport } from './bench-system.ts';
 
 const RUNS = SMOKE ? 1 : 5;
 const system = await startBenchSystem(ensureBenchStore());
@@ -51,8 +51,7 @@ try {
 console.table(figures);
 recordBenchmark('e2e', {
   title: 'End to end: POST → COMPLETED (`npm run bench:e2e`)',
-  description:
-    'The whole local system (export-api, report-builder, renderer as separate processes; fauxqs and s3rver) on the 8.64 M-row benchmark store. Timed from the POST to the job’s `export.completed` webhook reaching a receiver in the bench process (no polling: until issue 25’s eleventh session, a poll every 20 ms, which cost the 90-day CSV 6.5 % on 2 cores), after one warm-up export; previous-period comparison on, EUR, Europe/Berlin.',
+  description: `The whole local system (export-api, report-builder, renderer as separate processes; fauxqs and s3rver) on the 8.64 M-row benchmark store. Timed ${EXPORT_TIMING}, after one warm-up export; previous-period comparison on, EUR, Europe/Berlin.`,
   figures,
   machine: machineSummary(),
 });

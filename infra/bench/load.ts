@@ -14,6 +14,7 @@ import {
 import { SERVICES } from '../src/services.ts';
 import {
   ensureBenchStore,
+  EXPORT_TIMING,
   NINETY_DAYS,
   peakRssMb,
   resetPeakRss,
@@ -103,8 +104,7 @@ if (process.argv.includes('--sweep')) {
   console.table(figures);
   recordBenchmark('load', {
     title: 'Load: a burst of PDF and CSV exports (`npm run bench:load`)',
-    description:
-      'The whole local system on the 8.64 M-row benchmark store with its default concurrency (report-builder and renderer each take 2 messages at a time; the renderer prints 2 pages at once). All exports are posted at once after one warm-up PDF and CSV; each is timed until its `export.completed` webhook reaches a receiver in the bench process (before issue 25’s eleventh session each was polled every 250 ms; at 20 ms the polling itself took about a sixth of the machine’s CPU). Peak RSS is each service process’s VmHWM over the burst (Chromium’s own processes not included).',
+    description: `The whole local system on the 8.64 M-row benchmark store with its default concurrency (report-builder and renderer each take 2 messages at a time; the renderer prints 2 pages at once). All exports are posted at once after one warm-up PDF and CSV; each is timed ${EXPORT_TIMING}. Peak RSS is each service process’s VmHWM over the burst (Chromium’s own processes not included).`,
     figures,
     machine: machineSummary(),
   });

@@ -27,6 +27,7 @@ import { HandlebarsReportTemplate } from '../../services/renderer/src/adapters/h
 import { buildReportView } from '../../services/renderer/src/domain/report-view.ts';
 import {
   ensureBenchStore,
+  EXPORT_TIMING,
   NINETY_DAYS,
   root,
   startBenchSystem,
@@ -185,8 +186,7 @@ const figures = {
 console.table(figures);
 recordBenchmark('pdf', {
   title: 'PDF: 90 days × 8 platforms, branded (`npm run bench:pdf`)',
-  description:
-    'The report of the benchmark store (8.64 M hourly rows) as A4 PDF in @sparticuz/chromium 147 through puppeteer-core. Render = HTML (handlebars, embedded font subsets) to PDF bytes. Cold start = a new Node process (each side bundled the same way, run in turns) from spawn to its first PDF: loading the printer, launching Chromium (its binary already unpacked in /tmp), printing. End to end = POST to the job’s `export.completed` webhook through the three services. The plain side prints the same HTML (its running header and footer included: they are page-margin CSS) with a new page per render, `setContent` and `pdf` on @sparticuz/chromium’s default flags (JavaScript and network on), warm runs interleaved with ours. Ours reuses a page that runs offline and without JavaScript, and sets each report as its document through DevTools (`Page.setDocumentContent`) rather than from a script in the page.',
+  description: `The report of the benchmark store (8.64 M hourly rows) as A4 PDF in @sparticuz/chromium 147 through puppeteer-core. Render = HTML (handlebars, embedded font subsets) to PDF bytes. Cold start = a new Node process (each side bundled the same way, run in turns) from spawn to its first PDF: loading the printer, launching Chromium (its binary already unpacked in /tmp), printing. End to end = through the three services, timed ${EXPORT_TIMING}. The plain side prints the same HTML (its running header and footer included: they are page-margin CSS) with a new page per render, \`setContent\` and \`pdf\` on @sparticuz/chromium’s default flags (JavaScript and network on), warm runs interleaved with ours. Ours reuses a page that runs offline and without JavaScript, and sets each report as its document through DevTools (\`Page.setDocumentContent\`) rather than from a script in the page.`,
   figures,
   machine: machineSummary(),
 });
